@@ -1,0 +1,121 @@
+// The `deliver` activity: one signed POST of one delivery, recorded in
+// Postgres, its failure turned into the wait Temporal should take next.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Dispatcher } from 'undici';
+import { loadDeliveryTarget, recordAttempt, setDeliveryStatus, type DeliveryTarget } from '../src/db/deliveries.js';
+import type { Pool } from '../src/db/pool.js';
+import { classifyStatus } from '../src/delivery/classify.js';
+import { decideAfterFailure } from '../src/delivery/failure-decision.js';
+import { webhookBody } from '../src/delivery/payload.js';
+import { webhookHeaders } from '../src/delivery/signing.js';
+import { displayTarget } from '../src/delivery/target.js';
+import type { Logger } from '../src/logger.js';
+import { describeNetworkError, postWebhook, type PostResult } from './http-post.js';
+
+export interface DeliverDeps {
+  pool: Pool;
+  http: Dispatcher;
+  logger: Logger;
+  userAgent: string;
+  retryScheduleSeconds: readonly number[];
+  deliveryTimeoutMs: number;
+}
+
+export interface DeliverResult {
+  statusCode: number;
+  attemptNumber: number;
+}
+
+export function createDeliverActivities(deps: DeliverDeps) {
+  async function deliver({ deliveryId }: { deliveryId: string }): Promise<DeliverResult> {
+    const temporalAttempt = Context.current().info.attempt;
+    const target = await loadDeliveryTarget(deps.pool, deliveryId);
+    if (!target) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`, 'DeliveryNotFound');
+    if (!target.subscriptionActive) {
+      throw ApplicationFailure.nonRetryable(
+        `subscription ${target.subscriptionId} is deleted, paused or disabled`,
+        'SubscriptionInactive',
+      );
+    }
+
+    const where = displayTarget(target.url);
+    const log = deps.logger.child({ deliveryId, eventId: target.eventId, subscriptionId: target.subscriptionId });
+    const timeoutMs = target.timeoutMs ?? deps.deliveryTimeoutMs;
+    const body = webhookBody({ type: target.eventType, createdAt: target.eventCreatedAt, payload: target.payload });
+    const headers = {
+      ...target.headers,
+      ...webhookHeaders([target.secret], {
+        webhookId: target.eventId,
+        timestamp: Math.floor(Date.now() / 1000),
+        body,
+      }),
+      'content-type': 'application/json',
+      'user-agent': deps.userAgent,
+    };
+
+    const startedAt = new Date();
+    let result: PostResult | undefined;
+    let networkError: string | undefined;
+    try {
+      result = await postWebhook(deps.http, { url: target.url, headers, body, timeoutMs });
+    } catch (error) {
+      networkError = describeNetworkError(error);
+    }
+    const durationMs = Date.now() - startedAt.getTime();
+    const succeeded = result !== undefined && classifyStatus(result.statusCode) === 'succeeded';
+    const attemptNumber = await recordAttempt(deps.pool, {
+      deliveryId,
+      startedAt,
+      durationMs,
+      statusCode: result?.statusCode ?? null,
+      error: networkError ?? null,
+      responseBody: result?.responsePreview ?? null,
+      succeeded,
+    });
+    log.info({ attempt: attemptNumber, statusCode: result?.statusCode, durationMs, error: networkError }, 'delivery attempt');
+
+    if (succeeded) return { statusCode: result!.statusCode, attemptNumber };
+    throw failureFor(target, temporalAttempt, result, networkError ?? '', where);
+  }
+
+  function failureFor(
+    target: DeliveryTarget,
+    temporalAttempt: number,
+    result: PostResult | undefined,
+    networkError: string,
+    where: string,
+  ): ApplicationFailure {
+    const cause = result ? `HTTP ${result.statusCode} from ${where}` : `${networkError} (${where})`;
+    const decision = decideAfterFailure(
+      { attempt: temporalAttempt, statusCode: result?.statusCode, retryAfter: result?.retryAfter },
+      {
+        retryScheduleSeconds: target.retrySchedule ?? deps.retryScheduleSeconds,
+        permanentStatusCodes: target.permanentStatusCodes,
+      },
+      new Date(),
+    );
+    if (decision.kind === 'retry') {
+      return ApplicationFailure.create({
+        message: cause,
+        type: result ? 'HttpStatus' : 'NetworkError',
+        nextRetryDelay: decision.delayMs,
+      });
+    }
+    const why = decision.reason === 'permanent' ? 'permanent failure' : `gave up after attempt ${temporalAttempt}`;
+    return ApplicationFailure.create({
+      message: `${cause}; ${why}`,
+      type: decision.reason === 'permanent' ? 'PermanentFailure' : 'RetriesExhausted',
+      nonRetryable: true,
+    });
+  }
+
+  async function markDeliveryDead({ deliveryId, reason }: { deliveryId: string; reason: string }): Promise<void> {
+    await setDeliveryStatus(deps.pool, deliveryId, 'dead', reason);
+  }
+
+  async function markDeliveryPending(deliveryId: string): Promise<void> {
+    await setDeliveryStatus(deps.pool, deliveryId, 'pending');
+  }
+
+  return { deliver, markDeliveryDead, markDeliveryPending };
+}

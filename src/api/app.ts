@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { InvalidCursorError } from '../db/page.js';
+import type { ApiDeps } from './deps.js';
+import { Problem, fieldErrors, problems } from './problem.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
+import { z } from 'zod';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export function createApp(deps: ApiDeps): Hono {
+  const app = new Hono();
+
+  app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
+  app.route('/', healthRoutes(deps));
+  app.route('/v1/subscriptions', subscriptionRoutes(deps));
+  app.route('/v1/events', eventRoutes(deps));
+  app.route('/v1/deliveries', deliveryRoutes(deps));
+
+  app.notFound(() => problemResponse(new Problem(404, 'not-found', 'Not found', 'no such route')));
+  app.onError((error, c) => {
+    if (error instanceof Problem) return problemResponse(error);
+    if (error instanceof InvalidCursorError) {
+      return problemResponse(problems.validation([{ path: 'query.cursor', message: error.message }]));
+    }
+    if (error instanceof z.ZodError) return problemResponse(problems.validation(fieldErrors(error)));
+    // Anything else is ours: log it whole, answer without a stack or SQL.
+    deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    return problemResponse(problems.internal());
+  });
+
+  return app;
+}
+
+function problemResponse(problem: Problem): Response {
+  return new Response(JSON.stringify(problem.toBody()), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json' },
+  });
+}

@@ -1,0 +1,35 @@
+import { Hono } from 'hono';
+import { findDelivery, listDeliveries } from '../../db/deliveries.js';
+import { listDeliveriesQuerySchema } from '../../schemas/delivery.js';
+import { redeliver } from '../../services/deliveries.js';
+import type { ApiDeps } from '../deps.js';
+import { problems } from '../problem.js';
+import { query } from '../validate.js';
+
+export function deliveryRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+
+  app.get('/', async (c) => c.json(await listDeliveries(deps.pool, query(c, listDeliveriesQuerySchema))));
+
+  app.get('/:id', async (c) => {
+    const delivery = await findDelivery(deps.pool, c.req.param('id'));
+    if (!delivery) throw problems.notFound('Delivery', c.req.param('id'));
+    return c.json(delivery);
+  });
+
+  app.post('/:id/redeliver', async (c) => {
+    const id = c.req.param('id');
+    switch (await redeliver(deps, id)) {
+      case 'requested':
+        return c.json({ id, status: 'redelivery requested' }, 202);
+      case 'not-found':
+        throw problems.notFound('Delivery', id);
+      case 'in-progress':
+        throw problems.conflict(`delivery ${id} is still pending; only a succeeded or dead delivery can be redelivered`);
+      case 'subscription-gone':
+        throw problems.conflict(`the subscription of delivery ${id} has been deleted`);
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { idempotencyKeySchema, publishEventSchema } from '../../schemas/event.js';
+import { IdempotencyConflictError, getEvent, publishEvent } from '../../services/events.js';
+import type { ApiDeps } from '../deps.js';
+import { problems } from '../problem.js';
+import { jsonBody, parseWith } from '../validate.js';
+
+export function eventRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+
+  app.post('/', async (c) => {
+    const input = await jsonBody(c, publishEventSchema);
+    const rawKey = c.req.header('idempotency-key');
+    const key = rawKey === undefined ? undefined : parseWith(idempotencyKeySchema, rawKey, 'header.Idempotency-Key');
+    try {
+      const { event, duplicate } = await publishEvent(deps, input, key);
+      if (duplicate) c.header('idempotent-replayed', 'true');
+      return c.json(event, 202);
+    } catch (error) {
+      if (error instanceof IdempotencyConflictError) throw problems.conflict(error.message);
+      throw error;
+    }
+  });
+
+  app.get('/:id', async (c) => {
+    const event = await getEvent(deps, c.req.param('id'));
+    if (!event) throw problems.notFound('Event', c.req.param('id'));
+    return c.json(event);
+  });
+
+  return app;
+}

@@ -1,0 +1,28 @@
+// Request parsing for handlers: JSON only, zod-validated, and every failure a
+// problem naming the field. Handlers receive typed, valid values or nothing.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { fieldErrors, problems } from './problem.js';
+
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const contentType = c.req.header('content-type') ?? '';
+  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType)) throw problems.unsupportedMediaType();
+  const text = await c.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw problems.malformedJson(error instanceof Error ? error.message : 'unreadable JSON');
+  }
+  return parseWith(schema, value);
+}
+
+export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  return parseWith(schema, c.req.query(), 'query');
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw problems.validation(fieldErrors(result.error, prefix));
+  return result.data;
+}

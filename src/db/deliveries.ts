@@ -1,0 +1,196 @@
+import type { Delivery, DeliveryStatus, DeliveryWithAttempts, ListDeliveriesQuery } from '../schemas/delivery.js';
+import type { Page } from '../schemas/common.js';
+import type { JsonValue } from '../json.js';
+import { decodeCursor, toPage } from './page.js';
+import type { Queryable } from './pool.js';
+
+interface DeliveryRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  subscription_id: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `d.id, d.event_id, e.type AS event_type, d.subscription_id, d.status, d.attempt_count,
+  d.last_error, d.created_at, d.updated_at`;
+
+function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    subscriptionId: row.subscription_id,
+    status: row.status,
+    attemptCount: row.attempt_count,
+    lastError: row.last_error,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export async function findDelivery(db: Queryable, id: string): Promise<DeliveryWithAttempts | undefined> {
+  const { rows } = await db.query<DeliveryRow>(
+    `SELECT ${COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const attempts = await db.query<{
+    number: number;
+    started_at: Date;
+    duration_ms: number;
+    status_code: number | null;
+    error: string | null;
+    response_body: string | null;
+  }>(
+    `SELECT number, started_at, duration_ms, status_code, error, response_body
+     FROM attempts WHERE delivery_id = $1 ORDER BY number`,
+    [id],
+  );
+  return {
+    ...toDelivery(row),
+    attempts: attempts.rows.map((a) => ({
+      number: a.number,
+      startedAt: a.started_at.toISOString(),
+      durationMs: a.duration_ms,
+      statusCode: a.status_code,
+      error: a.error,
+      responseBody: a.response_body,
+    })),
+  };
+}
+
+export async function listDeliveries(db: Queryable, query: ListDeliveriesQuery): Promise<Page<Delivery>> {
+  const after = decodeCursor(query.cursor);
+  const { rows } = await db.query<DeliveryRow>(
+    `SELECT ${COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
+     WHERE ($1::text IS NULL OR d.status = $1)
+       AND ($2::text IS NULL OR d.subscription_id = $2)
+       AND ($3::text IS NULL OR d.event_id = $3)
+       AND ($4::timestamptz IS NULL OR (d.created_at, d.id) > ($4, $5))
+     ORDER BY d.created_at, d.id LIMIT $6`,
+    [query.status ?? null, query.subscriptionId ?? null, query.eventId ?? null, after?.t ?? null, after?.i ?? null, query.limit + 1],
+  );
+  return toPage(rows, query.limit, toDelivery);
+}
+
+/** Everything one attempt needs, read by id inside the activity (never passed through Temporal). */
+export interface DeliveryTarget {
+  deliveryId: string;
+  status: DeliveryStatus;
+  eventId: string;
+  eventType: string;
+  eventCreatedAt: Date;
+  payload: JsonValue;
+  subscriptionId: string;
+  subscriptionActive: boolean;
+  url: string;
+  secret: string;
+  headers: Record<string, string>;
+  retrySchedule: number[] | null;
+  timeoutMs: number | null;
+  permanentStatusCodes: number[];
+}
+
+export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Promise<DeliveryTarget | undefined> {
+  const { rows } = await db.query<{
+    status: DeliveryStatus;
+    event_id: string;
+    type: string;
+    created_at: Date;
+    payload: JsonValue;
+    subscription_id: string;
+    active: boolean;
+    url: string;
+    secret: string;
+    headers: Record<string, string>;
+    retry_schedule: number[] | null;
+    timeout_ms: number | null;
+    permanent_status_codes: number[];
+  }>(
+    `SELECT d.status, e.id AS event_id, e.type, e.created_at, e.payload, s.id AS subscription_id,
+            (s.deleted_at IS NULL AND s.status = 'active') AS active,
+            s.url, s.secret, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes
+     FROM deliveries d
+     JOIN events e ON e.id = d.event_id
+     JOIN subscriptions s ON s.id = d.subscription_id
+     WHERE d.id = $1`,
+    [deliveryId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    deliveryId,
+    status: r.status,
+    eventId: r.event_id,
+    eventType: r.type,
+    eventCreatedAt: r.created_at,
+    payload: r.payload,
+    subscriptionId: r.subscription_id,
+    subscriptionActive: r.active,
+    url: r.url,
+    secret: r.secret,
+    headers: r.headers,
+    retrySchedule: r.retry_schedule,
+    timeoutMs: r.timeout_ms,
+    permanentStatusCodes: r.permanent_status_codes,
+  };
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  responseBody: string | null;
+  succeeded: boolean;
+}
+
+/**
+ * Records one attempt and moves the delivery's counters (and its status, on
+ * success) in a single statement; returns the attempt's number.
+ */
+export async function recordAttempt(db: Queryable, attempt: AttemptRecord): Promise<number> {
+  const { rows } = await db.query<{ number: number }>(
+    `WITH delivery AS (
+       UPDATE deliveries
+       SET attempt_count = attempt_count + 1,
+           status = CASE WHEN $7 THEN 'succeeded' ELSE status END,
+           last_error = CASE WHEN $7 THEN NULL ELSE COALESCE($5, 'HTTP ' || $4::int) END,
+           updated_at = now()
+       WHERE id = $1
+       RETURNING attempt_count
+     )
+     INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
+     SELECT $1, attempt_count, $2, $3, $4::int, $5, $6 FROM delivery
+     RETURNING number`,
+    [
+      attempt.deliveryId,
+      attempt.startedAt,
+      attempt.durationMs,
+      attempt.statusCode,
+      attempt.error,
+      attempt.responseBody,
+      attempt.succeeded,
+    ],
+  );
+  return rows[0]!.number;
+}
+
+export async function setDeliveryStatus(
+  db: Queryable,
+  deliveryId: string,
+  status: DeliveryStatus,
+  lastError?: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE deliveries SET status = $2, last_error = COALESCE($3, last_error), updated_at = now() WHERE id = $1`,
+    [deliveryId, status, lastError ?? null],
+  );
+}

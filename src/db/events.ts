@@ -1,0 +1,87 @@
+import type { AcceptedEvent, Event } from '../schemas/event.js';
+import type { DeliveryStatus } from '../schemas/delivery.js';
+import { inTransaction, type Pool, type Queryable } from './pool.js';
+
+/**
+ * Records an event and creates one pending delivery per matching active
+ * subscription, in one transaction, exactly once per event id. Returns
+ * whether an earlier run already finished fanning the event out.
+ */
+export async function recordEvent(pool: Pool, event: AcceptedEvent): Promise<{ fannedOut: boolean }> {
+  return inTransaction(pool, async (tx) => {
+    const inserted = await tx.query(
+      `INSERT INTO events (id, type, payload, idempotency_key, created_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt],
+    );
+    if (inserted.rowCount === 1) {
+      await tx.query(
+        `INSERT INTO deliveries (id, event_id, subscription_id)
+         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id
+         FROM subscriptions s
+         WHERE s.deleted_at IS NULL AND s.status = 'active'
+           AND (s.event_types && ARRAY[$2, '*']::text[])`,
+        [event.id, event.type],
+      );
+      return { fannedOut: false };
+    }
+    const { rows } = await tx.query<{ fanned_out: boolean }>(
+      'SELECT fanned_out_at IS NOT NULL AS fanned_out FROM events WHERE id = $1',
+      [event.id],
+    );
+    return { fannedOut: rows[0]!.fanned_out };
+  });
+}
+
+export interface FanoutTarget {
+  deliveryId: string;
+  subscriptionId: string;
+  url: string;
+}
+
+/** One batch of an event's deliveries, in subscription id order, after `afterSubscriptionId`. */
+export async function listFanoutBatch(
+  db: Queryable,
+  eventId: string,
+  afterSubscriptionId: string | null,
+  limit: number,
+): Promise<FanoutTarget[]> {
+  const { rows } = await db.query<{ delivery_id: string; subscription_id: string; url: string }>(
+    `SELECT d.id AS delivery_id, d.subscription_id, s.url
+     FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+     WHERE d.event_id = $1 AND d.status = 'pending' AND ($2::text IS NULL OR d.subscription_id > $2)
+     ORDER BY d.subscription_id LIMIT $3`,
+    [eventId, afterSubscriptionId, limit],
+  );
+  return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url }));
+}
+
+export async function markEventFannedOut(db: Queryable, eventId: string): Promise<void> {
+  await db.query('UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL', [eventId]);
+}
+
+export async function findEvent(db: Queryable, id: string): Promise<Event | undefined> {
+  const { rows } = await db.query<{ id: string; type: string; payload: Event['payload']; created_at: Date }>(
+    'SELECT id, type, payload, created_at FROM events WHERE id = $1',
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const deliveries = await db.query<{ id: string; subscription_id: string; status: DeliveryStatus; attempt_count: number }>(
+    'SELECT id, subscription_id, status, attempt_count FROM deliveries WHERE event_id = $1 ORDER BY subscription_id',
+    [id],
+  );
+  return {
+    id: row.id,
+    type: row.type,
+    payload: row.payload,
+    createdAt: row.created_at.toISOString(),
+    state: 'recorded',
+    deliveries: deliveries.rows.map((d) => ({
+      id: d.id,
+      subscriptionId: d.subscription_id,
+      status: d.status,
+      attemptCount: d.attempt_count,
+    })),
+  };
+}

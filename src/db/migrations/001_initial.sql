@@ -1,0 +1,59 @@
+-- Subscriptions: where events go and how they are signed.
+CREATE TABLE subscriptions (
+  id                     text PRIMARY KEY,
+  url                    text NOT NULL,
+  event_types            text[] NOT NULL,
+  description            text,
+  headers                jsonb NOT NULL DEFAULT '{}'::jsonb,
+  secret                 text NOT NULL,
+  status                 text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'disabled')),
+  retry_schedule         double precision[],
+  timeout_ms             integer,
+  permanent_status_codes integer[] NOT NULL DEFAULT '{}',
+  created_at             timestamptz NOT NULL DEFAULT now(),
+  updated_at             timestamptz NOT NULL DEFAULT now(),
+  -- Deleted subscriptions stay as rows so their deliveries keep their history.
+  deleted_at             timestamptz
+);
+CREATE INDEX subscriptions_event_types_idx ON subscriptions USING gin (event_types) WHERE deleted_at IS NULL;
+CREATE INDEX subscriptions_page_idx ON subscriptions (created_at, id) WHERE deleted_at IS NULL;
+
+-- Events, recorded by the event workflow's first activity (not by the API).
+CREATE TABLE events (
+  id              text PRIMARY KEY,
+  type            text NOT NULL,
+  payload         jsonb NOT NULL,
+  idempotency_key text,
+  created_at      timestamptz NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT now(),
+  -- Set once every delivery of the event has a workflow; a later run of the
+  -- same event id (after Temporal's retention) then fans out nothing again.
+  fanned_out_at   timestamptz
+);
+
+CREATE TABLE deliveries (
+  id              text PRIMARY KEY,
+  event_id        text NOT NULL REFERENCES events (id),
+  subscription_id text NOT NULL REFERENCES subscriptions (id),
+  status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'succeeded', 'dead')),
+  attempt_count   integer NOT NULL DEFAULT 0,
+  last_error      text,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at      timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (event_id, subscription_id)
+);
+CREATE INDEX deliveries_page_idx ON deliveries (created_at, id);
+CREATE INDEX deliveries_status_idx ON deliveries (status, created_at, id);
+CREATE INDEX deliveries_subscription_idx ON deliveries (subscription_id, created_at, id);
+
+-- Every HTTP attempt, numbered per delivery across redeliveries.
+CREATE TABLE attempts (
+  delivery_id   text NOT NULL REFERENCES deliveries (id),
+  number        integer NOT NULL,
+  started_at    timestamptz NOT NULL,
+  duration_ms   integer NOT NULL,
+  status_code   integer,
+  error         text,
+  response_body text,
+  PRIMARY KEY (delivery_id, number)
+);

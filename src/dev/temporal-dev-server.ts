@@ -1,0 +1,105 @@
+// Runs `temporal server start-dev` as a child process with a persistent SQLite
+// file, and waits until it answers (the SDK's own launcher allows only 5 s).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { searchAttributeFlags } from '../temporal/search-attributes.js';
+import type { Progress } from './progress.js';
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalDevServer(options: {
+  cli: string;
+  dataDir: string;
+  port: number;
+  uiPort: number | undefined;
+  namespace: string;
+  progress: Progress;
+  readyTimeoutMs?: number;
+}): Promise<TemporalDevServer> {
+  await mkdir(options.dataDir, { recursive: true });
+  const dbFile = path.resolve(options.dataDir, 'temporal.db');
+  const logFile = path.resolve(options.dataDir, 'temporal.log');
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', dbFile,
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--namespace', options.namespace,
+    '--log-level', 'warn',
+    // WAL + synchronous=NORMAL survives process crashes and is much faster than the default.
+    '--sqlite-pragma', 'journal_mode=WAL',
+    '--sqlite-pragma', 'synchronous=NORMAL',
+    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+    ...searchAttributeFlags(),
+    ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+  ];
+  options.progress(`starting Temporal dev server on 127.0.0.1:${options.port} (db ${dbFile}, log ${logFile})`);
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile, { flags: 'a' });
+  let recentOutput = '';
+  const capture = (chunk: Buffer) => {
+    log.write(chunk);
+    recentOutput = (recentOutput + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+  const address = `127.0.0.1:${options.port}`;
+  try {
+    await waitForTemporal(address, child, exited, options.readyTimeoutMs ?? 120_000, () => recentOutput);
+  } catch (error) {
+    await stopChild(child, exited);
+    log.end();
+    throw error;
+  }
+  return {
+    address,
+    uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`,
+    async stop() {
+      await stopChild(child, exited);
+      log.end();
+    },
+  };
+}
+
+async function waitForTemporal(
+  address: string,
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  for (;;) {
+    if (exitCode !== undefined || child.exitCode !== null) {
+      throw new Error(`Temporal dev server exited (code ${exitCode ?? child.exitCode}) before it was ready:\n${output()}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '1 second' });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`Temporal dev server at ${address} not ready after ${timeoutMs} ms:\n${output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,66 @@
+// The embedded stack's outside services: a Temporal dev server and a
+// PostgreSQL, each started only when no external one is configured.
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../dev/embedded-postgres.js';
+import type { Progress } from '../dev/progress.js';
+import { ensureTemporalCli } from '../dev/temporal-cli.js';
+import { startTemporalDevServer } from '../dev/temporal-dev-server.js';
+
+export interface Infrastructure {
+  temporalAddress: string;
+  databaseUrl: string;
+  temporalUiUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startInfrastructure(options: {
+  dataDir: string;
+  toolsDir: string;
+  temporalAddress: string | undefined;
+  temporalCli: string | undefined;
+  temporalNamespace: string;
+  temporalPort: number;
+  /** Undefined: no Web UI (headless), as in tests. */
+  temporalUiPort: number | undefined;
+  databaseUrl: string | undefined;
+  postgresPort: number;
+  progress: Progress;
+}): Promise<Infrastructure> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+  try {
+    let temporalAddress = options.temporalAddress;
+    let temporalUiUrl: string | undefined;
+    if (temporalAddress === undefined) {
+      const cli = await ensureTemporalCli({ configured: options.temporalCli, toolsDir: options.toolsDir, progress: options.progress });
+      const server = await startTemporalDevServer({
+        cli,
+        dataDir: path.join(options.dataDir, 'temporal'),
+        port: options.temporalPort,
+        uiPort: options.temporalUiPort,
+        namespace: options.temporalNamespace,
+        progress: options.progress,
+      });
+      stops.push(server.stop);
+      temporalAddress = server.address;
+      temporalUiUrl = server.uiUrl;
+    } else {
+      options.progress(`using Temporal at ${temporalAddress}`);
+    }
+
+    let databaseUrl = options.databaseUrl;
+    if (databaseUrl === undefined) {
+      const database = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.postgresPort, progress: options.progress });
+      stops.push(database.stop);
+      databaseUrl = database.url;
+    } else {
+      options.progress('using PostgreSQL from DATABASE_URL');
+    }
+    return { temporalAddress, databaseUrl, temporalUiUrl, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,67 @@
+// The Temporal worker: hookflow's workflows and activities on one task queue.
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Agent } from 'undici';
+import { createActivities } from '../../activities/index.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../logger.js';
+import { USER_AGENT } from '../version.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+let runtimeInstalled = false;
+
+/** The SDK's own logs at WARN and above; hookflow logs through pino. */
+function installRuntimeOnce(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+export interface HookflowWorker {
+  worker: Worker;
+  /** Resolves when the worker has stopped (after shutdown()). */
+  running: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startHookflowWorker(options: {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  pool: Pool;
+  logger: Logger;
+  retryScheduleSeconds: readonly number[];
+  deliveryTimeoutMs: number;
+}): Promise<HookflowWorker> {
+  installRuntimeOnce();
+  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  // Keep-alive connections per receiver host: most subscribers get many deliveries.
+  const http = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities({
+      pool: options.pool,
+      http,
+      logger: options.logger,
+      userAgent: USER_AGENT,
+      retryScheduleSeconds: options.retryScheduleSeconds,
+      deliveryTimeoutMs: options.deliveryTimeoutMs,
+    }),
+  });
+  const running = worker.run().finally(async () => {
+    await connection.close();
+    await http.close();
+  });
+  return {
+    worker,
+    running,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Ids are opaque, URL-safe, and never contain ':' (workflow ids use it as a separator). */
+export const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "-" or "."');
+
+export const eventTypeSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'use dot-separated words of letters, digits, "_" or "-", e.g. "order.created"');
+
+export const timestampSchema = z.iso.datetime({ offset: true });
+
+export const pageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(512).optional(),
+});
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { eventTypeSchema, idSchema, timestampSchema } from './common.js';
+import { deliveryStatusSchema } from './delivery.js';
+
+export const publishEventSchema = z.strictObject({
+  type: eventTypeSchema,
+  payload: z.json(),
+  id: idSchema.optional(),
+});
+export type PublishEvent = z.infer<typeof publishEventSchema>;
+
+export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'use printable ASCII without spaces');
+
+/** What the event workflow carries: the event exactly as accepted. */
+export const acceptedEventSchema = z.object({
+  id: idSchema,
+  type: eventTypeSchema,
+  payload: z.json(),
+  idempotencyKey: z.string().nullable(),
+  createdAt: timestampSchema,
+});
+export type AcceptedEvent = z.infer<typeof acceptedEventSchema>;
+
+export const eventDeliverySummarySchema = z.object({
+  id: idSchema,
+  subscriptionId: idSchema,
+  status: deliveryStatusSchema,
+  attemptCount: z.number().int(),
+});
+
+export const eventSchema = z.object({
+  id: idSchema,
+  type: z.string(),
+  payload: z.json(),
+  createdAt: timestampSchema,
+  /** `accepted`: in Temporal, not yet recorded in Postgres; `recorded`: deliveries known. */
+  state: z.enum(['accepted', 'recorded']),
+  deliveries: z.array(eventDeliverySummarySchema),
+});
+export type Event = z.infer<typeof eventSchema>;

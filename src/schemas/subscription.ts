@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { eventTypeSchema, idSchema, timestampSchema } from './common.js';
+
+// Headers a subscription may not set: the signature set, what HTTP itself
+// manages, and hop-by-hop headers (RFC 9110 §7.6.1).
+const RESERVED_HEADERS = new Set([
+  'webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'host',
+  'user-agent', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
+]);
+
+const headerNameSchema = z
+  .string()
+  .max(128)
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name')
+  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'this header is set by hookflow and cannot be overridden');
+
+const headerValueSchema = z.string().max(2048).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values may not contain control characters');
+
+export const subscriptionStatusSchema = z.enum(['active', 'paused', 'disabled']);
+
+const subscriptionFields = {
+  url: z
+    .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+    .max(2048),
+  eventTypes: z.array(z.union([z.literal('*'), eventTypeSchema])).min(1).max(100),
+  description: z.string().max(1000).nullable(),
+  headers: z
+    .record(headerNameSchema, headerValueSchema)
+    .refine((h) => Object.keys(h).length <= 20, 'at most 20 custom headers'),
+  /** Seconds to wait before each retry; attempts = length + 1. */
+  retrySchedule: z
+    .array(z.number().min(0).max(7 * 24 * 3600))
+    .max(20)
+    .refine((s) => s.reduce((a, b) => a + b, 0) <= 14 * 24 * 3600, 'the schedule may span at most 14 days')
+    .nullable(),
+  timeoutMs: z.number().int().min(100).max(60_000).nullable(),
+  permanentStatusCodes: z.array(z.number().int().min(300).max(599)).max(50),
+};
+
+export const createSubscriptionSchema = z.strictObject({
+  ...subscriptionFields,
+  description: subscriptionFields.description.optional(),
+  headers: subscriptionFields.headers.optional(),
+  retrySchedule: subscriptionFields.retrySchedule.optional(),
+  timeoutMs: subscriptionFields.timeoutMs.optional(),
+  permanentStatusCodes: subscriptionFields.permanentStatusCodes.optional(),
+});
+export type CreateSubscription = z.infer<typeof createSubscriptionSchema>;
+
+export const updateSubscriptionSchema = z
+  .strictObject({ ...subscriptionFields, status: subscriptionStatusSchema })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
+export type UpdateSubscription = z.infer<typeof updateSubscriptionSchema>;
+
+export const subscriptionSchema = z.object({
+  id: idSchema,
+  url: z.string(),
+  eventTypes: z.array(z.string()),
+  description: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+  status: subscriptionStatusSchema,
+  retrySchedule: z.array(z.number()).nullable(),
+  timeoutMs: z.number().int().nullable(),
+  permanentStatusCodes: z.array(z.number().int()),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type Subscription = z.infer<typeof subscriptionSchema>;
+
+export const subscriptionWithSecretSchema = subscriptionSchema.extend({ secret: z.string() });
+export type SubscriptionWithSecret = z.infer<typeof subscriptionWithSecretSchema>;

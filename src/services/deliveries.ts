@@ -1,0 +1,54 @@
+// Manual redelivery: signal the delivery's workflow, or, when that workflow
+// has closed (succeeded, or a dead letter past its retention), start a fresh
+// run from what Postgres holds. signalWithStart does both in one call.
+import type { Client } from '@temporalio/client';
+import { findDelivery } from '../db/deliveries.js';
+import type { Queryable } from '../db/pool.js';
+import { findSubscription } from '../db/subscriptions.js';
+import { displayTarget } from '../delivery/target.js';
+import {
+  SEARCH_ATTRIBUTES,
+  deliveryWorkflowId,
+  redeliverSignal,
+  type DeliveryWorkflowInput,
+} from '../../workflows/definitions.js';
+import type { deliveryWorkflow } from '../../workflows/delivery-workflow.js';
+
+export type RedeliverOutcome = 'requested' | 'not-found' | 'in-progress' | 'subscription-gone';
+
+export async function redeliver(
+  deps: { pool: Queryable; temporal: Client; taskQueue: string },
+  deliveryId: string,
+): Promise<RedeliverOutcome> {
+  const delivery = await findDelivery(deps.pool, deliveryId);
+  if (!delivery) return 'not-found';
+  if (delivery.status === 'pending') return 'in-progress';
+  const subscription = await findSubscription(deps.pool, delivery.subscriptionId);
+  if (!subscription) return 'subscription-gone';
+
+  const target = displayTarget(subscription.url);
+  const input: DeliveryWorkflowInput = {
+    deliveryId: delivery.id,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    subscriptionId: delivery.subscriptionId,
+    target,
+    redelivery: true,
+  };
+  await deps.temporal.workflow.signalWithStart<typeof deliveryWorkflow, []>('deliveryWorkflow', {
+    taskQueue: deps.taskQueue,
+    workflowId: deliveryWorkflowId(delivery.eventId, delivery.subscriptionId),
+    args: [input],
+    signal: redeliverSignal,
+    signalArgs: [],
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    staticSummary: `redeliver ${delivery.eventType} to ${target}`,
+    typedSearchAttributes: [
+      { key: SEARCH_ATTRIBUTES.eventType, value: delivery.eventType },
+      { key: SEARCH_ATTRIBUTES.eventId, value: delivery.eventId },
+      { key: SEARCH_ATTRIBUTES.subscriptionId, value: delivery.subscriptionId },
+      { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'pending' },
+    ],
+  });
+  return 'requested';
+}

@@ -1,0 +1,78 @@
+// Publishing and reading events. Publishing is one durable write: the start
+// of the event workflow. Postgres is written by that workflow, not here.
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { findEvent } from '../db/events.js';
+import type { Queryable } from '../db/pool.js';
+import { eventIdForIdempotencyKey, newId } from '../ids.js';
+import { acceptedEventSchema, type AcceptedEvent, type Event, type PublishEvent } from '../schemas/event.js';
+import { SEARCH_ATTRIBUTES, eventWorkflowId, type EventWorkflowInput } from '../../workflows/definitions.js';
+import type { eventWorkflow } from '../../workflows/event-workflow.js';
+
+export interface PublishResult {
+  event: Pick<AcceptedEvent, 'id' | 'type' | 'createdAt'>;
+  /** True when this id (or Idempotency-Key) had been published before: nothing new was started. */
+  duplicate: boolean;
+}
+
+export class IdempotencyConflictError extends Error {}
+
+export async function publishEvent(
+  deps: { pool: Queryable; temporal: Client; taskQueue: string },
+  input: PublishEvent,
+  idempotencyKey: string | undefined,
+): Promise<PublishResult> {
+  const id = input.id ?? (idempotencyKey === undefined ? newId('evt') : eventIdForIdempotencyKey(idempotencyKey));
+  const event: AcceptedEvent = {
+    id,
+    type: input.type,
+    payload: input.payload,
+    idempotencyKey: idempotencyKey ?? null,
+    createdAt: new Date().toISOString(),
+  };
+  try {
+    await deps.temporal.workflow.start<typeof eventWorkflow>('eventWorkflow', {
+      taskQueue: deps.taskQueue,
+      workflowId: eventWorkflowId(id),
+      args: [{ event } satisfies EventWorkflowInput],
+      // A repeat of the id, running or closed, is the same event: never a second fan-out.
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `event ${input.type}`,
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.eventType, value: input.type },
+        { key: SEARCH_ATTRIBUTES.eventId, value: id },
+      ],
+    });
+    return { event: { id, type: event.type, createdAt: event.createdAt }, duplicate: false };
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  const existing = await getEvent(deps, id);
+  if (existing && existing.type !== input.type) {
+    throw new IdempotencyConflictError(
+      `event ${id} was already published with type "${existing.type}", not "${input.type}"`,
+    );
+  }
+  return { event: existing ? { id, type: existing.type, createdAt: existing.createdAt } : event, duplicate: true };
+}
+
+/**
+ * The event from Postgres once its workflow has recorded it; before that,
+ * from the event workflow's own input (state `accepted`, no deliveries yet).
+ */
+export async function getEvent(deps: { pool: Queryable; temporal: Client }, id: string): Promise<Event | undefined> {
+  const recorded = await findEvent(deps.pool, id);
+  if (recorded) return recorded;
+  try {
+    const history = await deps.temporal.workflow.getHandle(eventWorkflowId(id)).fetchHistory();
+    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    if (!payload) return undefined;
+    const input = defaultPayloadConverter.fromPayload<EventWorkflowInput>(payload);
+    const event = acceptedEventSchema.parse(input.event);
+    return { id: event.id, type: event.type, payload: event.payload, createdAt: event.createdAt, state: 'accepted', deliveries: [] };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}

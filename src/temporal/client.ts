@@ -1,0 +1,14 @@
+import { Client, Connection } from '@temporalio/client';
+
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+
+export interface TemporalClient {
+  client: Client;
+  /** The concrete connection, for the operator API (search attributes). */
+  connection: Connection;
+}
+
+export async function connectTemporalClient(address: string, namespace: string): Promise<TemporalClient> {
+  const connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
+  return { client: new Client({ connection, namespace }), connection };
+}

@@ -1,0 +1,79 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { DeliveryStatus } from '../src/schemas/delivery.js';
+import { SEARCH_ATTRIBUTES, redeliverSignal, type DeliveryWorkflowInput } from './definitions.js';
+
+/** How long a dead letter keeps its workflow open for a redeliver signal. */
+export const DEAD_LETTER_RETENTION = '30 days';
+
+/** Upper bound for one attempt: the longest allowed HTTP timeout plus Postgres work. */
+const ATTEMPT_TIMEOUT = '90 seconds';
+
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<DeliveryStatus> {
+  const { deliver } = proxyActivities<Activities>({
+    startToCloseTimeout: ATTEMPT_TIMEOUT,
+    summary: `POST ${input.eventType} to ${input.target}`,
+    // The activity sets each wait itself (nextRetryDelay, from the schedule)
+    // and stops the retries itself (non-retryable failure) when the schedule
+    // is exhausted; this policy only paces retries after infrastructure errors
+    // such as Postgres being unreachable, which must never dead-letter.
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
+
+  let dead = false;
+  let redeliverRequested = false;
+  setHandler(redeliverSignal, () => {
+    // Only a dead delivery can be re-driven; a request while it is still being
+    // delivered has nothing to do.
+    if (dead) redeliverRequested = true;
+  });
+
+  let redelivery = input.redelivery ?? false;
+  for (;;) {
+    if (redelivery) {
+      await bookkeeping.markDeliveryPending(input.deliveryId);
+      setStatus('pending');
+    }
+    try {
+      await deliver({ deliveryId: input.deliveryId });
+      setStatus('succeeded');
+      return 'succeeded';
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      dead = true;
+      await bookkeeping.markDeliveryDead({ deliveryId: input.deliveryId, reason: failureReason(error) });
+      setStatus('dead');
+    }
+
+    if (!(await condition(() => redeliverRequested, DEAD_LETTER_RETENTION))) return 'dead';
+    dead = false;
+    redeliverRequested = false;
+    redelivery = true;
+    if (workflowInfo().continueAsNewSuggested) {
+      return continueAsNew<typeof deliveryWorkflow>({ ...input, redelivery: true });
+    }
+  }
+}
+
+function setStatus(status: DeliveryStatus): void {
+  upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.deliveryStatus, value: status }]);
+}
+
+function failureReason(error: ActivityFailure): string {
+  const cause = error.cause;
+  return cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : error.message;
+}

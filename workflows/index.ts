@@ -1,0 +1,3 @@
+// The worker's workflowsPath: every workflow type hookflow registers.
+export { eventWorkflow } from './event-workflow.js';
+export { deliveryWorkflow } from './delivery-workflow.js';
