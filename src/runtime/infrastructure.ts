@@ -2,6 +2,7 @@
 // PostgreSQL, each started only when no external one is configured.
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../dev/embedded-postgres.js';
+import { isPortInUse } from '../dev/ports.js';
 import type { Progress } from '../dev/progress.js';
 import { ensureTemporalCli } from '../dev/temporal-cli.js';
 import { startTemporalDevServer } from '../dev/temporal-dev-server.js';
@@ -34,6 +35,7 @@ export async function startInfrastructure(options: {
     let temporalAddress = options.temporalAddress;
     let temporalUiUrl: string | undefined;
     if (temporalAddress === undefined) {
+      await requireFreePort(options.temporalPort, 'the Temporal dev server', 'TEMPORAL_PORT', 'TEMPORAL_ADDRESS');
       const cli = await ensureTemporalCli({ configured: options.temporalCli, toolsDir: options.toolsDir, progress: options.progress });
       const server = await startTemporalDevServer({
         cli,
@@ -52,6 +54,7 @@ export async function startInfrastructure(options: {
 
     let databaseUrl = options.databaseUrl;
     if (databaseUrl === undefined) {
+      await requireFreePort(options.postgresPort, 'PostgreSQL', 'HOOKFLOW_POSTGRES_PORT', 'DATABASE_URL');
       const database = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.postgresPort, progress: options.progress });
       stops.push(database.stop);
       databaseUrl = database.url;
@@ -62,5 +65,15 @@ export async function startInfrastructure(options: {
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** Fails clearly instead of attaching to whatever already holds the port (an earlier run, say). */
+async function requireFreePort(port: number, what: string, portVariable: string, externalVariable: string): Promise<void> {
+  if (await isPortInUse(port)) {
+    throw new Error(
+      `port ${port} for ${what} is already in use (is another hookflow or server running?). ` +
+        `Stop it, choose another port with ${portVariable}, or use an external server with ${externalVariable}.`,
+    );
   }
 }
