@@ -1,0 +1,199 @@
+// The whole path of an event, against a real Temporal server, a real
+// PostgreSQL and real HTTP receivers on loopback.
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEARCH_ATTRIBUTES, deliveryWorkflowId } from '../../workflows/definitions.js';
+import { alwaysFail, alwaysOk, startReceiver, type Behaviour, type Receiver } from '../support/receiver.js';
+import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
+
+// Short waits so retries and dead-lettering take well under a second: 3 attempts in all.
+const RETRY_SCHEDULE = [0.1, 0.1];
+
+let stack: TestStack;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({ retryScheduleSeconds: RETRY_SCHEDULE });
+});
+
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await stack?.close();
+});
+
+async function receiver(behaviour: Behaviour = alwaysOk): Promise<Receiver> {
+  const r = await startReceiver(behaviour);
+  receivers.push(r);
+  return r;
+}
+
+async function subscribe(url: string, eventTypes: string[]): Promise<{ id: string; secret: string }> {
+  const { status, body } = await stack.api('POST', '/v1/subscriptions', { url, eventTypes });
+  expect(status).toBe(201);
+  return body;
+}
+
+async function publish(type: string, payload: unknown, headers: Record<string, string> = {}) {
+  const answer = await stack.api('POST', '/v1/events', { type, payload }, headers);
+  expect(answer.status).toBe(202);
+  return answer;
+}
+
+/** Waits until every delivery of the event has left `pending`, and returns the event. */
+async function settledEvent(eventId: string, expectedDeliveries: number) {
+  return waitFor(`event ${eventId} to settle`, async () => {
+    const { status, body } = await stack.api('GET', `/v1/events/${eventId}`);
+    if (status !== 200 || body.state !== 'recorded' || body.deliveries.length !== expectedDeliveries) return undefined;
+    return body.deliveries.every((d: { status: string }) => d.status !== 'pending') ? body : undefined;
+  });
+}
+
+describe('delivery pipeline', () => {
+  it('delivers a signed event to the matching subscribers only', async () => {
+    const type = `${uniqueName('order')}.created`;
+    const [exact, wildcard, other] = await Promise.all([receiver(), receiver(), receiver()]);
+    const exactSub = await subscribe(exact.url, [type]);
+    const wildcardSub = await subscribe(wildcard.url, ['*']);
+    await subscribe(other.url, [`${uniqueName('other')}.created`]);
+
+    const payload = { orderId: 42, note: 'café ☕' };
+    const { body: accepted } = await publish(type, payload);
+    const event = await settledEvent(accepted.id, 2);
+
+    expect(event.deliveries.map((d: { status: string }) => d.status)).toEqual(['succeeded', 'succeeded']);
+    expect(exact.requests).toHaveLength(1);
+    expect(wildcard.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+
+    for (const [r, sub] of [[exact, exactSub], [wildcard, wildcardSub]] as const) {
+      const request = r.requests[0]!;
+      // The reference library throws unless the signature, id and timestamp check out.
+      const verified = new Webhook(sub.secret).verify(request.body, request.headers as Record<string, string>);
+      expect(verified).toEqual({ type, timestamp: accepted.createdAt, data: payload });
+      expect(request.headers['webhook-id']).toBe(accepted.id);
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(request.headers['user-agent']).toMatch(/^hookflow\//);
+    }
+    // A signature made with the other subscription's secret must not verify.
+    expect(() =>
+      new Webhook(wildcardSub.secret).verify(exact.requests[0]!.body, exact.requests[0]!.headers as Record<string, string>),
+    ).toThrow();
+
+    // The wildcard would match every later test's events.
+    expect((await stack.api('DELETE', `/v1/subscriptions/${wildcardSub.id}`)).status).toBe(204);
+  });
+
+  it('retries a failing receiver and records every attempt', async () => {
+    const type = `${uniqueName('invoice')}.paid`;
+    const flaky = await receiver((n) => (n <= 2 ? { status: 503, body: `down ${n}` } : { status: 204 }));
+    await subscribe(flaky.url, [type]);
+
+    const { body: accepted } = await publish(type, { invoice: 7 });
+    const event = await settledEvent(accepted.id, 1);
+    expect(event.deliveries[0]).toMatchObject({ status: 'succeeded', attemptCount: 3 });
+
+    const { body: delivery } = await stack.api('GET', `/v1/deliveries/${event.deliveries[0].id}`);
+    expect(delivery.attempts.map((a: { number: number; statusCode: number }) => [a.number, a.statusCode])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 204],
+    ]);
+    expect(delivery.attempts[0].responseBody).toBe('down 1');
+    expect(flaky.requests).toHaveLength(3);
+    // Every retry carries the same webhook-id, so the receiver can deduplicate.
+    expect(new Set(flaky.requests.map((r) => r.headers['webhook-id']))).toEqual(new Set([accepted.id]));
+  });
+
+  it('dead-letters a receiver that always fails, and redelivers it on request', async () => {
+    const type = `${uniqueName('user')}.deleted`;
+    const broken = await receiver(alwaysFail);
+    const sub = await subscribe(broken.url, [type]);
+
+    const { body: accepted } = await publish(type, { user: 'u1' });
+    const event = await settledEvent(accepted.id, 1);
+    const deliveryId = event.deliveries[0].id;
+    expect(event.deliveries[0]).toMatchObject({ status: 'dead', attemptCount: RETRY_SCHEDULE.length + 1 });
+    expect(broken.requests).toHaveLength(RETRY_SCHEDULE.length + 1);
+
+    const { body: dead } = await stack.api('GET', `/v1/deliveries/${deliveryId}`);
+    expect(dead.lastError).toMatch(/HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/webhook/);
+
+    // The Temporal Web UI's DLQ view: the search attribute says dead.
+    const workflowId = deliveryWorkflowId(accepted.id, sub.id);
+    await waitFor('the dead status in Temporal visibility', async () => {
+      for await (const wf of stack.temporal.workflow.list({
+        query: `WorkflowId = '${workflowId}' AND ${SEARCH_ATTRIBUTES.deliveryStatus.name} = 'dead'`,
+      })) {
+        return wf;
+      }
+      return undefined;
+    });
+
+    broken.setBehaviour(alwaysOk);
+    const redeliver = await stack.api('POST', `/v1/deliveries/${deliveryId}/redeliver`);
+    expect(redeliver.status).toBe(202);
+
+    const delivered = await waitFor('the redelivery to succeed', async () => {
+      const { body } = await stack.api('GET', `/v1/deliveries/${deliveryId}`);
+      return body.status === 'succeeded' ? body : undefined;
+    });
+    expect(delivered.attempts).toHaveLength(RETRY_SCHEDULE.length + 2);
+    expect(delivered.attempts.at(-1).statusCode).toBe(200);
+    expect(broken.requests.at(-1)!.headers['webhook-id']).toBe(accepted.id);
+    const description = await stack.temporal.workflow.getHandle(workflowId).describe();
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.deliveryStatus)).toBe('succeeded');
+
+    // A succeeded delivery whose workflow has closed can be sent again: a fresh run.
+    const again = await stack.api('POST', `/v1/deliveries/${deliveryId}/redeliver`);
+    expect(again.status).toBe(202);
+    await waitFor('the second redelivery', async () => (broken.requests.length === RETRY_SCHEDULE.length + 3 ? true : undefined));
+  });
+
+  it('refuses to redeliver a delivery that is still pending, or that does not exist', async () => {
+    const type = `${uniqueName('slow')}.thing`;
+    // The first answer takes 1.5 s, so the delivery stays pending meanwhile.
+    const slow = await receiver((n) => (n === 1 ? { status: 200, delayMs: 1_500 } : { status: 200 }));
+    await subscribe(slow.url, [type]);
+    const { body: accepted } = await publish(type, {});
+    const pending = await waitFor('the pending delivery', async () => {
+      const { body } = await stack.api('GET', `/v1/events/${accepted.id}`);
+      return body?.deliveries?.[0];
+    });
+    expect(pending.status).toBe('pending');
+    const answer = await stack.api('POST', `/v1/deliveries/${pending.id}/redeliver`);
+    expect(answer.status).toBe(409);
+    expect(answer.body.type).toBe('https://hookflow.dev/problems/conflict');
+    await settledEvent(accepted.id, 1);
+    expect(slow.requests).toHaveLength(1);
+
+    const missing = await stack.api('POST', '/v1/deliveries/dlv_missing/redeliver');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('publishes once per Idempotency-Key: one event, one delivery per subscriber', async () => {
+    const type = `${uniqueName('payment')}.captured`;
+    const [a, b] = await Promise.all([receiver(), receiver()]);
+    await subscribe(a.url, [type]);
+    await subscribe(b.url, [type]);
+    const key = uniqueName('key');
+
+    const first = await publish(type, { amount: 100 }, { 'Idempotency-Key': key });
+    const second = await publish(type, { amount: 100 }, { 'Idempotency-Key': key });
+    expect(second.body.id).toBe(first.body.id);
+    expect(second.body.createdAt).toBe(first.body.createdAt);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+
+    const event = await settledEvent(first.body.id, 2);
+    // Once more after the fan-out has finished: still the same event, nothing new sent.
+    const third = await publish(type, { amount: 100 }, { 'Idempotency-Key': key });
+    expect(third.body.id).toBe(first.body.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    expect(event.deliveries).toHaveLength(2);
+    expect(a.requests).toHaveLength(1);
+    expect(b.requests).toHaveLength(1);
+    const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM events WHERE id = $1', [first.body.id]);
+    expect(rows[0].n).toBe(1);
+  });
+});

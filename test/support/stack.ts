@@ -1,0 +1,107 @@
+// One test file's hookflow: its own database on the shared PostgreSQL, its own
+// task queue on the shared Temporal server, a real worker, and the real Hono
+// app called through app.request().
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { Client } from '@temporalio/client';
+import type { Hono } from 'hono';
+import { createApp } from '../../src/api/app.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createPool, type Pool } from '../../src/db/pool.js';
+import { createLogger } from '../../src/logger.js';
+import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
+import { connectTemporalClient } from '../../src/temporal/client.js';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface TestStack {
+  app: Hono;
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  worker: HookflowWorker;
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
+  close(): Promise<void>;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+export async function startTestStack(options: { retryScheduleSeconds: number[] }): Promise<TestStack> {
+  const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_test'));
+  const pool = createPool(databaseUrl);
+  await migrate(pool);
+  const { client: temporal, connection } = await connectTemporalClient(inject('temporalAddress'), 'default');
+  await registerSearchAttributes(connection, 'default');
+  const taskQueue = uniqueName('hookflow-test');
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const worker = await startHookflowWorker({
+    temporalAddress: inject('temporalAddress'),
+    namespace: 'default',
+    taskQueue,
+    pool,
+    logger,
+    retryScheduleSeconds: options.retryScheduleSeconds,
+    deliveryTimeoutMs: 2_000,
+  });
+  const app = createApp({ pool, temporal, taskQueue, logger });
+
+  return {
+    app,
+    pool,
+    temporal,
+    taskQueue,
+    worker,
+    async api(method, path, body, headers = {}) {
+      const init: RequestInit = { method, headers: { ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+      }
+      const response = await app.request(path, init);
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await worker.shutdown();
+      await connection.close();
+      await pool.end();
+    },
+  };
+}
+
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
