@@ -1,6 +1,7 @@
 // Publishing and reading events. Publishing is one durable write: the start
 // of the event workflow. Postgres is written by that workflow, not here.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { findEvent } from '../db/events.js';
 import type { Queryable } from '../db/pool.js';
@@ -72,7 +73,9 @@ export async function getEvent(deps: { pool: Queryable; temporal: Client }, id: 
     const event = acceptedEventSchema.parse(input.event);
     return { id: event.id, type: event.type, payload: event.payload, createdAt: event.createdAt, state: 'accepted', deliveries: [] };
   } catch (error) {
+    // fetchHistory reports an unknown workflow as a raw gRPC NOT_FOUND.
     if (error instanceof WorkflowNotFoundError) return undefined;
+    if (isGrpcServiceError(error) && error.code === grpcStatus.NOT_FOUND) return undefined;
     throw error;
   }
 }

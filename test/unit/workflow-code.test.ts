@@ -1,0 +1,82 @@
+// Workflow code runs in Temporal's deterministic sandbox: it may import only
+// @temporalio/workflow, its own folder, and types. This fence checks the
+// imports with the TypeScript parser, and the bundler proves the rest.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { WORKFLOWS_PATH } from '../../src/runtime/worker.js';
+
+const WORKFLOWS_DIR = path.dirname(WORKFLOWS_PATH);
+
+interface ImportInfo {
+  file: string;
+  specifier: string;
+  typeOnly: boolean;
+}
+
+function importsOf(file: string, text = readFileSync(file, 'utf8')): ImportInfo[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: ImportInfo[] = [];
+  for (const statement of source.statements) {
+    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier) {
+      const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+      const typeOnly = ts.isImportDeclaration(statement)
+        ? Boolean(statement.importClause?.isTypeOnly)
+        : statement.isTypeOnly;
+      found.push({ file: path.basename(file), specifier, typeOnly });
+    }
+  }
+  return found;
+}
+
+function forbidden(imports: ImportInfo[]): ImportInfo[] {
+  return imports
+    .filter((i) => !i.typeOnly)
+    .filter((i) => i.specifier !== '@temporalio/workflow' && !/^\.\/[\w-]+\.js$/.test(i.specifier));
+}
+
+describe('workflow code', () => {
+  const files = readdirSync(WORKFLOWS_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(WORKFLOWS_DIR, f));
+
+  it('imports at runtime only @temporalio/workflow and its own folder', () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(files.flatMap((file) => forbidden(importsOf(file)))).toEqual([]);
+  });
+
+  it('the fence flags Node, npm and I/O-side imports, and lets types through', () => {
+    const probe = [
+      "import { readFile } from 'node:fs/promises';",
+      "import pg from 'pg';",
+      "import { recordEvent } from '../src/db/events.js';",
+      "import type { Activities } from '../activities/index.js';",
+      "import { proxyActivities } from '@temporalio/workflow';",
+      "export { deliveryWorkflow } from './delivery-workflow.js';",
+    ].join('\n');
+    expect(forbidden(importsOf('probe.ts', probe)).map((i) => i.specifier)).toEqual([
+      'node:fs/promises',
+      'pg',
+      '../src/db/events.js',
+    ]);
+  });
+
+  it('bundles for the Temporal sandbox', async () => {
+    const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silentLogger });
+    expect(code).toContain('eventWorkflow');
+    expect(code).toContain('deliveryWorkflow');
+    // Nothing from Node or from the I/O side of hookflow made it in.
+    expect(code).not.toMatch(/require\(["']node:|from ["']pg["']|undici/);
+  }, 60_000);
+});
+
+const silentLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
