@@ -119,6 +119,8 @@ describe('delivery pipeline', () => {
 
     const { body: dead } = await stack.api('GET', `/v1/deliveries/${deliveryId}`);
     expect(dead.lastError).toMatch(/HTTP 500 from http:\/\/127\.0\.0\.1:\d+\/webhook/);
+    const deadLetters = await stack.api('GET', `/v1/deliveries?status=dead&subscriptionId=${sub.id}`);
+    expect(deadLetters.body).toEqual({ data: [expect.objectContaining({ id: deliveryId, status: 'dead' })], nextCursor: null });
 
     // The Temporal Web UI's DLQ view: the search attribute says dead.
     const workflowId = deliveryWorkflowId(accepted.id, sub.id);

@@ -1,3 +1,6 @@
+-- created_at columns hold whole milliseconds: they are page cursors, and a
+-- cursor travels as a JavaScript Date, which has no microseconds.
+
 -- Subscriptions: where events go and how they are signed.
 CREATE TABLE subscriptions (
   id                     text PRIMARY KEY,
@@ -10,7 +13,7 @@ CREATE TABLE subscriptions (
   retry_schedule         double precision[],
   timeout_ms             integer,
   permanent_status_codes integer[] NOT NULL DEFAULT '{}',
-  created_at             timestamptz NOT NULL DEFAULT now(),
+  created_at             timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
   updated_at             timestamptz NOT NULL DEFAULT now(),
   -- Deleted subscriptions stay as rows so their deliveries keep their history.
   deleted_at             timestamptz
@@ -38,7 +41,7 @@ CREATE TABLE deliveries (
   status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'succeeded', 'dead')),
   attempt_count   integer NOT NULL DEFAULT 0,
   last_error      text,
-  created_at      timestamptz NOT NULL DEFAULT now(),
+  created_at      timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
   updated_at      timestamptz NOT NULL DEFAULT now(),
   UNIQUE (event_id, subscription_id)
 );
