@@ -27,4 +27,4 @@ USER node
 EXPOSE 3000
 
 # docker-compose.yml overrides this for the worker and migrate services.
-CMD ["node_modules/.bin/tsx", "src/main.ts", "api"]
+CMD ["node", "--import", "tsx", "src/main.ts", "api"]

@@ -17,6 +17,7 @@ const retryScheduleFromEnv = z
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().optional(),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -33,6 +34,8 @@ const configSchema = z.object({
 
 export interface Config {
   port: number;
+  /** Interface the API binds; unset: loopback for `dev`, all interfaces for `api`. */
+  host: string | undefined;
   databaseUrl: string | undefined;
   temporalAddress: string | undefined;
   temporalNamespace: string;
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     port: e.PORT,
+    host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,

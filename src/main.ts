@@ -29,7 +29,7 @@ async function main(command: string | undefined): Promise<void> {
     case 'dev':
       return runUntilSignal(await startDev(config, logger));
     case 'api':
-      return runUntilSignal(await startParts(config, logger, { api: true, worker: false }));
+      return runUntilSignal(await startParts({ ...config, host: config.host ?? '0.0.0.0' }, logger, { api: true, worker: false }));
     case 'worker':
       return runUntilSignal(await startParts(config, logger, { api: false, worker: true }));
     case 'migrate': {
@@ -63,7 +63,13 @@ async function startDev(config: Config, logger: Logger): Promise<Stop> {
   });
   try {
     const stopParts = await startParts(
-      { ...config, temporalAddress: infrastructure.temporalAddress, databaseUrl: infrastructure.databaseUrl },
+      {
+        ...config,
+        // The API has no authentication yet: in dev mode it answers this machine only.
+        host: config.host ?? '127.0.0.1',
+        temporalAddress: infrastructure.temporalAddress,
+        databaseUrl: infrastructure.databaseUrl,
+      },
       logger,
       { api: true, worker: true, migrate: true },
     );
@@ -122,7 +128,7 @@ async function startParts(
       printProgress(`worker polling task queue "${config.taskQueue}"`);
     }
     if (parts.api) {
-      const api = await startApiServer({ pool, temporal, taskQueue: config.taskQueue, logger }, config.port);
+      const api = await startApiServer({ pool, temporal, taskQueue: config.taskQueue, logger }, config.port, config.host);
       stops.push(api.close);
       printProgress(`API listening on ${api.url}`);
     }

@@ -8,7 +8,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApiServer(deps: ApiDeps, port: number, hostname = '0.0.0.0'): Promise<ApiServer> {
+export async function startApiServer(deps: ApiDeps, port: number, hostname = '127.0.0.1'): Promise<ApiServer> {
   const app = createApp(deps);
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
