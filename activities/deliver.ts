@@ -1,8 +1,8 @@
 // The `deliver` activity: one signed POST of one delivery, recorded in
 // Postgres, its failure turned into the wait Temporal should take next.
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { loadDeliveryTarget, recordAttempt, setDeliveryStatus, type DeliveryTarget } from '../src/db/deliveries.js';
+import { loadDeliveryTarget, markDeliveryDead as markDead, recordAttempt, reopenDelivery } from '../src/db/deliveries.js';
 import type { Pool } from '../src/db/pool.js';
 import { classifyStatus } from '../src/delivery/classify.js';
 import { decideAfterFailure } from '../src/delivery/failure-decision.js';
@@ -10,6 +10,7 @@ import { webhookBody } from '../src/delivery/payload.js';
 import { webhookHeaders } from '../src/delivery/signing.js';
 import { displayTarget } from '../src/delivery/target.js';
 import type { Logger } from '../src/logger.js';
+import type { DeliveryTarget } from '../src/db/deliveries.js';
 import { describeNetworkError, postWebhook, type PostResult } from './http-post.js';
 
 export interface DeliverDeps {
@@ -19,7 +20,11 @@ export interface DeliverDeps {
   userAgent: string;
   retryScheduleSeconds: readonly number[];
   deliveryTimeoutMs: number;
+  /** How often a delivery to a paused subscription looks again (default 30 s). */
+  pausedRecheckMs?: number;
 }
+
+const DEFAULT_PAUSED_RECHECK_MS = 30_000;
 
 export interface DeliverResult {
   statusCode: number;
@@ -28,12 +33,19 @@ export interface DeliverResult {
 
 export function createDeliverActivities(deps: DeliverDeps) {
   async function deliver({ deliveryId }: { deliveryId: string }): Promise<DeliverResult> {
-    const temporalAttempt = Context.current().info.attempt;
     const target = await loadDeliveryTarget(deps.pool, deliveryId);
     if (!target) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`, 'DeliveryNotFound');
-    if (!target.subscriptionActive) {
+    if (target.subscriptionStatus === 'paused') {
+      // Held, not failed: no HTTP call and no attempt spent until it is resumed.
+      throw ApplicationFailure.create({
+        message: `subscription ${target.subscriptionId} is paused; delivery held`,
+        type: 'SubscriptionPaused',
+        nextRetryDelay: deps.pausedRecheckMs ?? DEFAULT_PAUSED_RECHECK_MS,
+      });
+    }
+    if (target.subscriptionStatus !== 'active') {
       throw ApplicationFailure.nonRetryable(
-        `subscription ${target.subscriptionId} is deleted, paused or disabled`,
+        `subscription ${target.subscriptionId} is ${target.subscriptionStatus}`,
         'SubscriptionInactive',
       );
     }
@@ -63,7 +75,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
     }
     const durationMs = Date.now() - startedAt.getTime();
     const succeeded = result !== undefined && classifyStatus(result.statusCode) === 'succeeded';
-    const attemptNumber = await recordAttempt(deps.pool, {
+    const { number: attemptNumber, attemptInRound } = await recordAttempt(deps.pool, {
       deliveryId,
       startedAt,
       durationMs,
@@ -75,19 +87,24 @@ export function createDeliverActivities(deps: DeliverDeps) {
     log.info({ attempt: attemptNumber, statusCode: result?.statusCode, durationMs, error: networkError }, 'delivery attempt');
 
     if (succeeded) return { statusCode: result!.statusCode, attemptNumber };
-    throw failureFor(target, temporalAttempt, result, networkError ?? '', where);
+    throw failureFor(target, attemptInRound, result, networkError ?? '', where);
   }
 
+  /**
+   * The failure Temporal acts on: retry after the wait we chose, or stop.
+   * `attemptInRound` counts HTTP attempts only, so waits for infrastructure
+   * (Postgres unreachable) or a pause never spend the schedule.
+   */
   function failureFor(
     target: DeliveryTarget,
-    temporalAttempt: number,
+    attemptInRound: number,
     result: PostResult | undefined,
     networkError: string,
     where: string,
   ): ApplicationFailure {
     const cause = result ? `HTTP ${result.statusCode} from ${where}` : `${networkError} (${where})`;
     const decision = decideAfterFailure(
-      { attempt: temporalAttempt, statusCode: result?.statusCode, retryAfter: result?.retryAfter },
+      { attempt: attemptInRound, statusCode: result?.statusCode, retryAfter: result?.retryAfter },
       {
         retryScheduleSeconds: target.retrySchedule ?? deps.retryScheduleSeconds,
         permanentStatusCodes: target.permanentStatusCodes,
@@ -101,7 +118,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
         nextRetryDelay: decision.delayMs,
       });
     }
-    const why = decision.reason === 'permanent' ? 'permanent failure' : `gave up after attempt ${temporalAttempt}`;
+    const why = decision.reason === 'permanent' ? 'permanent failure' : `gave up after ${attemptInRound} attempts`;
     return ApplicationFailure.create({
       message: `${cause}; ${why}`,
       type: decision.reason === 'permanent' ? 'PermanentFailure' : 'RetriesExhausted',
@@ -110,11 +127,11 @@ export function createDeliverActivities(deps: DeliverDeps) {
   }
 
   async function markDeliveryDead({ deliveryId, reason }: { deliveryId: string; reason: string }): Promise<void> {
-    await setDeliveryStatus(deps.pool, deliveryId, 'dead', reason);
+    await markDead(deps.pool, deliveryId, reason);
   }
 
   async function markDeliveryPending(deliveryId: string): Promise<void> {
-    await setDeliveryStatus(deps.pool, deliveryId, 'pending');
+    await reopenDelivery(deps.pool, deliveryId);
   }
 
   return { deliver, markDeliveryDead, markDeliveryPending };

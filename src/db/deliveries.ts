@@ -1,5 +1,6 @@
 import type { Delivery, DeliveryStatus, DeliveryWithAttempts, ListDeliveriesQuery } from '../schemas/delivery.js';
 import type { Page } from '../schemas/common.js';
+import type { SubscriptionStatus } from '../schemas/subscription.js';
 import type { JsonValue } from '../json.js';
 import { decodeCursor, toPage } from './page.js';
 import type { Queryable } from './pool.js';
@@ -88,7 +89,7 @@ export interface DeliveryTarget {
   eventCreatedAt: Date;
   payload: JsonValue;
   subscriptionId: string;
-  subscriptionActive: boolean;
+  subscriptionStatus: SubscriptionStatus | 'deleted';
   url: string;
   secret: string;
   headers: Record<string, string>;
@@ -105,7 +106,7 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     created_at: Date;
     payload: JsonValue;
     subscription_id: string;
-    active: boolean;
+    subscription_status: SubscriptionStatus | 'deleted';
     url: string;
     secret: string;
     headers: Record<string, string>;
@@ -114,7 +115,7 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     permanent_status_codes: number[];
   }>(
     `SELECT d.status, e.id AS event_id, e.type, e.created_at, e.payload, s.id AS subscription_id,
-            (s.deleted_at IS NULL AND s.status = 'active') AS active,
+            CASE WHEN s.deleted_at IS NULL THEN s.status ELSE 'deleted' END AS subscription_status,
             s.url, s.secret, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes
      FROM deliveries d
      JOIN events e ON e.id = d.event_id
@@ -132,7 +133,7 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     eventCreatedAt: r.created_at,
     payload: r.payload,
     subscriptionId: r.subscription_id,
-    subscriptionActive: r.active,
+    subscriptionStatus: r.subscription_status,
     url: r.url,
     secret: r.secret,
     headers: r.headers,
@@ -154,10 +155,14 @@ export interface AttemptRecord {
 
 /**
  * Records one attempt and moves the delivery's counters (and its status, on
- * success) in a single statement; returns the attempt's number.
+ * success) in a single statement. Returns the attempt's number over the
+ * delivery's life, and its number within the current round of retries.
  */
-export async function recordAttempt(db: Queryable, attempt: AttemptRecord): Promise<number> {
-  const { rows } = await db.query<{ number: number }>(
+export async function recordAttempt(
+  db: Queryable,
+  attempt: AttemptRecord,
+): Promise<{ number: number; attemptInRound: number }> {
+  const { rows } = await db.query<{ number: number; retry_base: number }>(
     `WITH delivery AS (
        UPDATE deliveries
        SET attempt_count = attempt_count + 1,
@@ -165,11 +170,13 @@ export async function recordAttempt(db: Queryable, attempt: AttemptRecord): Prom
            last_error = CASE WHEN $7 THEN NULL ELSE COALESCE($5, 'HTTP ' || $4::int) END,
            updated_at = now()
        WHERE id = $1
-       RETURNING attempt_count
+       RETURNING attempt_count, retry_base
+     ), attempt AS (
+       INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
+       SELECT $1, attempt_count, $2, $3, $4::int, $5, $6 FROM delivery
+       RETURNING number
      )
-     INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
-     SELECT $1, attempt_count, $2, $3, $4::int, $5, $6 FROM delivery
-     RETURNING number`,
+     SELECT attempt.number, delivery.retry_base FROM attempt, delivery`,
     [
       attempt.deliveryId,
       attempt.startedAt,
@@ -180,17 +187,21 @@ export async function recordAttempt(db: Queryable, attempt: AttemptRecord): Prom
       attempt.succeeded,
     ],
   );
-  return rows[0]!.number;
+  const row = rows[0]!;
+  return { number: row.number, attemptInRound: row.number - row.retry_base };
 }
 
-export async function setDeliveryStatus(
-  db: Queryable,
-  deliveryId: string,
-  status: DeliveryStatus,
-  lastError?: string,
-): Promise<void> {
+export async function markDeliveryDead(db: Queryable, deliveryId: string, reason: string): Promise<void> {
+  await db.query(`UPDATE deliveries SET status = 'dead', last_error = $2, updated_at = now() WHERE id = $1`, [
+    deliveryId,
+    reason,
+  ]);
+}
+
+/** A redelivery: pending again, with a fresh round of retries. */
+export async function reopenDelivery(db: Queryable, deliveryId: string): Promise<void> {
   await db.query(
-    `UPDATE deliveries SET status = $2, last_error = COALESCE($3, last_error), updated_at = now() WHERE id = $1`,
-    [deliveryId, status, lastError ?? null],
+    `UPDATE deliveries SET status = 'pending', retry_base = attempt_count, updated_at = now() WHERE id = $1`,
+    [deliveryId],
   );
 }

@@ -3,8 +3,8 @@ import type { DeliveryStatus } from '../schemas/delivery.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
 
 /**
- * Records an event and creates one pending delivery per matching active
- * subscription, in one transaction, exactly once per event id. Returns
+ * Records an event and creates one pending delivery per matching subscription
+ * that is active or paused (a paused one holds its deliveries until resumed), in one transaction, exactly once per event id. Returns
  * whether an earlier run already finished fanning the event out.
  */
 export async function recordEvent(pool: Pool, event: AcceptedEvent): Promise<{ fannedOut: boolean }> {
@@ -19,7 +19,7 @@ export async function recordEvent(pool: Pool, event: AcceptedEvent): Promise<{ f
         `INSERT INTO deliveries (id, event_id, subscription_id)
          SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id
          FROM subscriptions s
-         WHERE s.deleted_at IS NULL AND s.status = 'active'
+         WHERE s.deleted_at IS NULL AND s.status IN ('active', 'paused')
            AND (s.event_types && ARRAY[$2, '*']::text[])`,
         [event.id, event.type],
       );

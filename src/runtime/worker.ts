@@ -33,6 +33,7 @@ export async function startHookflowWorker(options: {
   logger: Logger;
   retryScheduleSeconds: readonly number[];
   deliveryTimeoutMs: number;
+  pausedRecheckMs?: number;
 }): Promise<HookflowWorker> {
   installRuntimeOnce();
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
@@ -50,6 +51,7 @@ export async function startHookflowWorker(options: {
       userAgent: USER_AGENT,
       retryScheduleSeconds: options.retryScheduleSeconds,
       deliveryTimeoutMs: options.deliveryTimeoutMs,
+      ...(options.pausedRecheckMs === undefined ? {} : { pausedRecheckMs: options.pausedRecheckMs }),
     }),
   });
   const running = worker.run().finally(async () => {

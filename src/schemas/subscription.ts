@@ -17,6 +17,7 @@ const headerNameSchema = z
 const headerValueSchema = z.string().max(2048).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values may not contain control characters');
 
 export const subscriptionStatusSchema = z.enum(['active', 'paused', 'disabled']);
+export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
 
 const subscriptionFields = {
   url: z

@@ -133,6 +133,15 @@ describe('delivery pipeline', () => {
       return undefined;
     });
 
+    // A redelivery while the receiver is still broken gets a whole new round
+    // of attempts, then dead-letters again.
+    expect((await stack.api('POST', `/v1/deliveries/${deliveryId}/redeliver`)).status).toBe(202);
+    const attemptsPerRound = RETRY_SCHEDULE.length + 1;
+    await waitFor('the second round to dead-letter', async () => {
+      const { body } = await stack.api('GET', `/v1/deliveries/${deliveryId}`);
+      return body.status === 'dead' && body.attemptCount === 2 * attemptsPerRound ? body : undefined;
+    });
+
     broken.setBehaviour(alwaysOk);
     const redeliver = await stack.api('POST', `/v1/deliveries/${deliveryId}/redeliver`);
     expect(redeliver.status).toBe(202);
@@ -141,16 +150,18 @@ describe('delivery pipeline', () => {
       const { body } = await stack.api('GET', `/v1/deliveries/${deliveryId}`);
       return body.status === 'succeeded' ? body : undefined;
     });
-    expect(delivered.attempts).toHaveLength(RETRY_SCHEDULE.length + 2);
+    expect(delivered.attempts).toHaveLength(2 * attemptsPerRound + 1);
     expect(delivered.attempts.at(-1).statusCode).toBe(200);
     expect(broken.requests.at(-1)!.headers['webhook-id']).toBe(accepted.id);
-    const description = await stack.temporal.workflow.getHandle(workflowId).describe();
-    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.deliveryStatus)).toBe('succeeded');
+    // The workflow sets the attribute right after the activity has recorded the success.
+    const handle = stack.temporal.workflow.getHandle(workflowId);
+    await waitFor('the workflow to complete', async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined));
+    expect((await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.deliveryStatus)).toBe('succeeded');
 
     // A succeeded delivery whose workflow has closed can be sent again: a fresh run.
     const again = await stack.api('POST', `/v1/deliveries/${deliveryId}/redeliver`);
     expect(again.status).toBe(202);
-    await waitFor('the second redelivery', async () => (broken.requests.length === RETRY_SCHEDULE.length + 3 ? true : undefined));
+    await waitFor('the second redelivery', async () => (broken.requests.length === 2 * attemptsPerRound + 2 ? true : undefined));
   });
 
   it('refuses to redeliver a delivery that is still pending, or that does not exist', async () => {
@@ -199,6 +210,28 @@ describe('delivery pipeline', () => {
     expect(b.requests).toHaveLength(1);
     const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM events WHERE id = $1', [first.body.id]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('holds deliveries while a subscription is paused, spending no attempts, and delivers on resume', async () => {
+    const type = `${uniqueName('held')}.event`;
+    const target = await receiver();
+    const sub = await subscribe(target.url, [type]);
+    expect((await stack.api('PATCH', `/v1/subscriptions/${sub.id}`, { status: 'paused' })).body.status).toBe('paused');
+
+    const { body: accepted } = await publish(type, { n: 1 });
+    const held = await waitFor('the held delivery', async () => {
+      const { body } = await stack.api('GET', `/v1/events/${accepted.id}`);
+      return body?.deliveries?.[0];
+    });
+    // Several re-checks (every 300 ms in tests) pass without a request or an attempt.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(target.requests).toHaveLength(0);
+    expect((await stack.api('GET', `/v1/deliveries/${held.id}`)).body).toMatchObject({ status: 'pending', attempts: [] });
+
+    await stack.api('PATCH', `/v1/subscriptions/${sub.id}`, { status: 'active' });
+    const event = await settledEvent(accepted.id, 1);
+    expect(event.deliveries[0]).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+    expect(target.requests).toHaveLength(1);
   });
 
   it('shows an accepted event from Temporal before any worker has recorded it', async () => {

@@ -50,6 +50,7 @@ export async function startTestStack(options: { retryScheduleSeconds: number[] }
     logger,
     retryScheduleSeconds: options.retryScheduleSeconds,
     deliveryTimeoutMs: 2_000,
+    pausedRecheckMs: 300,
   });
   const app = createApp({ pool, temporal, taskQueue, logger });
 

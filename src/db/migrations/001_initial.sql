@@ -40,6 +40,9 @@ CREATE TABLE deliveries (
   subscription_id text NOT NULL REFERENCES subscriptions (id),
   status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'succeeded', 'dead')),
   attempt_count   integer NOT NULL DEFAULT 0,
+  -- attempt_count when the current round of retries began (0, or the count at
+  -- the last redelivery): the retry schedule counts HTTP attempts from here.
+  retry_base      integer NOT NULL DEFAULT 0,
   last_error      text,
   created_at      timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
   updated_at      timestamptz NOT NULL DEFAULT now(),
