@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../../src/delivery/retry-schedule.js';
+
+function errorOf(env: Record<string, string>): Error {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return error as Error;
+  }
+  throw new Error(`expected loadConfig(${JSON.stringify(env)}) to throw`);
+}
+
+describe('loadConfig defaults', () => {
+  const config = loadConfig({});
+
+  it('uses every documented default for an empty environment', () => {
+    expect(config).toEqual({
+      port: 3000,
+      databaseUrl: undefined,
+      temporalAddress: undefined,
+      temporalNamespace: 'default',
+      taskQueue: 'hookflow',
+      dataDir: '.data',
+      retryScheduleSeconds: DEFAULT_RETRY_SCHEDULE_SECONDS,
+      deliveryTimeoutMs: 15_000,
+      temporalPort: 7233,
+      temporalUiPort: 8233,
+      postgresPort: 54329,
+      temporalCli: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('port 3000, namespace "default", task queue "hookflow"', () => {
+    expect(config.port).toBe(3000);
+    expect(config.temporalNamespace).toBe('default');
+    expect(config.taskQueue).toBe('hookflow');
+  });
+
+  it('the retry schedule is the Standard Webhooks default', () => {
+    expect(config.retryScheduleSeconds).toBe(DEFAULT_RETRY_SCHEDULE_SECONDS);
+    expect([...config.retryScheduleSeconds]).toEqual([5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400]);
+  });
+
+  it('ignores unrelated environment variables', () => {
+    expect(loadConfig({ HOME: '/root', PATH: '/bin', SOMETHING_ELSE: 'x' })).toEqual(config);
+  });
+
+  it('does not read process.env when an env object is given', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '4567';
+    try {
+      expect(loadConfig({}).port).toBe(3000);
+      expect(loadConfig().port).toBe(4567);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+});
+
+describe('loadConfig overrides', () => {
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        PORT: '8080',
+        DATABASE_URL: 'postgres://u:p@localhost:5432/db',
+        TEMPORAL_ADDRESS: 'temporal:7233',
+        TEMPORAL_NAMESPACE: 'prod',
+        HOOKFLOW_TASK_QUEUE: 'q1',
+        HOOKFLOW_DATA_DIR: '/var/lib/hookflow',
+        HOOKFLOW_RETRY_SCHEDULE: '1,2',
+        HOOKFLOW_DELIVERY_TIMEOUT_MS: '2000',
+        TEMPORAL_PORT: '7000',
+        TEMPORAL_UI_PORT: '7001',
+        HOOKFLOW_POSTGRES_PORT: '7002',
+        TEMPORAL_CLI: '/usr/bin/temporal',
+        LOG_LEVEL: 'debug',
+      }),
+    ).toEqual({
+      port: 8080,
+      databaseUrl: 'postgres://u:p@localhost:5432/db',
+      temporalAddress: 'temporal:7233',
+      temporalNamespace: 'prod',
+      taskQueue: 'q1',
+      dataDir: '/var/lib/hookflow',
+      retryScheduleSeconds: [1, 2],
+      deliveryTimeoutMs: 2000,
+      temporalPort: 7000,
+      temporalUiPort: 7001,
+      postgresPort: 7002,
+      temporalCli: '/usr/bin/temporal',
+      logLevel: 'debug',
+    });
+  });
+
+  it('parses HOOKFLOW_RETRY_SCHEDULE "1,2.5,10"', () => {
+    expect(loadConfig({ HOOKFLOW_RETRY_SCHEDULE: '1,2.5,10' }).retryScheduleSeconds).toEqual([1, 2.5, 10]);
+  });
+
+  it('trims whitespace around schedule entries and accepts a single entry and zero', () => {
+    expect(loadConfig({ HOOKFLOW_RETRY_SCHEDULE: ' 5 , 300 ,1800 ' }).retryScheduleSeconds).toEqual([5, 300, 1800]);
+    expect(loadConfig({ HOOKFLOW_RETRY_SCHEDULE: '60' }).retryScheduleSeconds).toEqual([60]);
+    expect(loadConfig({ HOOKFLOW_RETRY_SCHEDULE: '0' }).retryScheduleSeconds).toEqual([0]);
+  });
+
+  it.each(['0', '1', '65535'])('accepts PORT %s', (port) => {
+    expect(loadConfig({ PORT: port }).port).toBe(Number(port));
+  });
+
+  it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])('accepts LOG_LEVEL %s', (level) => {
+    expect(loadConfig({ LOG_LEVEL: level }).logLevel).toBe(level);
+  });
+});
+
+describe('loadConfig errors', () => {
+  it.each(['a,b', '-1', '5,-1', '1,abc', 'NaN', 'Infinity', '5;300'])(
+    'HOOKFLOW_RETRY_SCHEDULE %j throws an Error naming the variable',
+    (value) => {
+      const error = errorOf({ HOOKFLOW_RETRY_SCHEDULE: value });
+      expect(error.message).toMatch(/^Invalid configuration:/);
+      expect(error.message).toContain('HOOKFLOW_RETRY_SCHEDULE');
+      expect(error.message).toContain('comma-separated non-negative seconds');
+    },
+  );
+
+  // An empty (or blank) value splits to [""] and Number("") is 0, so the
+  // schedule silently becomes "retry once, immediately" instead of failing.
+  it.each(['', ' ', '1,,2', '5,'])('HOOKFLOW_RETRY_SCHEDULE %j (an empty entry) throws an Error naming the variable', (value) => {
+    const error = errorOf({ HOOKFLOW_RETRY_SCHEDULE: value });
+    expect(error.message).toContain('HOOKFLOW_RETRY_SCHEDULE');
+  });
+
+  it.each(['65536', '70000', '-1', 'abc', '3.5', 'NaN'])('PORT %j throws an Error naming PORT', (port) => {
+    const error = errorOf({ PORT: port });
+    expect(error.message).toMatch(/^Invalid configuration:/);
+    expect(error.message).toMatch(/^\s+PORT: /m);
+  });
+
+  it.each(['verbose', 'INFO', 'warning', ''])('LOG_LEVEL %j throws an Error naming LOG_LEVEL', (level) => {
+    const error = errorOf({ LOG_LEVEL: level });
+    expect(error.message).toMatch(/^\s+LOG_LEVEL: /m);
+  });
+
+  it.each([
+    ['TEMPORAL_PORT', '0'],
+    ['TEMPORAL_PORT', '65536'],
+    ['TEMPORAL_UI_PORT', '0'],
+    ['HOOKFLOW_POSTGRES_PORT', '99999'],
+    ['HOOKFLOW_DELIVERY_TIMEOUT_MS', '99'],
+    ['HOOKFLOW_DELIVERY_TIMEOUT_MS', '120001'],
+    ['DATABASE_URL', 'not a url'],
+    ['TEMPORAL_NAMESPACE', ''],
+    ['HOOKFLOW_TASK_QUEUE', ''],
+    ['TEMPORAL_ADDRESS', ''],
+  ])('%s=%j throws an Error naming the variable', (name, value) => {
+    expect(errorOf({ [name]: value }).message).toContain(`${name}: `);
+  });
+
+  it('lists every invalid variable, one per line', () => {
+    const error = errorOf({ PORT: 'x', LOG_LEVEL: 'loud', HOOKFLOW_RETRY_SCHEDULE: 'a' });
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe('Invalid configuration:');
+    expect(lines.slice(1).map((line) => line.trim().split(':')[0]).sort()).toEqual(['HOOKFLOW_RETRY_SCHEDULE', 'LOG_LEVEL', 'PORT']);
+  });
+});
