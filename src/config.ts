@@ -3,20 +3,29 @@
 import { z } from 'zod';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from './delivery/retry-schedule.js';
 
-const retryScheduleFromEnv = z
-  .string()
-  .transform((value, ctx) => {
-    const parts = value.split(',').map((part) => part.trim());
-    const seconds = parts.map(Number);
-    if (parts.length === 0 || seconds.some((s) => !Number.isFinite(s) || s < 0)) {
-      ctx.addIssue({ code: 'custom', message: 'expected comma-separated non-negative seconds, e.g. "5,300,1800"' });
-      return z.NEVER;
-    }
-    return seconds;
-  });
+const retryScheduleFromEnv = z.string().transform((value, ctx) => {
+  const parts = value.split(',').map((part) => part.trim());
+  // Number('') is 0: an empty entry must be an error, not an immediate retry.
+  const valid = parts.every((part) => /^\d+(\.\d+)?$/.test(part));
+  if (!valid) {
+    ctx.addIssue({ code: 'custom', message: 'expected comma-separated non-negative seconds, e.g. "5,300,1800"' });
+    return z.NEVER;
+  }
+  return parts.map(Number);
+});
+
+/** A whole-number variable. An empty value is an error, not 0 (which is how z.coerce reads ''). */
+function integerFromEnv(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'expected a whole number')
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
 
 const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: integerFromEnv(0, 65535, 3000),
   HOST: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().optional(),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
@@ -24,10 +33,10 @@ const configSchema = z.object({
   HOOKFLOW_TASK_QUEUE: z.string().min(1).default('hookflow'),
   HOOKFLOW_DATA_DIR: z.string().min(1).default('.data'),
   HOOKFLOW_RETRY_SCHEDULE: retryScheduleFromEnv.optional(),
-  HOOKFLOW_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
-  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
-  HOOKFLOW_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  HOOKFLOW_DELIVERY_TIMEOUT_MS: integerFromEnv(100, 60_000, 15_000),
+  TEMPORAL_PORT: integerFromEnv(1, 65535, 7233),
+  TEMPORAL_UI_PORT: integerFromEnv(1, 65535, 8233),
+  HOOKFLOW_POSTGRES_PORT: integerFromEnv(1, 65535, 54329),
   TEMPORAL_CLI: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Page } from '../schemas/common.js';
 
-const cursorSchema = z.object({ t: z.string(), i: z.string() });
+const cursorSchema = z.object({ t: z.iso.datetime({ offset: true }), i: z.string().max(128) });
 export type Cursor = z.infer<typeof cursorSchema>;
 
 export class InvalidCursorError extends Error {

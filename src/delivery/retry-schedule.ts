@@ -41,6 +41,9 @@ export function withJitter(ms: number, random: () => number = Math.random): numb
   return Math.round(ms * factor);
 }
 
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /**
  * Reads a `Retry-After` header (delay-seconds or HTTP-date, RFC 9110 §10.2.3)
  * as milliseconds from `now`; `undefined` when absent or unreadable.
@@ -49,7 +52,9 @@ export function parseRetryAfterMs(header: string | undefined | null, now: Date):
   if (header === undefined || header === null) return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  if (!/[a-z]/i.test(value)) return undefined; // a bare negative or decimal number is not a date
+  // Only the IMF-fixdate form ("Sun, 06 Nov 1994 08:49:37 GMT") that every
+  // server sends: Date.parse alone reads text such as "retry 2099" as a date.
+  if (!IMF_FIXDATE.test(value)) return undefined;
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now.getTime());

@@ -1,20 +1,21 @@
 // The Temporal worker: hookflow's workflows and activities on one task queue.
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Agent } from 'undici';
 import { createActivities } from '../../activities/index.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import { USER_AGENT } from '../version.js';
+import { sdkLoggerFor } from './sdk-logger.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 let runtimeInstalled = false;
 
-/** The SDK's own logs at WARN and above; hookflow logs through pino. */
-function installRuntimeOnce(): void {
+/** The SDK logs through hookflow's logger; the runtime is per process, so the first worker's logger wins. */
+function installRuntimeOnce(logger: Logger): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: sdkLoggerFor(logger) });
   runtimeInstalled = true;
 }
 
@@ -35,7 +36,7 @@ export async function startHookflowWorker(options: {
   deliveryTimeoutMs: number;
   pausedRecheckMs?: number;
 }): Promise<HookflowWorker> {
-  installRuntimeOnce();
+  installRuntimeOnce(options.logger);
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   // Keep-alive connections per receiver host: most subscribers get many deliveries.
   const http = new Agent({ keepAliveTimeout: 10_000, connections: 32 });

@@ -1,0 +1,29 @@
+// The Temporal SDK's logs, through hookflow's pino logger, so one process
+// writes one JSON log stream.
+import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
+import type { Logger } from '../logger.js';
+
+const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+export function sdkLoggerFor(logger: Logger): SdkLogger {
+  const sdk = logger.child({ component: 'temporal-sdk' });
+  const log = (level: LogLevel, message: string, meta: LogMetadata = {}) => {
+    // Task tokens are long opaque blobs; pino serialises errors only under `err`.
+    const { taskToken: _taskToken, error, ...rest } = meta;
+    sdk[LEVELS[level]](error === undefined ? rest : { ...rest, err: error }, message);
+  };
+  return {
+    log,
+    trace: (message, meta) => log('TRACE', message, meta),
+    debug: (message, meta) => log('DEBUG', message, meta),
+    info: (message, meta) => log('INFO', message, meta),
+    warn: (message, meta) => log('WARN', message, meta),
+    error: (message, meta) => log('ERROR', message, meta),
+  };
+}
