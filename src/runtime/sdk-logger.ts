@@ -12,7 +12,10 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 };
 
 export function sdkLoggerFor(logger: Logger): SdkLogger {
-  const sdk = logger.child({ component: 'temporal-sdk' });
+  // The SDK narrates a lot at info (bundler output, state changes): keep its
+  // warnings and errors unless hookflow itself logs at debug or finer.
+  const verbose = logger.isLevelEnabled('debug');
+  const sdk = logger.child({ component: 'temporal-sdk' }, verbose ? {} : { level: minLevel(logger.level, 'warn') });
   const log = (level: LogLevel, message: string, meta: LogMetadata = {}) => {
     // Task tokens are long opaque blobs; pino serialises errors only under `err`.
     const { taskToken: _taskToken, error, ...rest } = meta;
@@ -26,4 +29,10 @@ export function sdkLoggerFor(logger: Logger): SdkLogger {
     warn: (message, meta) => log('WARN', message, meta),
     error: (message, meta) => log('ERROR', message, meta),
   };
+}
+
+/** The less verbose of two pino levels (so `silent` stays silent). */
+function minLevel(current: string, floor: string): string {
+  const order = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+  return order.indexOf(current) > order.indexOf(floor) ? current : floor;
 }
