@@ -6,6 +6,7 @@ import { loadDeliveryTarget, markDeliveryDead as markDead, recordAttempt, reopen
 import type { Pool } from '../src/db/pool.js';
 import { classifyStatus } from '../src/delivery/classify.js';
 import { decideAfterFailure } from '../src/delivery/failure-decision.js';
+import { FailureType } from '../src/delivery/failure-types.js';
 import { webhookBody } from '../src/delivery/payload.js';
 import { webhookHeaders } from '../src/delivery/signing.js';
 import { displayTarget } from '../src/delivery/target.js';
@@ -34,19 +35,19 @@ export interface DeliverResult {
 export function createDeliverActivities(deps: DeliverDeps) {
   async function deliver({ deliveryId }: { deliveryId: string }): Promise<DeliverResult> {
     const target = await loadDeliveryTarget(deps.pool, deliveryId);
-    if (!target) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`, 'DeliveryNotFound');
+    if (!target) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`, FailureType.DeliveryNotFound);
     if (target.subscriptionStatus === 'paused') {
       // Held, not failed: no HTTP call and no attempt spent until it is resumed.
       throw ApplicationFailure.create({
         message: `subscription ${target.subscriptionId} is paused; delivery held`,
-        type: 'SubscriptionPaused',
+        type: FailureType.SubscriptionPaused,
         nextRetryDelay: deps.pausedRecheckMs ?? DEFAULT_PAUSED_RECHECK_MS,
       });
     }
     if (target.subscriptionStatus !== 'active') {
       throw ApplicationFailure.nonRetryable(
         `subscription ${target.subscriptionId} is ${target.subscriptionStatus}`,
-        'SubscriptionInactive',
+        FailureType.SubscriptionInactive,
       );
     }
 
@@ -114,14 +115,14 @@ export function createDeliverActivities(deps: DeliverDeps) {
     if (decision.kind === 'retry') {
       return ApplicationFailure.create({
         message: cause,
-        type: result ? 'HttpStatus' : 'NetworkError',
+        type: result ? FailureType.HttpStatus : FailureType.NetworkError,
         nextRetryDelay: decision.delayMs,
       });
     }
     const why = decision.reason === 'permanent' ? 'permanent failure' : `gave up after ${attemptInRound} attempts`;
     return ApplicationFailure.create({
       message: `${cause}; ${why}`,
-      type: decision.reason === 'permanent' ? 'PermanentFailure' : 'RetriesExhausted',
+      type: decision.reason === 'permanent' ? FailureType.PermanentFailure : FailureType.RetriesExhausted,
       nonRetryable: true,
     });
   }

@@ -1,6 +1,7 @@
 // The Temporal SDK's logs, through hookflow's pino logger, so one process
 // writes one JSON log stream.
 import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
+import { EXPECTED_FAILURE_TYPES } from '../delivery/failure-types.js';
 import type { Logger } from '../logger.js';
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -19,7 +20,8 @@ export function sdkLoggerFor(logger: Logger): SdkLogger {
   const log = (level: LogLevel, message: string, meta: LogMetadata = {}) => {
     // Task tokens are long opaque blobs; pino serialises errors only under `err`.
     const { taskToken: _taskToken, error, ...rest } = meta;
-    sdk[LEVELS[level]](error === undefined ? rest : { ...rest, err: error }, message);
+    const pinoLevel = isExpectedFailure(error) ? 'debug' : LEVELS[level];
+    sdk[pinoLevel](error === undefined ? rest : { ...rest, err: error }, message);
   };
   return {
     log,
@@ -35,4 +37,14 @@ export function sdkLoggerFor(logger: Logger): SdkLogger {
 function minLevel(current: string, floor: string): string {
   const order = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
   return order.indexOf(current) > order.indexOf(floor) ? current : floor;
+}
+
+/**
+ * Failures that are the normal life of a webhook (a receiver answering 503, a
+ * paused subscription): the deliver activity already logs each attempt, so
+ * the SDK's "Activity failed" warning for them is noise.
+ */
+
+function isExpectedFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && EXPECTED_FAILURE_TYPES.has((error as { type?: string }).type ?? '');
 }
