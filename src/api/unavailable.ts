@@ -1,0 +1,25 @@
+// Which failures mean "a store we depend on is unreachable right now": those
+// get a 503 with Retry-After (try again, nothing was accepted) instead of a 500.
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { isGrpcServiceError } from '@temporalio/client';
+
+const UNAVAILABLE_GRPC_CODES: ReadonlySet<number> = new Set([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED]);
+
+const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+export type UnavailableStore = 'temporal' | 'postgres';
+
+export function unavailableStore(error: unknown): UnavailableStore | undefined {
+  if (isGrpcServiceError(error) && UNAVAILABLE_GRPC_CODES.has(error.code)) return 'temporal';
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    // SQLSTATE class 08 (connection exception), 57P01-57P03 (server shutting down or starting).
+    if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || NETWORK_ERROR_CODES.has(code)) return 'postgres';
+  }
+  // pg's pool gives up waiting for a connection with this message and no code.
+  if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message)) {
+    return 'postgres';
+  }
+  return undefined;
+}

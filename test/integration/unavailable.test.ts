@@ -1,0 +1,39 @@
+// When PostgreSQL cannot be reached, the API answers 503 problem+json with
+// Retry-After, quickly, and without leaking the driver's error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.js';
+import { createPool, type Pool } from '../../src/db/pool.js';
+import { freePort } from '../../src/dev/ports.js';
+import { createLogger } from '../../src/logger.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+let stack: TestStack;
+let deadPool: Pool;
+
+beforeAll(async () => {
+  stack = await startTestStack({ retryScheduleSeconds: [0.1] });
+  // Nothing listens on this port: every query fails to connect.
+  deadPool = createPool(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`);
+});
+
+afterAll(async () => {
+  await deadPool?.end();
+  await stack?.close();
+});
+
+describe('PostgreSQL unreachable', () => {
+  it('answers 503 with Retry-After instead of a 500', async () => {
+    const app = createApp({ pool: deadPool, temporal: stack.temporal, taskQueue: stack.taskQueue, logger: createLogger('silent') });
+    const response = await app.request('/v1/subscriptions');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('retry-after')).toBe('5');
+    const body = (await response.json()) as { type: string; detail: string };
+    expect(body.type).toBe('https://hookflow.dev/problems/unavailable');
+    expect(body.detail).toBe('PostgreSQL is unreachable; try again shortly');
+
+    const ready = await app.request('/readyz');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'unavailable', checks: { postgres: 'unavailable', temporal: 'ok' } });
+  });
+});
