@@ -58,7 +58,8 @@ describe('delivery pipeline', () => {
     const wildcardSub = await subscribe(wildcard.url, ['*']);
     await subscribe(other.url, [`${uniqueName('other')}.created`]);
 
-    const payload = { orderId: 42, note: 'café ☕' };
+    // Keys in an order jsonb would change: the receiver must get them as published.
+    const payload = { orderId: 42, note: 'café ☕', amount: { value: '12.50', currency: 'EUR' } };
     const { body: accepted } = await publish(type, payload);
     const event = await settledEvent(accepted.id, 2);
 
@@ -72,6 +73,7 @@ describe('delivery pipeline', () => {
       // The reference library throws unless the signature, id and timestamp check out.
       const verified = new Webhook(sub.secret).verify(request.body, request.headers as Record<string, string>);
       expect(verified).toEqual({ type, timestamp: accepted.createdAt, data: payload });
+      expect(request.body).toBe(JSON.stringify({ type, timestamp: accepted.createdAt, data: payload }));
       expect(request.headers['webhook-id']).toBe(accepted.id);
       expect(request.headers['content-type']).toBe('application/json');
       expect(request.headers['user-agent']).toMatch(/^hookflow\//);

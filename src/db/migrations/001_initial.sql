@@ -25,7 +25,9 @@ CREATE INDEX subscriptions_page_idx ON subscriptions (created_at, id) WHERE dele
 CREATE TABLE events (
   id              text PRIMARY KEY,
   type            text NOT NULL,
-  payload         jsonb NOT NULL,
+  -- json, not jsonb: the payload is delivered with its keys in the order the
+  -- producer sent them (jsonb would sort them).
+  payload         json NOT NULL,
   idempotency_key text,
   created_at      timestamptz NOT NULL,
   recorded_at     timestamptz NOT NULL DEFAULT now(),
