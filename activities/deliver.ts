@@ -11,6 +11,8 @@ import { webhookBody } from '../src/delivery/payload.js';
 import { webhookHeaders } from '../src/delivery/signing.js';
 import { displayTarget } from '../src/delivery/target.js';
 import type { Logger } from '../src/logger.js';
+import type { SecretBox } from '../src/crypto/secret-box.js';
+import { signingSecrets } from '../src/services/secrets.js';
 import type { DeliveryTarget } from '../src/db/deliveries.js';
 import { describeNetworkError, postWebhook, type PostResult } from './http-post.js';
 
@@ -19,6 +21,7 @@ export interface DeliverDeps {
   http: Dispatcher;
   logger: Logger;
   userAgent: string;
+  secretBox: SecretBox;
   retryScheduleSeconds: readonly number[];
   deliveryTimeoutMs: number;
   /** How often a delivery to a paused subscription looks again (default 30 s). */
@@ -57,7 +60,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
     const body = webhookBody({ type: target.eventType, createdAt: target.eventCreatedAt, payload: target.payload });
     const headers = {
       ...target.headers,
-      ...webhookHeaders([target.secret], {
+      ...webhookHeaders(signingSecrets(deps.secretBox, target, new Date()), {
         webhookId: target.eventId,
         timestamp: Math.floor(Date.now() / 1000),
         body,

@@ -38,6 +38,15 @@ const configSchema = z.object({
   TEMPORAL_UI_PORT: integerFromEnv(1, 65535, 8233),
   HOOKFLOW_POSTGRES_PORT: integerFromEnv(1, 65535, 54329),
   TEMPORAL_CLI: z.string().min(1).optional(),
+  HOOKFLOW_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  HOOKFLOW_ADMIN_KEY: z.string().min(32, 'use at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional(),
+  HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: integerFromEnv(0, 7 * 24 * 3600, 24 * 3600),
+  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: integerFromEnv(1, 1_000_000, 100),
+  HOOKFLOW_ALLOWED_CIDRS: z.string().default(''),
+  HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -58,6 +67,14 @@ export interface Config {
   temporalUiPort: number;
   postgresPort: number;
   temporalCli: string | undefined;
+  /** Seals signing secrets at rest; `npm start` keeps a generated one in the data dir. */
+  encryptionKey: string | undefined;
+  adminKey: string | undefined;
+  secretRotationOverlapSeconds: number;
+  apiRateLimitPerSecond: number;
+  /** CIDRs deliveries may reach despite the SSRF guard (comma-separated). */
+  allowedCidrs: string;
+  httpsOnly: boolean;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
 }
 
@@ -82,6 +99,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiPort: e.TEMPORAL_UI_PORT,
     postgresPort: e.HOOKFLOW_POSTGRES_PORT,
     temporalCli: e.TEMPORAL_CLI,
+    encryptionKey: e.HOOKFLOW_ENCRYPTION_KEY,
+    adminKey: e.HOOKFLOW_ADMIN_KEY,
+    secretRotationOverlapSeconds: e.HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS,
+    apiRateLimitPerSecond: e.HOOKFLOW_API_RATE_LIMIT_PER_SECOND,
+    allowedCidrs: e.HOOKFLOW_ALLOWED_CIDRS,
+    httpsOnly: e.HOOKFLOW_HTTPS_ONLY,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -2,7 +2,7 @@
 // what an id names when it turns up in a log or the Temporal Web UI.
 import { createHash, randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'sub' | 'evt' | 'dlv';
+export type IdPrefix = 'sub' | 'evt' | 'dlv' | 'key';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBytes(16).toString('base64url')}`;

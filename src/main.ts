@@ -1,7 +1,15 @@
 // Entry point: `dev` runs the whole embedded stack in one command; `api`,
 // `worker` and `migrate` run one part each against external services, for
 // production where they scale independently.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseWith } from './api/validate.js';
 import { loadConfig, type Config } from './config.js';
+import { createSecretBox, generateEncryptionKey } from './crypto/secret-box.js';
+import { DEV_ADMIN_KEY_FILE, ensureDevAdminKey } from './dev/dev-admin-key.js';
+import { readOrCreateSecretFile } from './dev/dev-secrets.js';
+import { createApiKeySchema } from './schemas/api-key.js';
+import { createApiKey } from './services/api-keys.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { printProgress } from './dev/progress.js';
@@ -12,12 +20,17 @@ import { startHookflowWorker } from './runtime/worker.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
 import { registerSearchAttributes } from './temporal/search-attributes.js';
 
+const LOOPBACK_CIDRS = '127.0.0.0/8,::1/128';
+
 const USAGE = `usage: node --import tsx src/main.ts <command>
 
   dev       the whole stack: Temporal dev server + Web UI, PostgreSQL, worker and API (npm start)
-  api       the HTTP API only          (needs DATABASE_URL; TEMPORAL_ADDRESS defaults to ${DEFAULT_TEMPORAL_ADDRESS})
+  api       the HTTP API only          (needs DATABASE_URL and HOOKFLOW_ENCRYPTION_KEY;
+                                        TEMPORAL_ADDRESS defaults to ${DEFAULT_TEMPORAL_ADDRESS})
   worker    the Temporal worker only   (same)
   migrate   apply database migrations and exit (needs DATABASE_URL)
+  keys create --name <name> [--scope admin|publish]...
+            create an API key and print it, once (needs DATABASE_URL)
 `;
 
 type Stop = () => Promise<void>;
@@ -32,15 +45,10 @@ async function main(command: string | undefined): Promise<void> {
       return runUntilSignal(await startParts({ ...config, host: config.host ?? '0.0.0.0' }, logger, { api: true, worker: false }));
     case 'worker':
       return runUntilSignal(await startParts(config, logger, { api: false, worker: true }));
-    case 'migrate': {
-      const pool = createPool(requireDatabaseUrl(config));
-      try {
-        await migrate(pool, printProgress);
-      } finally {
-        await pool.end();
-      }
-      return;
-    }
+    case 'migrate':
+      return withPool(config, (pool) => migrate(pool, printProgress).then(() => {}));
+    case 'keys':
+      return withPool(config, (pool) => keysCommand(pool, process.argv.slice(3)));
     default:
       process.stderr.write(USAGE);
       process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;
@@ -62,16 +70,25 @@ async function startDev(config: Config, logger: Logger): Promise<Stop> {
     progress: printProgress,
   });
   try {
+    const adminKey = await withPool({ databaseUrl: infrastructure.databaseUrl }, async (pool) => {
+      await migrate(pool, printProgress);
+      return config.adminKey ?? ensureDevAdminKey(pool, config.dataDir);
+    });
+    const encryptionKey =
+      config.encryptionKey ?? (await readOrCreateSecretFile(config.dataDir, 'encryption-key', generateEncryptionKey)).value;
     const stopParts = await startParts(
       {
         ...config,
-        // The API has no authentication yet: in dev mode it answers this machine only.
+        // The embedded mode answers this machine only, and delivers to it too
+        // (local receivers are what one tries hookflow with).
         host: config.host ?? '127.0.0.1',
+        allowedCidrs: [LOOPBACK_CIDRS, config.allowedCidrs].filter(Boolean).join(','),
+        encryptionKey,
         temporalAddress: infrastructure.temporalAddress,
         databaseUrl: infrastructure.databaseUrl,
       },
       logger,
-      { api: true, worker: true, migrate: true },
+      { api: true, worker: true },
     );
     const lines = [
       '',
@@ -80,6 +97,9 @@ async function startDev(config: Config, logger: Logger): Promise<Stop> {
       `  Temporal Web UI  ${infrastructure.temporalUiUrl ?? `(external Temporal at ${infrastructure.temporalAddress})`}`,
       `  Temporal gRPC    ${infrastructure.temporalAddress}`,
       `  data             ${config.dataDir}`,
+      config.adminKey
+        ? '  admin API key    HOOKFLOW_ADMIN_KEY from the environment'
+        : `  admin API key    ${adminKey}   (kept in ${path.join(config.dataDir, DEV_ADMIN_KEY_FILE)})`,
       'Press Ctrl-C to stop.',
       '',
     ];
@@ -98,16 +118,19 @@ async function startDev(config: Config, logger: Logger): Promise<Stop> {
 async function startParts(
   config: Config,
   logger: Logger,
-  parts: { api: boolean; worker: boolean; migrate?: boolean },
+  parts: { api: boolean; worker: boolean },
 ): Promise<Stop> {
   const temporalAddress = config.temporalAddress ?? DEFAULT_TEMPORAL_ADDRESS;
+  if (config.encryptionKey === undefined) {
+    throw new Error('HOOKFLOW_ENCRYPTION_KEY is required: 32 random bytes, base64-encoded (openssl rand -base64 32)');
+  }
+  const secretBox = createSecretBox(config.encryptionKey);
   const pool = createPool(requireDatabaseUrl(config));
   const stops: Stop[] = [() => pool.end()];
   const stopAll: Stop = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
   };
   try {
-    if (parts.migrate) await migrate(pool, printProgress);
     const { client: temporal, connection } = await connectTemporalClient(temporalAddress, config.temporalNamespace);
     stops.push(() => connection.close());
     const added = await registerSearchAttributes(connection, config.temporalNamespace);
@@ -119,16 +142,32 @@ async function startParts(
         temporalAddress,
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
-        pool,
-        logger,
-        retryScheduleSeconds: config.retryScheduleSeconds,
-        deliveryTimeoutMs: config.deliveryTimeoutMs,
+        activities: {
+          pool,
+          logger,
+          secretBox,
+          retryScheduleSeconds: config.retryScheduleSeconds,
+          deliveryTimeoutMs: config.deliveryTimeoutMs,
+        },
       });
       stops.push(worker.shutdown);
       printProgress(`worker polling task queue "${config.taskQueue}"`);
     }
     if (parts.api) {
-      const api = await startApiServer({ pool, temporal, taskQueue: config.taskQueue, logger }, config.port, config.host);
+      const api = await startApiServer(
+        {
+          pool,
+          temporal,
+          taskQueue: config.taskQueue,
+          logger,
+          secretBox,
+          secretRotationOverlapSeconds: config.secretRotationOverlapSeconds,
+          adminKey: config.adminKey,
+          rateLimit: { ratePerSecond: config.apiRateLimitPerSecond, capacity: 2 * config.apiRateLimitPerSecond },
+        },
+        config.port,
+        config.host,
+      );
       stops.push(api.close);
       printProgress(`API listening on ${api.url}`);
     }
@@ -139,7 +178,30 @@ async function startParts(
   }
 }
 
-function requireDatabaseUrl(config: Config): string {
+async function withPool<T>(config: Pick<Config, 'databaseUrl'>, work: (pool: Pool) => Promise<T>): Promise<T> {
+  const pool = createPool(requireDatabaseUrl(config));
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** `keys create --name <name> [--scope admin|publish]...`: prints the new key, once. */
+async function keysCommand(pool: Pool, args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { name: { type: 'string' }, scope: { type: 'string', multiple: true } },
+  });
+  if (positionals[0] !== 'create') throw new Error('usage: keys create --name <name> [--scope admin|publish]...');
+  const input = parseWith(createApiKeySchema, { name: values.name, scopes: values.scope ?? ['admin'] });
+  const created = await createApiKey(pool, input);
+  process.stderr.write(`created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(', ')}; it is shown this once:\n`);
+  process.stdout.write(`${created.key}\n`);
+}
+
+function requireDatabaseUrl(config: Pick<Config, 'databaseUrl'>): string {
   if (config.databaseUrl === undefined) throw new Error('DATABASE_URL is required for this command (or use `npm start` for the embedded stack)');
   return config.databaseUrl;
 }

@@ -8,20 +8,28 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { unavailableStore } from './unavailable.js';
+import type { AppEnv } from './env.js';
+import { authenticate } from './middleware/auth.js';
+import { rateLimitPerKey } from './middleware/rate-limit.js';
+import { keyRoutes } from './routes/keys.js';
 import { z } from 'zod';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 /** What a 503 asks clients to wait before retrying. */
 const RETRY_AFTER_SECONDS = 5;
 
-export function createApp(deps: ApiDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: ApiDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
+  // Who is calling first, so nobody without a key gets a body read or a rate slot.
+  app.use('/v1/*', authenticate({ pool: deps.pool, adminKey: deps.adminKey }));
+  app.use('/v1/*', rateLimitPerKey(deps.rateLimit));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));
   app.route('/v1/subscriptions', subscriptionRoutes(deps));
   app.route('/v1/events', eventRoutes(deps));
   app.route('/v1/deliveries', deliveryRoutes(deps));
+  app.route('/v1/keys', keyRoutes(deps));
 
   app.notFound(() => problemResponse(new Problem(404, 'not-found', 'Not found', 'no such route')));
   app.onError((error, c) => {
@@ -33,9 +41,8 @@ export function createApp(deps: ApiDeps): Hono {
     const store = unavailableStore(error);
     if (store) {
       deps.logger.warn({ err: error, store, method: c.req.method, path: c.req.path }, 'dependency unavailable');
-      const response = problemResponse(problems.unavailable(`${store === 'temporal' ? 'Temporal' : 'PostgreSQL'} is unreachable; try again shortly`));
-      response.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-      return response;
+      const name = store === 'temporal' ? 'Temporal' : 'PostgreSQL';
+      return problemResponse(problems.unavailable(`${name} is unreachable; try again shortly`, RETRY_AFTER_SECONDS));
     }
     // Anything else is ours: log it whole, answer without a stack or SQL.
     deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
@@ -48,6 +55,6 @@ export function createApp(deps: ApiDeps): Hono {
 function problemResponse(problem: Problem): Response {
   return new Response(JSON.stringify(problem.toBody()), {
     status: problem.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { ...problem.headers, 'content-type': 'application/problem+json' },
   });
 }

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
+import type { BucketOptions } from './token-bucket.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -8,4 +10,11 @@ export interface ApiDeps {
   temporal: Client;
   taskQueue: string;
   logger: Logger;
+  secretBox: SecretBox;
+  /** How long a rotated-out signing secret keeps signing (default 24 h). */
+  secretRotationOverlapSeconds: number;
+  /** An admin key accepted as given (HOOKFLOW_ADMIN_KEY), besides the keys in Postgres. */
+  adminKey: string | undefined;
+  /** Inbound requests per API key. */
+  rateLimit: BucketOptions;
 }

@@ -24,6 +24,8 @@ export class Problem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** Response headers that belong with this problem (Retry-After, WWW-Authenticate). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(detail ?? title);
   }
@@ -58,6 +60,7 @@ export const problems = {
   notFound: (what: string, id?: string) =>
     new Problem(404, 'not-found', `${what} not found`, id === undefined ? undefined : `no ${what.toLowerCase()} has id "${id}"`),
   conflict: (detail: string) => new Problem(409, 'conflict', 'Conflict', detail),
-  unavailable: (detail: string) => new Problem(503, 'unavailable', 'Service unavailable', detail),
+  unavailable: (detail: string, retryAfterSeconds: number) =>
+    new Problem(503, 'unavailable', 'Service unavailable', detail, undefined, { 'retry-after': String(retryAfterSeconds) }),
   internal: () => new Problem(500, 'internal', 'Internal server error', 'the error has been logged'),
 };

@@ -91,7 +91,11 @@ export interface DeliveryTarget {
   subscriptionId: string;
   subscriptionStatus: SubscriptionStatus | 'deleted';
   url: string;
-  secret: string;
+  /** Sealed; opened by the deliver activity just before signing. */
+  sealedSecret: string;
+  /** The secret before the last rotation, still signing until it expires. */
+  previousSealedSecret: string | null;
+  previousSecretExpiresAt: Date | null;
   headers: Record<string, string>;
   retrySchedule: number[] | null;
   timeoutMs: number | null;
@@ -108,7 +112,9 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     subscription_id: string;
     subscription_status: SubscriptionStatus | 'deleted';
     url: string;
-    secret: string;
+    sealed_secret: string;
+    previous_sealed_secret: string | null;
+    previous_secret_expires_at: Date | null;
     headers: Record<string, string>;
     retry_schedule: number[] | null;
     timeout_ms: number | null;
@@ -116,7 +122,7 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
   }>(
     `SELECT d.status, e.id AS event_id, e.type, e.created_at, e.payload, s.id AS subscription_id,
             CASE WHEN s.deleted_at IS NULL THEN s.status ELSE 'deleted' END AS subscription_status,
-            s.url, s.secret, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes
+            s.url, s.sealed_secret, s.previous_sealed_secret, s.previous_secret_expires_at, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes
      FROM deliveries d
      JOIN events e ON e.id = d.event_id
      JOIN subscriptions s ON s.id = d.subscription_id
@@ -135,7 +141,9 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     subscriptionId: r.subscription_id,
     subscriptionStatus: r.subscription_status,
     url: r.url,
-    secret: r.secret,
+    sealedSecret: r.sealed_secret,
+    previousSealedSecret: r.previous_sealed_secret,
+    previousSecretExpiresAt: r.previous_secret_expires_at,
     headers: r.headers,
     retrySchedule: r.retry_schedule,
     timeoutMs: r.timeout_ms,

@@ -39,11 +39,11 @@ function toSubscription(row: SubscriptionRow): Subscription {
 export async function insertSubscription(
   db: Queryable,
   id: string,
-  secret: string,
+  sealedSecret: string,
   input: CreateSubscription,
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
-    `INSERT INTO subscriptions (id, url, event_types, description, headers, secret, retry_schedule, timeout_ms, permanent_status_codes)
+    `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms, permanent_status_codes)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      RETURNING ${COLUMNS}`,
     [
@@ -52,7 +52,7 @@ export async function insertSubscription(
       [...new Set(input.eventTypes)],
       input.description ?? null,
       input.headers ?? {},
-      secret,
+      sealedSecret,
       input.retrySchedule ?? null,
       input.timeoutMs ?? null,
       input.permanentStatusCodes ?? [],
@@ -69,12 +69,33 @@ export async function findSubscription(db: Queryable, id: string): Promise<Subsc
   return rows[0] && toSubscription(rows[0]);
 }
 
-export async function findSubscriptionSecret(db: Queryable, id: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ secret: string }>(
-    'SELECT secret FROM subscriptions WHERE id = $1 AND deleted_at IS NULL',
+/** The sealed (encrypted) signing secret; only the secrets service opens it. */
+export async function findSealedSecret(db: Queryable, id: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ sealed_secret: string }>(
+    'SELECT sealed_secret FROM subscriptions WHERE id = $1 AND deleted_at IS NULL',
     [id],
   );
-  return rows[0]?.secret;
+  return rows[0]?.sealed_secret;
+}
+
+/**
+ * Makes `newSealed` the signing secret; the current one keeps signing next to
+ * it until `previousExpiresAt`. Returns false when there is no such subscription.
+ */
+export async function rotateSealedSecret(
+  db: Queryable,
+  id: string,
+  newSealed: string,
+  previousExpiresAt: Date,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE subscriptions
+     SET previous_sealed_secret = sealed_secret, previous_secret_expires_at = $3,
+         sealed_secret = $2, updated_at = now()
+     WHERE id = $1 AND deleted_at IS NULL`,
+    [id, newSealed, previousExpiresAt],
+  );
+  return rowCount === 1;
 }
 
 export async function listSubscriptions(

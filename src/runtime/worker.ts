@@ -2,8 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Agent } from 'undici';
-import { createActivities } from '../../activities/index.js';
-import type { Pool } from '../db/pool.js';
+import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import type { Logger } from '../logger.js';
 import { USER_AGENT } from '../version.js';
 import { sdkLoggerFor } from './sdk-logger.js';
@@ -30,13 +29,10 @@ export async function startHookflowWorker(options: {
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
-  pool: Pool;
-  logger: Logger;
-  retryScheduleSeconds: readonly number[];
-  deliveryTimeoutMs: number;
-  pausedRecheckMs?: number;
+  /** Everything the activities need but the HTTP client, which the worker owns. */
+  activities: Omit<ActivityDeps, 'http' | 'userAgent'>;
 }): Promise<HookflowWorker> {
-  installRuntimeOnce(options.logger);
+  installRuntimeOnce(options.activities.logger);
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   // Keep-alive connections per receiver host: most subscribers get many deliveries.
   const http = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
@@ -45,15 +41,7 @@ export async function startHookflowWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({
-      pool: options.pool,
-      http,
-      logger: options.logger,
-      userAgent: USER_AGENT,
-      retryScheduleSeconds: options.retryScheduleSeconds,
-      deliveryTimeoutMs: options.deliveryTimeoutMs,
-      ...(options.pausedRecheckMs === undefined ? {} : { pausedRecheckMs: options.pausedRecheckMs }),
-    }),
+    activities: createActivities({ ...options.activities, http, userAgent: USER_AGENT }),
   });
   const running = worker.run().finally(async () => {
     await connection.close();

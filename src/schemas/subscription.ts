@@ -71,3 +71,8 @@ export type Subscription = z.infer<typeof subscriptionSchema>;
 
 export const subscriptionWithSecretSchema = subscriptionSchema.extend({ secret: z.string() });
 export type SubscriptionWithSecret = z.infer<typeof subscriptionWithSecretSchema>;
+
+export const rotateSecretSchema = z.strictObject({
+  /** How long the previous secret keeps signing next to the new one; 0 ends it at once. */
+  overlapSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+});

@@ -3,7 +3,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
-import { createLogger } from '../../src/logger.js';
 import { SEARCH_ATTRIBUTES, deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
@@ -239,17 +238,18 @@ describe('delivery pipeline', () => {
   it('shows an accepted event from Temporal before any worker has recorded it', async () => {
     // An API on a task queue no worker polls: the event is durably accepted
     // by Temporal, and nothing has reached Postgres.
-    const idle = createApp({ pool: stack.pool, temporal: stack.temporal, taskQueue: uniqueName('idle'), logger: createLogger('silent') });
+    const idle = createApp({ ...stack.apiDeps, taskQueue: uniqueName('idle') });
     const type = `${uniqueName('queued')}.event`;
+    const authorization = `Bearer ${stack.adminKey}`;
     const published = await idle.request('/v1/events', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ type, payload: { waiting: true } }),
     });
     expect(published.status).toBe(202);
     const { id } = (await published.json()) as { id: string };
 
-    const shown = await idle.request(`/v1/events/${id}`);
+    const shown = await idle.request(`/v1/events/${id}`, { headers: { authorization } });
     expect(shown.status).toBe(200);
     expect(await shown.json()).toMatchObject({ id, type, payload: { waiting: true }, state: 'accepted', deliveries: [] });
     await stack.temporal.workflow.getHandle(eventWorkflowId(id)).terminate('test cleanup');

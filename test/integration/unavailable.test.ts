@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { freePort } from '../../src/dev/ports.js';
-import { createLogger } from '../../src/logger.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
@@ -23,8 +22,10 @@ afterAll(async () => {
 
 describe('PostgreSQL unreachable', () => {
   it('answers 503 with Retry-After instead of a 500', async () => {
-    const app = createApp({ pool: deadPool, temporal: stack.temporal, taskQueue: stack.taskQueue, logger: createLogger('silent') });
-    const response = await app.request('/v1/subscriptions');
+    // The environment's admin key: checking a key stored in Postgres would itself need Postgres.
+    const adminKey = 'test-admin-key-from-the-environment-0123456789';
+    const app = createApp({ ...stack.apiDeps, pool: deadPool, adminKey });
+    const response = await app.request('/v1/subscriptions', { headers: { authorization: `Bearer ${adminKey}` } });
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.headers.get('retry-after')).toBe('5');

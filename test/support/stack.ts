@@ -7,6 +7,10 @@ import { inject } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { Hono } from 'hono';
 import { createApp } from '../../src/api/app.js';
+import type { ApiDeps } from '../../src/api/deps.js';
+import type { AppEnv } from '../../src/api/env.js';
+import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
+import { createApiKey } from '../../src/services/api-keys.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/logger.js';
@@ -21,7 +25,13 @@ export interface ApiAnswer<T = any> {
 }
 
 export interface TestStack {
-  app: Hono;
+  app: Hono<AppEnv>;
+  /** What the app was built from: for tests that build a variant of it. */
+  apiDeps: ApiDeps;
+  /** An admin API key, sent by api() unless the headers give an Authorization of their own. */
+  adminKey: string;
+  /** The key that seals signing secrets in this stack's database. */
+  encryptionKey: string;
   pool: Pool;
   temporal: Client;
   taskQueue: string;
@@ -34,7 +44,11 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
 
-export async function startTestStack(options: { retryScheduleSeconds: number[] }): Promise<TestStack> {
+export async function startTestStack(options: {
+  retryScheduleSeconds: number[];
+  apiRateLimitPerSecond?: number;
+  secretRotationOverlapSeconds?: number;
+}): Promise<TestStack> {
   const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_test'));
   const pool = createPool(databaseUrl);
   await migrate(pool);
@@ -42,26 +56,46 @@ export async function startTestStack(options: { retryScheduleSeconds: number[] }
   await registerSearchAttributes(connection, 'default');
   const taskQueue = uniqueName('hookflow-test');
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const encryptionKey = generateEncryptionKey();
+  const secretBox = createSecretBox(encryptionKey);
   const worker = await startHookflowWorker({
     temporalAddress: inject('temporalAddress'),
     namespace: 'default',
     taskQueue,
-    pool,
-    logger,
-    retryScheduleSeconds: options.retryScheduleSeconds,
-    deliveryTimeoutMs: 2_000,
-    pausedRecheckMs: 300,
+    activities: {
+      pool,
+      logger,
+      secretBox,
+      retryScheduleSeconds: options.retryScheduleSeconds,
+      deliveryTimeoutMs: 2_000,
+      pausedRecheckMs: 300,
+    },
   });
-  const app = createApp({ pool, temporal, taskQueue, logger });
+  const { key: adminKey } = await createApiKey(pool, { name: 'test admin', scopes: ['admin'] });
+  const apiDeps: ApiDeps = {
+    pool,
+    temporal,
+    taskQueue,
+    logger,
+    secretBox,
+    secretRotationOverlapSeconds: options.secretRotationOverlapSeconds ?? 24 * 3600,
+    adminKey: undefined,
+    rateLimit: { ratePerSecond: options.apiRateLimitPerSecond ?? 10_000, capacity: 2 * (options.apiRateLimitPerSecond ?? 10_000) },
+  };
+  const app = createApp(apiDeps);
 
   return {
     app,
+    apiDeps,
+    adminKey,
+    encryptionKey,
     pool,
     temporal,
     taskQueue,
     worker,
     async api(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
+      const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+      const init: RequestInit = { method, headers: hasAuthorization ? { ...headers } : { authorization: `Bearer ${adminKey}`, ...headers } };
       if (body !== undefined) {
         init.body = typeof body === 'string' ? body : JSON.stringify(body);
         (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

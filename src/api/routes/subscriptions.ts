@@ -1,29 +1,21 @@
 import { Hono } from 'hono';
-import {
-  deleteSubscription,
-  findSubscription,
-  findSubscriptionSecret,
-  insertSubscription,
-  listSubscriptions,
-  updateSubscription,
-} from '../../db/subscriptions.js';
-import { generateSecret } from '../../delivery/signing.js';
-import { newId } from '../../ids.js';
+import { deleteSubscription, findSubscription, listSubscriptions, updateSubscription } from '../../db/subscriptions.js';
 import { pageQuerySchema } from '../../schemas/common.js';
-import { createSubscriptionSchema, updateSubscriptionSchema } from '../../schemas/subscription.js';
+import { createSubscriptionSchema, rotateSecretSchema, updateSubscriptionSchema } from '../../schemas/subscription.js';
+import { createSubscription, revealSecret, rotateSecret } from '../../services/secrets.js';
 import type { ApiDeps } from '../deps.js';
 import { problems } from '../problem.js';
 import { jsonBody, query } from '../validate.js';
 
-export function subscriptionRoutes({ pool }: ApiDeps): Hono {
+export function subscriptionRoutes(deps: ApiDeps): Hono {
+  const { pool } = deps;
   const app = new Hono();
 
   app.post('/', async (c) => {
     const input = await jsonBody(c, createSubscriptionSchema);
-    const secret = generateSecret();
-    const subscription = await insertSubscription(pool, newId('sub'), secret, input);
-    // The only answer that carries the secret, apart from the explicit secret endpoint.
-    return c.json({ ...subscription, secret }, 201);
+    // The only answer that carries the secret, apart from the explicit secret endpoints.
+    c.header('cache-control', 'no-store');
+    return c.json(await createSubscription(deps, input), 201);
   });
 
   app.get('/', async (c) => c.json(await listSubscriptions(pool, query(c, pageQuerySchema))));
@@ -49,10 +41,21 @@ export function subscriptionRoutes({ pool }: ApiDeps): Hono {
   });
 
   app.get('/:id/secret', async (c) => {
-    const secret = await findSubscriptionSecret(pool, c.req.param('id'));
+    const secret = await revealSecret(deps, c.req.param('id'));
     if (secret === undefined) throw problems.notFound('Subscription', c.req.param('id'));
     c.header('cache-control', 'no-store');
     return c.json({ secret });
+  });
+
+  app.post('/:id/secret/rotate', async (c) => {
+    const id = c.req.param('id');
+    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
+    const { overlapSeconds } = hasBody ? await jsonBody(c, rotateSecretSchema) : { overlapSeconds: undefined };
+    const rotated = await rotateSecret(deps, id, overlapSeconds ?? deps.secretRotationOverlapSeconds);
+    if (!rotated) throw problems.notFound('Subscription', id);
+    c.header('cache-control', 'no-store');
+    return c.json(rotated);
   });
 
   return app;

@@ -1,0 +1,20 @@
+// Inbound requests per API key, per API process: a caller over its rate gets
+// 429 with Retry-After instead of starving everyone else.
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env.js';
+import { Problem } from '../problem.js';
+import { TokenBuckets, type BucketOptions } from '../token-bucket.js';
+
+export function rateLimitPerKey(options: BucketOptions, now: () => number = Date.now): MiddlewareHandler<AppEnv> {
+  const buckets = new TokenBuckets(options);
+  return async (c, next) => {
+    const result = buckets.take(c.get('caller').keyId, now());
+    if (!result.allowed) {
+      const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+      throw new Problem(429, 'rate-limited', 'Too many requests', `this API key may make ${options.ratePerSecond} requests per second`, undefined, {
+        'retry-after': String(seconds),
+      });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,28 @@
+import { Hono } from 'hono';
+import { listApiKeys, revokeApiKey } from '../../db/api-keys.js';
+import { createApiKeySchema } from '../../schemas/api-key.js';
+import { pageQuerySchema } from '../../schemas/common.js';
+import { createApiKey } from '../../services/api-keys.js';
+import type { ApiDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { problems } from '../problem.js';
+import { jsonBody, query } from '../validate.js';
+
+export function keyRoutes({ pool }: ApiDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post('/', async (c) => {
+    const created = await createApiKey(pool, await jsonBody(c, createApiKeySchema));
+    c.header('cache-control', 'no-store');
+    return c.json(created, 201);
+  });
+
+  app.get('/', async (c) => c.json(await listApiKeys(pool, query(c, pageQuerySchema))));
+
+  app.delete('/:id', async (c) => {
+    if (!(await revokeApiKey(pool, c.req.param('id')))) throw problems.notFound('API key', c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { idSchema, timestampSchema } from './common.js';
+
+/** `admin`: everything; `publish`: only `POST /v1/events`, for producers. */
+export const apiKeyScopeSchema = z.enum(['admin', 'publish']);
+export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
+
+export const createApiKeySchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  scopes: z.array(apiKeyScopeSchema).min(1).max(2),
+});
+export type CreateApiKey = z.infer<typeof createApiKeySchema>;
+
+export const apiKeySchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(apiKeyScopeSchema),
+  createdAt: timestampSchema,
+  revokedAt: timestampSchema.nullable(),
+});
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+export const apiKeyWithSecretSchema = apiKeySchema.extend({ key: z.string() });
+export type ApiKeyWithSecret = z.infer<typeof apiKeyWithSecretSchema>;
