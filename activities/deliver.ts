@@ -15,6 +15,8 @@ import type { SecretBox } from '../src/crypto/secret-box.js';
 import { signingSecrets } from '../src/services/secrets.js';
 import type { DeliveryTarget } from '../src/db/deliveries.js';
 import { describeNetworkError, postWebhook, type PostResult } from './http-post.js';
+import { checkUrl, type AddressPolicy } from '../src/delivery/url-guard.js';
+import { ForbiddenTargetError } from '../src/net/guarded-connect.js';
 
 export interface DeliverDeps {
   pool: Pool;
@@ -22,6 +24,8 @@ export interface DeliverDeps {
   logger: Logger;
   userAgent: string;
   secretBox: SecretBox;
+  /** The SSRF guard's policy; the `http` dispatcher enforces it on every resolved address. */
+  addressPolicy: AddressPolicy;
   retryScheduleSeconds: readonly number[];
   deliveryTimeoutMs: number;
   /** How often a delivery to a paused subscription looks again (default 30 s). */
@@ -72,10 +76,15 @@ export function createDeliverActivities(deps: DeliverDeps) {
     const startedAt = new Date();
     let result: PostResult | undefined;
     let networkError: string | undefined;
+    let forbidden: ForbiddenTargetError | undefined;
     try {
+      // An IP-literal host never reaches the dispatcher's lookup: check the URL itself first.
+      const verdict = checkUrl(target.url, deps.addressPolicy);
+      if (!verdict.allowed) throw new ForbiddenTargetError(verdict.reason);
       result = await postWebhook(deps.http, { url: target.url, headers, body, timeoutMs });
     } catch (error) {
-      networkError = describeNetworkError(error);
+      forbidden = forbiddenTargetIn(error);
+      networkError = forbidden?.message ?? describeNetworkError(error);
     }
     const durationMs = Date.now() - startedAt.getTime();
     const succeeded = result !== undefined && classifyStatus(result.statusCode) === 'succeeded';
@@ -91,6 +100,9 @@ export function createDeliverActivities(deps: DeliverDeps) {
     log.info({ attempt: attemptNumber, statusCode: result?.statusCode, durationMs, error: networkError }, 'delivery attempt');
 
     if (succeeded) return { statusCode: result!.statusCode, attemptNumber };
+    if (forbidden) {
+      throw ApplicationFailure.create({ message: `${networkError} (${where})`, type: FailureType.ForbiddenTarget, nonRetryable: true });
+    }
     throw failureFor(target, attemptInRound, result, networkError ?? '', where);
   }
 
@@ -139,4 +151,12 @@ export function createDeliverActivities(deps: DeliverDeps) {
   }
 
   return { deliver, markDeliveryDead, markDeliveryPending };
+}
+
+/** The guard's refusal, whether thrown directly or wrapped by undici as a connect error's cause. */
+function forbiddenTargetIn(error: unknown): ForbiddenTargetError | undefined {
+  for (let e: unknown = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
+    if (e instanceof ForbiddenTargetError) return e;
+  }
+  return undefined;
 }

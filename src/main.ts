@@ -10,6 +10,8 @@ import { DEV_ADMIN_KEY_FILE, ensureDevAdminKey } from './dev/dev-admin-key.js';
 import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
+import { createAddressPolicy } from './delivery/url-guard.js';
+import { systemResolver } from './net/guarded-connect.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { printProgress } from './dev/progress.js';
@@ -125,6 +127,7 @@ async function startParts(
     throw new Error('HOOKFLOW_ENCRYPTION_KEY is required: 32 random bytes, base64-encoded (openssl rand -base64 32)');
   }
   const secretBox = createSecretBox(config.encryptionKey);
+  const addressPolicy = createAddressPolicy({ allowedCidrs: config.allowedCidrs, httpsOnly: config.httpsOnly });
   const pool = createPool(requireDatabaseUrl(config));
   const stops: Stop[] = [() => pool.end()];
   const stopAll: Stop = async () => {
@@ -146,6 +149,7 @@ async function startParts(
           pool,
           logger,
           secretBox,
+          addressPolicy,
           retryScheduleSeconds: config.retryScheduleSeconds,
           deliveryTimeoutMs: config.deliveryTimeoutMs,
         },
@@ -164,6 +168,8 @@ async function startParts(
           secretRotationOverlapSeconds: config.secretRotationOverlapSeconds,
           adminKey: config.adminKey,
           rateLimit: { ratePerSecond: config.apiRateLimitPerSecond, capacity: 2 * config.apiRateLimitPerSecond },
+          addressPolicy,
+          resolve: systemResolver,
         },
         config.port,
         config.host,

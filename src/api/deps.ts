@@ -3,6 +3,8 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import type { BucketOptions } from './token-bucket.js';
+import type { AddressPolicy } from '../delivery/url-guard.js';
+import type { Resolver } from '../net/guarded-connect.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -17,4 +19,7 @@ export interface ApiDeps {
   adminKey: string | undefined;
   /** Inbound requests per API key. */
   rateLimit: BucketOptions;
+  /** The SSRF guard, applied to subscription URLs when they are set. */
+  addressPolicy: AddressPolicy;
+  resolve: Resolver;
 }

@@ -11,6 +11,8 @@ export const FailureType = {
   DeliveryNotFound: 'DeliveryNotFound',
   /** 410 Gone or a status the subscription lists as permanent; dead-lettered at once. */
   PermanentFailure: 'PermanentFailure',
+  /** The SSRF guard refused the target (a private, loopback, metadata... address); dead-lettered at once. */
+  ForbiddenTarget: 'ForbiddenTarget',
   /** The retry schedule is spent; dead-lettered. */
   RetriesExhausted: 'RetriesExhausted',
 } as const;

@@ -1,11 +1,11 @@
 // The Temporal worker: hookflow's workflows and activities on one task queue.
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { Agent } from 'undici';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import type { Logger } from '../logger.js';
 import { USER_AGENT } from '../version.js';
 import { sdkLoggerFor } from './sdk-logger.js';
+import { createGuardedAgent, type Resolver } from '../net/guarded-connect.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -31,11 +31,12 @@ export async function startHookflowWorker(options: {
   taskQueue: string;
   /** Everything the activities need but the HTTP client, which the worker owns. */
   activities: Omit<ActivityDeps, 'http' | 'userAgent'>;
+  /** How receiver host names are resolved (the system resolver by default). */
+  resolve?: Resolver;
 }): Promise<HookflowWorker> {
   installRuntimeOnce(options.activities.logger);
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
-  // Keep-alive connections per receiver host: most subscribers get many deliveries.
-  const http = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
+  const http = createGuardedAgent(options.activities.addressPolicy, options.resolve);
   const worker = await Worker.create({
     connection,
     namespace: options.namespace,

@@ -11,6 +11,8 @@ import type { ApiDeps } from '../../src/api/deps.js';
 import type { AppEnv } from '../../src/api/env.js';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
 import { createApiKey } from '../../src/services/api-keys.js';
+import { createAddressPolicy } from '../../src/delivery/url-guard.js';
+import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/logger.js';
@@ -48,6 +50,12 @@ export async function startTestStack(options: {
   retryScheduleSeconds: number[];
   apiRateLimitPerSecond?: number;
   secretRotationOverlapSeconds?: number;
+  /** Receives every log line (JSON) at trace level and up, instead of stdout. */
+  logSink?: (line: string) => void;
+  /** CIDRs the SSRF guard lets through; loopback by default, for the receivers. */
+  allowedCidrs?: string;
+  /** Extra host names, resolved before the system resolver (a hosts file for tests). */
+  hosts?: Record<string, string[]>;
 }): Promise<TestStack> {
   const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_test'));
   const pool = createPool(databaseUrl);
@@ -55,17 +63,26 @@ export async function startTestStack(options: {
   const { client: temporal, connection } = await connectTemporalClient(inject('temporalAddress'), 'default');
   await registerSearchAttributes(connection, 'default');
   const taskQueue = uniqueName('hookflow-test');
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logSink = options.logSink;
+  const logger = logSink
+    ? createLogger('trace', { write: (line: string) => logSink(line) })
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const encryptionKey = generateEncryptionKey();
+  const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
+  const hosts = options.hosts ?? {};
+  const resolve: Resolver = async (hostname) =>
+    hosts[hostname]?.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })) ?? systemResolver(hostname);
   const secretBox = createSecretBox(encryptionKey);
   const worker = await startHookflowWorker({
     temporalAddress: inject('temporalAddress'),
     namespace: 'default',
     taskQueue,
+    resolve,
     activities: {
       pool,
       logger,
       secretBox,
+      addressPolicy,
       retryScheduleSeconds: options.retryScheduleSeconds,
       deliveryTimeoutMs: 2_000,
       pausedRecheckMs: 300,
@@ -81,6 +98,8 @@ export async function startTestStack(options: {
     secretRotationOverlapSeconds: options.secretRotationOverlapSeconds ?? 24 * 3600,
     adminKey: undefined,
     rateLimit: { ratePerSecond: options.apiRateLimitPerSecond ?? 10_000, capacity: 2 * (options.apiRateLimitPerSecond ?? 10_000) },
+    addressPolicy,
+    resolve,
   };
   const app = createApp(apiDeps);
 

@@ -3,6 +3,7 @@ import { deleteSubscription, findSubscription, listSubscriptions, updateSubscrip
 import { pageQuerySchema } from '../../schemas/common.js';
 import { createSubscriptionSchema, rotateSecretSchema, updateSubscriptionSchema } from '../../schemas/subscription.js';
 import { createSubscription, revealSecret, rotateSecret } from '../../services/secrets.js';
+import { refusalForUrl } from '../../net/guarded-connect.js';
 import type { ApiDeps } from '../deps.js';
 import { problems } from '../problem.js';
 import { jsonBody, query } from '../validate.js';
@@ -13,6 +14,7 @@ export function subscriptionRoutes(deps: ApiDeps): Hono {
 
   app.post('/', async (c) => {
     const input = await jsonBody(c, createSubscriptionSchema);
+    await refuseForbiddenUrl(deps, input.url);
     // The only answer that carries the secret, apart from the explicit secret endpoints.
     c.header('cache-control', 'no-store');
     return c.json(await createSubscription(deps, input), 201);
@@ -30,6 +32,7 @@ export function subscriptionRoutes(deps: ApiDeps): Hono {
     const id = c.req.param('id');
     if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
     const patch = await jsonBody(c, updateSubscriptionSchema);
+    if (patch.url !== undefined) await refuseForbiddenUrl(deps, patch.url);
     const subscription = await updateSubscription(pool, id, patch);
     if (!subscription) throw problems.notFound('Subscription', id);
     return c.json(subscription);
@@ -59,4 +62,10 @@ export function subscriptionRoutes(deps: ApiDeps): Hono {
   });
 
   return app;
+}
+
+/** The SSRF guard at the door: a clear 422 now instead of a dead letter later. */
+async function refuseForbiddenUrl(deps: ApiDeps, url: string): Promise<void> {
+  const refusal = await refusalForUrl(url, deps.addressPolicy, deps.resolve);
+  if (refusal !== undefined) throw problems.validation([{ path: 'url', message: refusal }]);
 }
