@@ -5,16 +5,24 @@ import type { z } from 'zod';
 import { fieldErrors, problems } from './problem.js';
 
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  return parseWith(schema, await readJson(c, { optional: false }));
+}
+
+/** For bodies that may be left out entirely: no body reads as `{}`. */
+export async function optionalJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  return parseWith(schema, await readJson(c, { optional: true }));
+}
+
+async function readJson(c: Context, { optional }: { optional: boolean }): Promise<unknown> {
+  const text = await c.req.text();
+  if (optional && text.trim() === '') return {};
   const contentType = c.req.header('content-type') ?? '';
   if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType)) throw problems.unsupportedMediaType();
-  const text = await c.req.text();
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw problems.malformedJson(error instanceof Error ? error.message : 'unreadable JSON');
   }
-  return parseWith(schema, value);
 }
 
 export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { idSchema, timestampSchema } from './common.js';
+import { idSchema, textSchema, timestampSchema } from './common.js';
 
 /** `admin`: everything; `publish`: only `POST /v1/events`, for producers. */
 export const apiKeyScopeSchema = z.enum(['admin', 'publish']);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 
 export const createApiKeySchema = z.strictObject({
-  name: z.string().min(1).max(200),
+  name: textSchema(200).pipe(z.string().min(1)),
   scopes: z.array(apiKeyScopeSchema).min(1).max(2),
 });
 export type CreateApiKey = z.infer<typeof createApiKeySchema>;

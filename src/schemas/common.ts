@@ -20,3 +20,8 @@ export interface Page<T> {
   data: T[];
   nextCursor: string | null;
 }
+
+/** Free text: PostgreSQL text cannot hold NUL, so it is refused here rather than failing in SQL. */
+export function textSchema(maxLength: number) {
+  return z.string().max(maxLength).refine((value) => !value.includes('\u0000'), 'may not contain NUL characters');
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTypeSchema, idSchema, timestampSchema } from './common.js';
+import { eventTypeSchema, idSchema, textSchema, timestampSchema } from './common.js';
 
 // Headers a subscription may not set: the signature set, what HTTP itself
 // manages, and hop-by-hop headers (RFC 9110 §7.6.1).
@@ -24,7 +24,7 @@ const subscriptionFields = {
     .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
     .max(2048),
   eventTypes: z.array(z.union([z.literal('*'), eventTypeSchema])).min(1).max(100),
-  description: z.string().max(1000).nullable(),
+  description: textSchema(1000).nullable(),
   headers: z
     .record(headerNameSchema, headerValueSchema)
     .refine((h) => Object.keys(h).length <= 20, 'at most 20 custom headers'),

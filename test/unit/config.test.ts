@@ -29,6 +29,13 @@ describe('loadConfig defaults', () => {
       temporalUiPort: 8233,
       postgresPort: 54329,
       temporalCli: undefined,
+      host: undefined,
+      encryptionKey: undefined,
+      adminKey: undefined,
+      secretRotationOverlapSeconds: 86_400,
+      apiRateLimitPerSecond: 100,
+      allowedCidrs: '',
+      httpsOnly: false,
       logLevel: 'info',
     });
   });
@@ -61,6 +68,8 @@ describe('loadConfig defaults', () => {
   });
 });
 
+const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('loadConfig overrides', () => {
   it('reads every variable', () => {
     expect(
@@ -77,6 +86,13 @@ describe('loadConfig overrides', () => {
         TEMPORAL_UI_PORT: '7001',
         HOOKFLOW_POSTGRES_PORT: '7002',
         TEMPORAL_CLI: '/usr/bin/temporal',
+        HOST: '0.0.0.0',
+        HOOKFLOW_ENCRYPTION_KEY: ENCRYPTION_KEY,
+        HOOKFLOW_ADMIN_KEY: 'an-admin-key-of-at-least-32-characters',
+        HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: '600',
+        HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '7',
+        HOOKFLOW_ALLOWED_CIDRS: '10.0.0.0/8',
+        HOOKFLOW_HTTPS_ONLY: 'true',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -92,8 +108,27 @@ describe('loadConfig overrides', () => {
       temporalUiPort: 7001,
       postgresPort: 7002,
       temporalCli: '/usr/bin/temporal',
+      host: '0.0.0.0',
+      encryptionKey: ENCRYPTION_KEY,
+      adminKey: 'an-admin-key-of-at-least-32-characters',
+      secretRotationOverlapSeconds: 600,
+      apiRateLimitPerSecond: 7,
+      allowedCidrs: '10.0.0.0/8',
+      httpsOnly: true,
       logLevel: 'debug',
     });
+  });
+
+  it.each([
+    ['HOOKFLOW_ENCRYPTION_KEY', Buffer.alloc(16).toString('base64')],
+    ['HOOKFLOW_ENCRYPTION_KEY', 'not base64 at all!'],
+    ['HOOKFLOW_ADMIN_KEY', 'short'],
+    ['HOOKFLOW_ADMIN_KEY', 'has spaces in it but is long enough to pass'],
+    ['HOOKFLOW_HTTPS_ONLY', 'yes'],
+    ['HOOKFLOW_API_RATE_LIMIT_PER_SECOND', '0'],
+    ['HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS', '-1'],
+  ])('refuses %s=%j, naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 
   it('parses HOOKFLOW_RETRY_SCHEDULE "1,2.5,10"', () => {

@@ -6,7 +6,7 @@ import { createSubscription, revealSecret, rotateSecret } from '../../services/s
 import { refusalForUrl } from '../../net/guarded-connect.js';
 import type { ApiDeps } from '../deps.js';
 import { problems } from '../problem.js';
-import { jsonBody, query } from '../validate.js';
+import { jsonBody, optionalJsonBody, query } from '../validate.js';
 
 export function subscriptionRoutes(deps: ApiDeps): Hono {
   const { pool } = deps;
@@ -53,8 +53,7 @@ export function subscriptionRoutes(deps: ApiDeps): Hono {
   app.post('/:id/secret/rotate', async (c) => {
     const id = c.req.param('id');
     if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
-    const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
-    const { overlapSeconds } = hasBody ? await jsonBody(c, rotateSecretSchema) : { overlapSeconds: undefined };
+    const { overlapSeconds } = await optionalJsonBody(c, rotateSecretSchema);
     const rotated = await rotateSecret(deps, id, overlapSeconds ?? deps.secretRotationOverlapSeconds);
     if (!rotated) throw problems.notFound('Subscription', id);
     c.header('cache-control', 'no-store');

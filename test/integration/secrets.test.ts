@@ -1,0 +1,123 @@
+// Signing secrets: sealed at rest, rotated with an overlap in which receivers
+// verify with either secret, and never seen in logs, API answers (but the
+// three that exist to show them), Temporal histories, or Postgres in clear.
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
+
+const logLines: string[] = [];
+const apiAnswers: string[] = [];
+let stack: TestStack;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  stack = await startTestStack({ retryScheduleSeconds: [0.1], logSink: (line) => logLines.push(line) });
+  receiver = await startReceiver();
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await stack?.close();
+});
+
+/** An API call whose answer joins the haystack the secrets must not be in. */
+async function recorded(method: string, path: string, body?: unknown) {
+  const answer = await stack.api(method, path, body);
+  apiAnswers.push(JSON.stringify(answer.body ?? null));
+  return answer;
+}
+
+async function publishAndReceive(type: string, n: number) {
+  const before = receiver.requests.length;
+  const { body: event } = await recorded('POST', '/v1/events', { type, payload: { n } });
+  await waitFor(`delivery ${n}`, async () => (receiver.requests.length > before ? true : undefined));
+  await waitFor(`event ${n} to settle`, async () => {
+    const { body } = await recorded('GET', `/v1/events/${event.id}`);
+    return body.deliveries?.[0]?.status === 'succeeded' ? true : undefined;
+  });
+  return receiver.requests.at(-1)!;
+}
+
+function verifies(secret: string, request: { body: string; headers: Record<string, unknown> }): boolean {
+  try {
+    new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('signing secrets', () => {
+  const secrets: string[] = [];
+
+  it('rotates with an overlap: both secrets verify during it, only the new one after', async () => {
+    const type = `${uniqueName('rot')}.event`;
+    const { body: created } = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type] });
+    const oldSecret: string = created.secret;
+    secrets.push(oldSecret);
+
+    const before = await publishAndReceive(type, 1);
+    expect(verifies(oldSecret, before)).toBe(true);
+    expect(String(before.headers['webhook-signature']).split(' ')).toHaveLength(1);
+
+    const { status, body: rotated } = await stack.api('POST', `/v1/subscriptions/${created.id}/secret/rotate`, { overlapSeconds: 2 });
+    expect(status).toBe(200);
+    const newSecret: string = rotated.secret;
+    secrets.push(newSecret);
+    expect(newSecret).not.toBe(oldSecret);
+    expect(Date.parse(rotated.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(0);
+    expect((await stack.api('GET', `/v1/subscriptions/${created.id}/secret`)).body).toEqual({ secret: newSecret });
+
+    const during = await publishAndReceive(type, 2);
+    const signatures = String(during.headers['webhook-signature']).split(' ');
+    expect(signatures).toHaveLength(2);
+    expect(verifies(newSecret, during)).toBe(true);
+    expect(verifies(oldSecret, during)).toBe(true);
+
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const after = await publishAndReceive(type, 3);
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(verifies(newSecret, after)).toBe(true);
+    expect(verifies(oldSecret, after)).toBe(false);
+
+    // Reading everything back through the API, for the scan below.
+    await recorded('GET', `/v1/subscriptions/${created.id}`);
+    await recorded('GET', '/v1/subscriptions');
+    await recorded('PATCH', `/v1/subscriptions/${created.id}`, { description: 'rotated' });
+    const deliveries = await recorded('GET', `/v1/deliveries?subscriptionId=${created.id}`);
+    for (const d of deliveries.body.data) await recorded('GET', `/v1/deliveries/${d.id}`);
+  });
+
+  it('keeps secrets out of logs, API answers, Temporal histories and Postgres', async () => {
+    expect(secrets).toHaveLength(2);
+    const needles = secrets.flatMap((secret) => [secret, secret.slice('whsec_'.length)]);
+
+    expect(logLines.length).toBeGreaterThan(0);
+    const histories: string[] = [];
+    for await (const wf of stack.temporal.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
+      const history = await stack.temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
+      histories.push(JSON.stringify(history, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)));
+    }
+    expect(histories.length).toBeGreaterThanOrEqual(6); // 3 events, 3 deliveries
+    const { rows } = await stack.pool.query('SELECT row_to_json(s)::text AS row FROM subscriptions s');
+
+    const haystacks = { logs: logLines.join('\n'), api: apiAnswers.join('\n'), temporal: histories.join('\n'), postgres: rows.map((r) => r.row).join('\n') };
+    // The haystacks are real: they hold what a leak would sit next to.
+    expect(haystacks.logs).toContain('delivery attempt');
+    expect(haystacks.temporal).toContain('deliver');
+    expect(haystacks.postgres).toContain('sealed_secret');
+    for (const [where, text] of Object.entries(haystacks)) {
+      for (const needle of needles) expect({ where, leaked: text.includes(needle) }).toEqual({ where, leaked: false });
+    }
+  });
+
+  it('seals secrets so that another key, or another row, cannot open them', async () => {
+    const { rows } = await stack.pool.query<{ id: string; sealed_secret: string }>('SELECT id, sealed_secret FROM subscriptions LIMIT 1');
+    const { id, sealed_secret } = rows[0]!;
+    expect(stack.apiDeps.secretBox.open(sealed_secret, id)).toBe(secrets[1]);
+    expect(() => createSecretBox(generateEncryptionKey()).open(sealed_secret, id)).toThrow('does not open');
+    expect(() => stack.apiDeps.secretBox.open(sealed_secret, 'sub_other')).toThrow('does not open');
+  });
+});
