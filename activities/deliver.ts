@@ -17,6 +17,10 @@ import type { DeliveryTarget } from '../src/db/deliveries.js';
 import { describeNetworkError, postWebhook, type PostResult } from './http-post.js';
 import { checkUrl, type AddressPolicy } from '../src/delivery/url-guard.js';
 import { ForbiddenTargetError } from '../src/net/guarded-connect.js';
+import { disableSubscription } from '../src/db/subscriptions.js';
+import { dueForAutoDisable, type EndpointState } from '../src/delivery/endpoint-gate.js';
+import type { JsonValue } from '../src/json.js';
+import { gatePolicy, passGate, recordGateOutcome, type BreakerSettings } from './endpoint-gate.js';
 
 export interface DeliverDeps {
   pool: Pool;
@@ -30,6 +34,17 @@ export interface DeliverDeps {
   deliveryTimeoutMs: number;
   /** How often a delivery to a paused subscription looks again (default 30 s). */
   pausedRecheckMs?: number;
+  breaker: BreakerSettings;
+  /** A subscription failing without a success for this long is disabled. */
+  autoDisableAfterMs: number;
+  /** Publishes an operational event (e.g. `subscription.disabled`) through hookflow itself. */
+  announce: (event: OperationalEvent) => Promise<void>;
+}
+
+export interface OperationalEvent {
+  type: string;
+  idempotencyKey: string;
+  payload: JsonValue;
 }
 
 const DEFAULT_PAUSED_RECHECK_MS = 30_000;
@@ -61,6 +76,11 @@ export function createDeliverActivities(deps: DeliverDeps) {
     const where = displayTarget(target.url);
     const log = deps.logger.child({ deliveryId, eventId: target.eventId, subscriptionId: target.subscriptionId });
     const timeoutMs = target.timeoutMs ?? deps.deliveryTimeoutMs;
+    // An IP-literal host never reaches the dispatcher's lookup: check the URL itself first.
+    const verdict = checkUrl(target.url, deps.addressPolicy);
+    const policy = gatePolicy(deps.breaker, timeoutMs, target.rateLimitPerSecond);
+    if (verdict.allowed) await passGate(deps.pool, target.subscriptionId, policy);
+
     const body = webhookBody({ type: target.eventType, createdAt: target.eventCreatedAt, payload: target.payload });
     const headers = {
       ...target.headers,
@@ -78,8 +98,6 @@ export function createDeliverActivities(deps: DeliverDeps) {
     let networkError: string | undefined;
     let forbidden: ForbiddenTargetError | undefined;
     try {
-      // An IP-literal host never reaches the dispatcher's lookup: check the URL itself first.
-      const verdict = checkUrl(target.url, deps.addressPolicy);
       if (!verdict.allowed) throw new ForbiddenTargetError(verdict.reason);
       result = await postWebhook(deps.http, { url: target.url, headers, body, timeoutMs });
     } catch (error) {
@@ -99,9 +117,20 @@ export function createDeliverActivities(deps: DeliverDeps) {
     });
     log.info({ attempt: attemptNumber, statusCode: result?.statusCode, durationMs, error: networkError }, 'delivery attempt');
 
-    if (succeeded) return { statusCode: result!.statusCode, attemptNumber };
     if (forbidden) {
       throw ApplicationFailure.create({ message: `${networkError} (${where})`, type: FailureType.ForbiddenTarget, nonRetryable: true });
+    }
+    const health = await recordGateOutcome(deps.pool, target.subscriptionId, policy, succeeded);
+    if (succeeded) return { statusCode: result!.statusCode, attemptNumber };
+
+    if (result?.statusCode === 410) {
+      await disableAndAnnounce(target, 'the receiver answered 410 Gone', health);
+      throw ApplicationFailure.create({ message: `HTTP 410 from ${where}; subscription disabled`, type: FailureType.PermanentFailure, nonRetryable: true });
+    }
+    if (dueForAutoDisable(health, new Date(), deps.autoDisableAfterMs)) {
+      const reason = `no successful delivery since ${health.failingSince!.toISOString()}`;
+      await disableAndAnnounce(target, reason, health);
+      throw ApplicationFailure.create({ message: `${reason}; subscription disabled`, type: FailureType.SubscriptionInactive, nonRetryable: true });
     }
     throw failureFor(target, attemptInRound, result, networkError ?? '', where);
   }
@@ -140,6 +169,22 @@ export function createDeliverActivities(deps: DeliverDeps) {
       type: decision.reason === 'permanent' ? FailureType.PermanentFailure : FailureType.RetriesExhausted,
       nonRetryable: true,
     });
+  }
+
+  /**
+   * Disables the subscription and publishes `subscription.disabled` through
+   * hookflow itself. The event id is derived from the failure episode, so a
+   * retried activity announces it once.
+   */
+  async function disableAndAnnounce(target: DeliveryTarget, reason: string, health: EndpointState): Promise<void> {
+    await disableSubscription(deps.pool, target.subscriptionId, reason);
+    const episode = (health.failingSince ?? new Date()).toISOString();
+    await deps.announce({
+      type: 'subscription.disabled',
+      idempotencyKey: `subscription.disabled:${target.subscriptionId}:${episode}`,
+      payload: { subscriptionId: target.subscriptionId, url: displayTarget(target.url), reason, failingSince: episode },
+    });
+    deps.logger.warn({ subscriptionId: target.subscriptionId, reason }, 'subscription disabled');
   }
 
   async function markDeliveryDead({ deliveryId, reason }: { deliveryId: string; reason: string }): Promise<void> {

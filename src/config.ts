@@ -46,6 +46,10 @@ const configSchema = z.object({
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: integerFromEnv(0, 7 * 24 * 3600, 24 * 3600),
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: integerFromEnv(1, 1_000_000, 100),
   HOOKFLOW_ALLOWED_CIDRS: z.string().default(''),
+  HOOKFLOW_BREAKER_FAILURE_THRESHOLD: integerFromEnv(1, 1000, 5),
+  HOOKFLOW_BREAKER_COOLDOWN_SECONDS: integerFromEnv(1, 86_400, 30),
+  HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: integerFromEnv(1, 7 * 86_400, 600),
+  HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: integerFromEnv(60, 365 * 86_400, 5 * 86_400),
   HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -75,6 +79,9 @@ export interface Config {
   /** CIDRs deliveries may reach despite the SSRF guard (comma-separated). */
   allowedCidrs: string;
   httpsOnly: boolean;
+  /** Circuit breaker: consecutive failures that open it, first cool-down, longest cool-down. */
+  breaker: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
+  autoDisableAfterMs: number;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
 }
 
@@ -105,6 +112,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiRateLimitPerSecond: e.HOOKFLOW_API_RATE_LIMIT_PER_SECOND,
     allowedCidrs: e.HOOKFLOW_ALLOWED_CIDRS,
     httpsOnly: e.HOOKFLOW_HTTPS_ONLY,
+    breaker: {
+      failureThreshold: e.HOOKFLOW_BREAKER_FAILURE_THRESHOLD,
+      baseCooldownMs: e.HOOKFLOW_BREAKER_COOLDOWN_SECONDS * 1000,
+      maxCooldownMs: Math.max(e.HOOKFLOW_BREAKER_COOLDOWN_SECONDS, e.HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS) * 1000,
+    },
+    autoDisableAfterMs: e.HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

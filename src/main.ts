@@ -10,6 +10,7 @@ import { DEV_ADMIN_KEY_FILE, ensureDevAdminKey } from './dev/dev-admin-key.js';
 import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
+import { createAnnouncer } from './services/events.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { systemResolver } from './net/guarded-connect.js';
 import { migrate } from './db/migrate.js';
@@ -152,6 +153,9 @@ async function startParts(
           addressPolicy,
           retryScheduleSeconds: config.retryScheduleSeconds,
           deliveryTimeoutMs: config.deliveryTimeoutMs,
+          breaker: config.breaker,
+          autoDisableAfterMs: config.autoDisableAfterMs,
+          announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue }),
         },
       });
       stops.push(worker.shutdown);

@@ -100,6 +100,7 @@ export interface DeliveryTarget {
   retrySchedule: number[] | null;
   timeoutMs: number | null;
   permanentStatusCodes: number[];
+  rateLimitPerSecond: number | null;
 }
 
 export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Promise<DeliveryTarget | undefined> {
@@ -119,10 +120,12 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     retry_schedule: number[] | null;
     timeout_ms: number | null;
     permanent_status_codes: number[];
+    rate_limit_per_second: number | null;
   }>(
     `SELECT d.status, e.id AS event_id, e.type, e.created_at, e.payload, s.id AS subscription_id,
             CASE WHEN s.deleted_at IS NULL THEN s.status ELSE 'deleted' END AS subscription_status,
-            s.url, s.sealed_secret, s.previous_sealed_secret, s.previous_secret_expires_at, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes
+            s.url, s.sealed_secret, s.previous_sealed_secret, s.previous_secret_expires_at, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes,
+            s.rate_limit_per_second
      FROM deliveries d
      JOIN events e ON e.id = d.event_id
      JOIN subscriptions s ON s.id = d.subscription_id
@@ -148,6 +151,7 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     retrySchedule: r.retry_schedule,
     timeoutMs: r.timeout_ms,
     permanentStatusCodes: r.permanent_status_codes,
+    rateLimitPerSecond: r.rate_limit_per_second,
   };
 }
 

@@ -13,12 +13,14 @@ interface SubscriptionRow {
   retry_schedule: number[] | null;
   timeout_ms: number | null;
   permanent_status_codes: number[];
+  rate_limit_per_second: number | null;
+  disabled_reason: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS = `id, url, event_types, description, headers, status, retry_schedule, timeout_ms,
-  permanent_status_codes, created_at, updated_at`;
+  permanent_status_codes, rate_limit_per_second, disabled_reason, created_at, updated_at`;
 
 function toSubscription(row: SubscriptionRow): Subscription {
   return {
@@ -31,6 +33,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
     retrySchedule: row.retry_schedule,
     timeoutMs: row.timeout_ms,
     permanentStatusCodes: row.permanent_status_codes,
+    rateLimitPerSecond: row.rate_limit_per_second,
+    disabledReason: row.disabled_reason,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -43,8 +47,9 @@ export async function insertSubscription(
   input: CreateSubscription,
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
-    `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms, permanent_status_codes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms,
+       permanent_status_codes, rate_limit_per_second)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      RETURNING ${COLUMNS}`,
     [
       id,
@@ -56,6 +61,7 @@ export async function insertSubscription(
       input.retrySchedule ?? null,
       input.timeoutMs ?? null,
       input.permanentStatusCodes ?? [],
+      input.rateLimitPerSecond ?? null,
     ],
   );
   return toSubscription(rows[0]!);
@@ -127,6 +133,9 @@ export async function updateSubscription(
     ['retry_schedule', patch.retrySchedule],
     ['timeout_ms', patch.timeoutMs],
     ['permanent_status_codes', patch.permanentStatusCodes],
+    ['rate_limit_per_second', patch.rateLimitPerSecond],
+    // A status set by hand replaces whatever reason hookflow had for disabling it.
+    ['disabled_reason', patch.status === undefined ? undefined : null],
   ];
   const present = columns.filter(([, value]) => value !== undefined);
   const assignments = present.map(([column], index) => `${column} = $${index + 2}`);
@@ -143,6 +152,19 @@ export async function deleteSubscription(db: Queryable, id: string): Promise<boo
   const { rowCount } = await db.query(
     'UPDATE subscriptions SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
     [id],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * hookflow disabling a subscription on its own (410 Gone, failing too long).
+ * Returns false when it was already disabled or is gone.
+ */
+export async function disableSubscription(db: Queryable, id: string, reason: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE subscriptions SET status = 'disabled', disabled_reason = $2, updated_at = now()
+     WHERE id = $1 AND deleted_at IS NULL AND status <> 'disabled'`,
+    [id, reason],
   );
   return rowCount === 1;
 }

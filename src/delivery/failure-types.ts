@@ -6,6 +6,10 @@ export const FailureType = {
   NetworkError: 'NetworkError',
   /** The subscription is paused; the delivery waits without an HTTP call. */
   SubscriptionPaused: 'SubscriptionPaused',
+  /** The endpoint's circuit is open (or half-open with a probe under way): the delivery waits. */
+  CircuitOpen: 'CircuitOpen',
+  /** The endpoint's rate limit is reached: the delivery waits. */
+  RateLimited: 'RateLimited',
   /** The subscription is disabled or deleted; dead-lettered. */
   SubscriptionInactive: 'SubscriptionInactive',
   DeliveryNotFound: 'DeliveryNotFound',
@@ -22,4 +26,6 @@ export const EXPECTED_FAILURE_TYPES: ReadonlySet<string> = new Set([
   FailureType.HttpStatus,
   FailureType.NetworkError,
   FailureType.SubscriptionPaused,
+  FailureType.CircuitOpen,
+  FailureType.RateLimited,
 ]);

@@ -36,6 +36,8 @@ const subscriptionFields = {
     .nullable(),
   timeoutMs: z.number().int().min(100).max(60_000).nullable(),
   permanentStatusCodes: z.array(z.number().int().min(300).max(599)).max(50),
+  /** Deliveries per second to this endpoint, across all workers; over it, deliveries wait. */
+  rateLimitPerSecond: z.number().min(0.01).max(10_000).nullable(),
 };
 
 export const createSubscriptionSchema = z.strictObject({
@@ -45,6 +47,7 @@ export const createSubscriptionSchema = z.strictObject({
   retrySchedule: subscriptionFields.retrySchedule.optional(),
   timeoutMs: subscriptionFields.timeoutMs.optional(),
   permanentStatusCodes: subscriptionFields.permanentStatusCodes.optional(),
+  rateLimitPerSecond: subscriptionFields.rateLimitPerSecond.optional(),
 });
 export type CreateSubscription = z.infer<typeof createSubscriptionSchema>;
 
@@ -64,6 +67,9 @@ export const subscriptionSchema = z.object({
   retrySchedule: z.array(z.number()).nullable(),
   timeoutMs: z.number().int().nullable(),
   permanentStatusCodes: z.array(z.number().int()),
+  rateLimitPerSecond: z.number().nullable(),
+  /** Why hookflow disabled it (410 Gone, failing too long); null when it is not disabled by hookflow. */
+  disabledReason: z.string().nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

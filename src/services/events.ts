@@ -79,3 +79,10 @@ export async function getEvent(deps: { pool: Queryable; temporal: Client }, id: 
     throw error;
   }
 }
+
+/** Operational events (such as `subscription.disabled`) go out through hookflow like any other event. */
+export function createAnnouncer(deps: { pool: Queryable; temporal: Client; taskQueue: string }) {
+  return async (event: { type: string; idempotencyKey: string; payload: AcceptedEvent['payload'] }): Promise<void> => {
+    await publishEvent(deps, { type: event.type, payload: event.payload }, event.idempotencyKey);
+  };
+}

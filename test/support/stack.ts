@@ -11,6 +11,7 @@ import type { ApiDeps } from '../../src/api/deps.js';
 import type { AppEnv } from '../../src/api/env.js';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
 import { createApiKey } from '../../src/services/api-keys.js';
+import { createAnnouncer } from '../../src/services/events.js';
 import { createAddressPolicy } from '../../src/delivery/url-guard.js';
 import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -38,6 +39,8 @@ export interface TestStack {
   temporal: Client;
   taskQueue: string;
   worker: HookflowWorker;
+  /** Starts another worker on the same task queue (workers share breaker and rate-limit state). */
+  startAnotherWorker(): Promise<HookflowWorker>;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
   close(): Promise<void>;
 }
@@ -56,6 +59,8 @@ export async function startTestStack(options: {
   allowedCidrs?: string;
   /** Extra host names, resolved before the system resolver (a hosts file for tests). */
   hosts?: Record<string, string[]>;
+  breaker?: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
+  autoDisableAfterMs?: number;
 }): Promise<TestStack> {
   const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_test'));
   const pool = createPool(databaseUrl);
@@ -73,7 +78,7 @@ export async function startTestStack(options: {
   const resolve: Resolver = async (hostname) =>
     hosts[hostname]?.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })) ?? systemResolver(hostname);
   const secretBox = createSecretBox(encryptionKey);
-  const worker = await startHookflowWorker({
+  const workerOptions: Parameters<typeof startHookflowWorker>[0] = {
     temporalAddress: inject('temporalAddress'),
     namespace: 'default',
     taskQueue,
@@ -86,8 +91,12 @@ export async function startTestStack(options: {
       retryScheduleSeconds: options.retryScheduleSeconds,
       deliveryTimeoutMs: 2_000,
       pausedRecheckMs: 300,
+      breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },
+      autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
+      announce: createAnnouncer({ pool, temporal, taskQueue }),
     },
-  });
+  };
+  const worker = await startHookflowWorker(workerOptions);
   const { key: adminKey } = await createApiKey(pool, { name: 'test admin', scopes: ['admin'] });
   const apiDeps: ApiDeps = {
     pool,
@@ -102,6 +111,7 @@ export async function startTestStack(options: {
     resolve,
   };
   const app = createApp(apiDeps);
+  const extraWorkers: HookflowWorker[] = [];
 
   return {
     app,
@@ -112,6 +122,11 @@ export async function startTestStack(options: {
     temporal,
     taskQueue,
     worker,
+    async startAnotherWorker() {
+      const another = await startHookflowWorker(workerOptions);
+      extraWorkers.push(another);
+      return another;
+    },
     async api(method, path, body, headers = {}) {
       const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
       const init: RequestInit = { method, headers: hasAuthorization ? { ...headers } : { authorization: `Bearer ${adminKey}`, ...headers } };
@@ -124,6 +139,7 @@ export async function startTestStack(options: {
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
     },
     async close() {
+      await Promise.all(extraWorkers.map((w) => w.shutdown()));
       await worker.shutdown();
       await connection.close();
       await pool.end();

@@ -1,0 +1,56 @@
+// The circuit breaker and rate limit around one attempt, on the state all
+// workers share. Short waits are slept here (Temporal retries in no less than
+// about a second); long ones go back to Temporal as the next retry's delay.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApplicationFailure } from '@temporalio/activity';
+import { withEndpointState } from '../src/db/endpoint-health.js';
+import type { Pool } from '../src/db/pool.js';
+import { admit, afterAttempt, withJitterWait, type EndpointState, type GatePolicy } from '../src/delivery/endpoint-gate.js';
+import { FailureType } from '../src/delivery/failure-types.js';
+
+/** Waits up to this long are slept inside the activity. */
+const SLEEP_IN_ACTIVITY_MS = 2_000;
+
+export interface BreakerSettings {
+  failureThreshold: number;
+  baseCooldownMs: number;
+  maxCooldownMs: number;
+}
+
+export function gatePolicy(settings: BreakerSettings, timeoutMs: number, rateLimitPerSecond: number | null): GatePolicy {
+  return { ...settings, probeLeaseMs: timeoutMs + 5_000, rateLimitPerSecond };
+}
+
+/** Returns once this delivery may call the endpoint; throws a retryable wait when it must wait long. */
+export async function passGate(pool: Pool, subscriptionId: string, policy: GatePolicy): Promise<void> {
+  for (;;) {
+    const admission = await withEndpointState(pool, subscriptionId, (state, now) => admit(state, policy, now));
+    if (admission.kind === 'send') return;
+    if (admission.waitMs <= SLEEP_IN_ACTIVITY_MS) {
+      await sleep(admission.waitMs);
+      continue;
+    }
+    const why =
+      admission.reason === 'circuit-open'
+        ? `circuit open until ${admission.until.toISOString()}`
+        : admission.reason === 'probe-in-flight'
+          ? 'circuit half-open: another delivery is probing the endpoint'
+          : 'rate limit reached';
+    // A wait, not a failure: no HTTP call was made and no attempt is spent.
+    throw ApplicationFailure.create({
+      message: `${why}; waiting without calling the endpoint`,
+      type: admission.reason === 'rate-limited' ? FailureType.RateLimited : FailureType.CircuitOpen,
+      nextRetryDelay: withJitterWait(admission.waitMs),
+    });
+  }
+}
+
+export async function recordGateOutcome(
+  pool: Pool,
+  subscriptionId: string,
+  policy: GatePolicy,
+  succeeded: boolean,
+): Promise<EndpointState> {
+  const { next } = await withEndpointState(pool, subscriptionId, (state, now) => afterAttempt(state, policy, now, succeeded));
+  return next;
+}

@@ -1,0 +1,93 @@
+// The shared breaker and rate-limit state: read and written under the row's
+// lock (SELECT … FOR UPDATE), so concurrent workers never race on it.
+import {
+  INITIAL_STATE,
+  type BreakerState,
+  type EndpointState,
+  type Transition,
+} from '../delivery/endpoint-gate.js';
+import { inTransaction, type Pool, type Queryable } from './pool.js';
+
+interface HealthRow {
+  state: BreakerState;
+  consecutive_failures: number;
+  trips: number;
+  open_until: Date | null;
+  probe_until: Date | null;
+  last_success_at: Date | null;
+  failing_since: Date | null;
+  tokens: number;
+  tokens_at: Date | null;
+}
+
+function toState(row: HealthRow): EndpointState {
+  return {
+    state: row.state,
+    consecutiveFailures: row.consecutive_failures,
+    trips: row.trips,
+    openUntil: row.open_until,
+    probeUntil: row.probe_until,
+    lastSuccessAt: row.last_success_at,
+    failingSince: row.failing_since,
+    tokens: row.tokens,
+    tokensAt: row.tokens_at,
+  };
+}
+
+/**
+ * Runs `decide` on the endpoint's current state with the row locked, stores
+ * the state it returns (and its transition), and hands back its result.
+ */
+export async function withEndpointState<T extends { next: EndpointState; transition?: Transition | undefined }>(
+  pool: Pool,
+  subscriptionId: string,
+  decide: (current: EndpointState, now: Date) => T,
+): Promise<T> {
+  return inTransaction(pool, async (tx) => {
+    await tx.query('INSERT INTO endpoint_health (subscription_id) VALUES ($1) ON CONFLICT DO NOTHING', [subscriptionId]);
+    const { rows } = await tx.query<HealthRow & { now: Date }>(
+      'SELECT *, clock_timestamp() AS now FROM endpoint_health WHERE subscription_id = $1 FOR UPDATE',
+      [subscriptionId],
+    );
+    const row = rows[0]!;
+    // The database's clock, so workers on hosts with skewed clocks agree.
+    const result = decide(toState(row), row.now);
+    const n = result.next;
+    await tx.query(
+      `UPDATE endpoint_health SET state = $2, consecutive_failures = $3, trips = $4, open_until = $5, probe_until = $6,
+         last_success_at = $7, failing_since = $8, tokens = $9, tokens_at = $10, updated_at = now()
+       WHERE subscription_id = $1`,
+      [subscriptionId, n.state, n.consecutiveFailures, n.trips, n.openUntil, n.probeUntil, n.lastSuccessAt, n.failingSince, n.tokens, n.tokensAt],
+    );
+    if (result.transition) {
+      await tx.query(
+        'INSERT INTO breaker_transitions (subscription_id, from_state, to_state, reason) VALUES ($1, $2, $3, $4)',
+        [subscriptionId, result.transition.from, result.transition.to, result.transition.reason],
+      );
+    }
+    return result;
+  });
+}
+
+export interface EndpointHealth extends EndpointState {
+  transitions: Array<{ at: Date; from: BreakerState; to: BreakerState; reason: string }>;
+}
+
+export async function findEndpointHealth(db: Queryable, subscriptionId: string): Promise<EndpointHealth> {
+  const [state, transitions] = await Promise.all([
+    db.query<HealthRow>('SELECT * FROM endpoint_health WHERE subscription_id = $1', [subscriptionId]),
+    db.query<{ at: Date; from_state: BreakerState; to_state: BreakerState; reason: string }>(
+      'SELECT at, from_state, to_state, reason FROM breaker_transitions WHERE subscription_id = $1 ORDER BY at DESC LIMIT 20',
+      [subscriptionId],
+    ),
+  ]);
+  return {
+    ...(state.rows[0] ? toState(state.rows[0]) : INITIAL_STATE),
+    transitions: transitions.rows.map((t) => ({ at: t.at, from: t.from_state, to: t.to_state, reason: t.reason })),
+  };
+}
+
+/** Re-enabling a subscription starts it afresh: breaker closed, failure clock stopped. */
+export async function resetEndpointHealth(db: Queryable, subscriptionId: string): Promise<void> {
+  await db.query('DELETE FROM endpoint_health WHERE subscription_id = $1', [subscriptionId]);
+}
