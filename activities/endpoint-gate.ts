@@ -18,7 +18,9 @@ export interface BreakerSettings {
 }
 
 export function gatePolicy(settings: BreakerSettings, timeoutMs: number, rateLimitPerSecond: number | null): GatePolicy {
-  return { ...settings, probeLeaseMs: timeoutMs + 5_000, rateLimitPerSecond };
+  // The lease outlasts the probe's own timeout a little, so a probe lost with
+  // its worker frees the endpoint for another soon after.
+  return { ...settings, probeLeaseMs: timeoutMs + 1_000, rateLimitPerSecond };
 }
 
 /** Returns once this delivery may call the endpoint; throws a retryable wait when it must wait long. */

@@ -217,3 +217,14 @@ export async function reopenDelivery(db: Queryable, deliveryId: string): Promise
     [deliveryId],
   );
 }
+
+/** Dead deliveries of one subscription created in [since, until), oldest first. */
+export async function listDeadDeliveryIds(db: Queryable, subscriptionId: string, since: Date, until: Date | null): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM deliveries
+     WHERE subscription_id = $1 AND status = 'dead' AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
+     ORDER BY created_at, id`,
+    [subscriptionId, since, until],
+  );
+  return rows.map((r) => r.id);
+}

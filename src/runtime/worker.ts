@@ -33,6 +33,8 @@ export async function startHookflowWorker(options: {
   activities: Omit<ActivityDeps, 'http' | 'userAgent'>;
   /** How receiver host names are resolved (the system resolver by default). */
   resolve?: Resolver;
+  /** The worker's name in Temporal histories (the SDK's pid@host by default). */
+  identity?: string;
 }): Promise<HookflowWorker> {
   installRuntimeOnce(options.activities.logger);
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
@@ -42,6 +44,7 @@ export async function startHookflowWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
     activities: createActivities({ ...options.activities, http, userAgent: USER_AGENT }),
   });
   const running = worker.run().finally(async () => {

@@ -82,3 +82,23 @@ export const rotateSecretSchema = z.strictObject({
   /** How long the previous secret keeps signing next to the new one; 0 ends it at once. */
   overlapSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
 });
+
+export const recoverSchema = z
+  .strictObject({ since: timestampSchema, until: timestampSchema.optional() })
+  .refine((w) => w.until === undefined || Date.parse(w.until) > Date.parse(w.since), {
+    message: 'until must be after since',
+    path: ['until'],
+  });
+export type Recover = z.infer<typeof recoverSchema>;
+
+export const endpointHealthSchema = z.object({
+  subscriptionId: idSchema,
+  state: z.enum(['closed', 'open', 'half_open']),
+  consecutiveFailures: z.number().int(),
+  trips: z.number().int(),
+  openUntil: timestampSchema.nullable(),
+  lastSuccessAt: timestampSchema.nullable(),
+  failingSince: timestampSchema.nullable(),
+  transitions: z.array(z.object({ at: timestampSchema, from: z.string(), to: z.string(), reason: z.string() })),
+});
+export type EndpointHealthView = z.infer<typeof endpointHealthSchema>;

@@ -40,7 +40,7 @@ export interface TestStack {
   taskQueue: string;
   worker: HookflowWorker;
   /** Starts another worker on the same task queue (workers share breaker and rate-limit state). */
-  startAnotherWorker(): Promise<HookflowWorker>;
+  startAnotherWorker(identity: string): Promise<HookflowWorker>;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
   close(): Promise<void>;
 }
@@ -122,8 +122,8 @@ export async function startTestStack(options: {
     temporal,
     taskQueue,
     worker,
-    async startAnotherWorker() {
-      const another = await startHookflowWorker(workerOptions);
+    async startAnotherWorker(identity) {
+      const another = await startHookflowWorker({ ...workerOptions, identity });
       extraWorkers.push(another);
       return another;
     },

@@ -1,7 +1,15 @@
 import { Hono } from 'hono';
 import { deleteSubscription, findSubscription, listSubscriptions, updateSubscription } from '../../db/subscriptions.js';
 import { pageQuerySchema } from '../../schemas/common.js';
-import { createSubscriptionSchema, rotateSecretSchema, updateSubscriptionSchema } from '../../schemas/subscription.js';
+import {
+  createSubscriptionSchema,
+  recoverSchema,
+  rotateSecretSchema,
+  updateSubscriptionSchema,
+  type EndpointHealthView,
+} from '../../schemas/subscription.js';
+import { findEndpointHealth, resetEndpointHealth } from '../../db/endpoint-health.js';
+import { recoverDeadDeliveries } from '../../services/deliveries.js';
 import { createSubscription, revealSecret, rotateSecret } from '../../services/secrets.js';
 import { refusalForUrl } from '../../net/guarded-connect.js';
 import type { ApiDeps } from '../deps.js';
@@ -35,7 +43,33 @@ export function subscriptionRoutes(deps: ApiDeps): Hono {
     if (patch.url !== undefined) await refuseForbiddenUrl(deps, patch.url);
     const subscription = await updateSubscription(pool, id, patch);
     if (!subscription) throw problems.notFound('Subscription', id);
+    // Re-enabling starts afresh: breaker closed, failure clock stopped.
+    if (patch.status === 'active') await resetEndpointHealth(pool, id);
     return c.json(subscription);
+  });
+
+  app.get('/:id/health', async (c) => {
+    const id = c.req.param('id');
+    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const health = await findEndpointHealth(pool, id);
+    return c.json({
+      subscriptionId: id,
+      state: health.state,
+      consecutiveFailures: health.consecutiveFailures,
+      trips: health.trips,
+      openUntil: health.openUntil?.toISOString() ?? null,
+      lastSuccessAt: health.lastSuccessAt?.toISOString() ?? null,
+      failingSince: health.failingSince?.toISOString() ?? null,
+      transitions: health.transitions.map((t) => ({ at: t.at.toISOString(), from: t.from, to: t.to, reason: t.reason })),
+    } satisfies EndpointHealthView);
+  });
+
+  app.post('/:id/recover', async (c) => {
+    const id = c.req.param('id');
+    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const window = await jsonBody(c, recoverSchema);
+    const result = await recoverDeadDeliveries(deps, id, new Date(window.since), window.until ? new Date(window.until) : null);
+    return c.json(result, 202);
   });
 
   app.delete('/:id', async (c) => {
