@@ -71,10 +71,13 @@ export function admit(current: EndpointState, policy: GatePolicy, now: Date): Ad
 
   if (policy.rateLimitPerSecond !== null) {
     const elapsedSeconds = next.tokensAt ? Math.max(0, t - next.tokensAt.getTime()) / 1000 : Infinity;
-    const tokens = Math.min(1, next.tokens + elapsedSeconds * policy.rateLimitPerSecond);
+    // Rounded, so a wait computed now is exactly long enough when it ends.
+    const tokens = Math.min(1, roundTokens(next.tokens + elapsedSeconds * policy.rateLimitPerSecond));
     if (tokens < 1) {
-      const waitMs = Math.ceil(((1 - tokens) / policy.rateLimitPerSecond) * 1000);
-      return wait({ ...next, tokens, tokensAt: now }, 'rate-limited', new Date(t + waitMs), t);
+      const waitMs = Math.ceil(((1 - tokens) / policy.rateLimitPerSecond) * 1000 - 1e-6);
+      // Nothing changes while waiting: not the tokens, and not the breaker (a
+      // cool-down that is over turns half-open only when its probe really goes).
+      return wait(current, 'rate-limited', new Date(t + waitMs), t);
     }
     next = { ...next, tokens: tokens - 1, tokensAt: now };
   }
@@ -134,4 +137,8 @@ export function dueForAutoDisable(state: EndpointState, now: Date, autoDisableAf
  */
 export function withJitterWait(waitMs: number, random: () => number = Math.random): number {
   return Math.ceil(waitMs * (1 + 0.1 * random()));
+}
+
+function roundTokens(tokens: number): number {
+  return Math.round(tokens * 1e9) / 1e9;
 }
