@@ -36,6 +36,8 @@ describe('loadConfig defaults', () => {
       apiRateLimitPerSecond: 100,
       allowedCidrs: '',
       httpsOnly: false,
+      breaker: { failureThreshold: 5, baseCooldownMs: 30_000, maxCooldownMs: 600_000 },
+      autoDisableAfterMs: 5 * 86_400_000,
       logLevel: 'info',
     });
   });
@@ -93,6 +95,10 @@ describe('loadConfig overrides', () => {
         HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '7',
         HOOKFLOW_ALLOWED_CIDRS: '10.0.0.0/8',
         HOOKFLOW_HTTPS_ONLY: 'true',
+        HOOKFLOW_BREAKER_FAILURE_THRESHOLD: '3',
+        HOOKFLOW_BREAKER_COOLDOWN_SECONDS: '10',
+        HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: '60',
+        HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: '3600',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -115,6 +121,8 @@ describe('loadConfig overrides', () => {
       apiRateLimitPerSecond: 7,
       allowedCidrs: '10.0.0.0/8',
       httpsOnly: true,
+      breaker: { failureThreshold: 3, baseCooldownMs: 10_000, maxCooldownMs: 60_000 },
+      autoDisableAfterMs: 3_600_000,
       logLevel: 'debug',
     });
   });
@@ -127,6 +135,8 @@ describe('loadConfig overrides', () => {
     ['HOOKFLOW_HTTPS_ONLY', 'yes'],
     ['HOOKFLOW_API_RATE_LIMIT_PER_SECOND', '0'],
     ['HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS', '-1'],
+    ['HOOKFLOW_BREAKER_FAILURE_THRESHOLD', '0'],
+    ['HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS', '5'],
   ])('refuses %s=%j, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
@@ -199,5 +209,12 @@ describe('loadConfig errors', () => {
     const lines = error.message.split('\n');
     expect(lines[0]).toBe('Invalid configuration:');
     expect(lines.slice(1).map((line) => line.trim().split(':')[0]).sort()).toEqual(['HOOKFLOW_RETRY_SCHEDULE', 'LOG_LEVEL', 'PORT']);
+  });
+});
+
+describe('breaker settings', () => {
+  it('never lets the longest cool-down be shorter than the first', () => {
+    const config = loadConfig({ HOOKFLOW_BREAKER_COOLDOWN_SECONDS: '120', HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: '60' });
+    expect(config.breaker).toEqual({ failureThreshold: 5, baseCooldownMs: 120_000, maxCooldownMs: 120_000 });
   });
 });
