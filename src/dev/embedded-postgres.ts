@@ -10,6 +10,8 @@ import type { Progress } from './progress.js';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The postmaster's pid, read from postmaster.pid. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startEmbeddedPostgres(options: {
   await ensureDatabase(server);
 
   return {
+    pid: readPostmasterPid(pidFile),
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`,
     async stop() {
       process.removeListener('exit', stopOnExit);
@@ -106,10 +109,15 @@ async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgres> {
 
 /** Last resort at process exit (synchronous, so no awaiting): ask Postgres for a fast shutdown. */
 function stopPostgresOnExit(pidFile: string): void {
+  const pid = readPostmasterPid(pidFile);
+  if (pid !== undefined) process.kill(pid, 'SIGINT');
+}
+
+function readPostmasterPid(pidFile: string): number | undefined {
   try {
     const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGINT');
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
-    // Already gone.
+    return undefined; // not running
   }
 }

@@ -10,6 +10,7 @@ import type { Progress } from './progress.js';
 
 export interface TemporalDevServer {
   address: string;
+  pid: number | undefined;
   uiUrl: string | undefined;
   stop(): Promise<void>;
 }
@@ -67,6 +68,7 @@ export async function startTemporalDevServer(options: {
   }
   return {
     address,
+    pid: child.pid,
     uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`,
     async stop() {
       await stopChild(child, exited);

@@ -11,6 +11,8 @@ export interface Infrastructure {
   temporalAddress: string;
   databaseUrl: string;
   temporalUiUrl: string | undefined;
+  /** The embedded servers' process ids (undefined for external ones): for measurements. */
+  pids: { temporal: number | undefined; postgres: number | undefined };
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startInfrastructure(options: {
   try {
     let temporalAddress = options.temporalAddress;
     let temporalUiUrl: string | undefined;
+    const pids: Infrastructure['pids'] = { temporal: undefined, postgres: undefined };
     if (temporalAddress === undefined) {
       await requireFreePort(options.temporalPort, 'the Temporal dev server', 'TEMPORAL_PORT', 'TEMPORAL_ADDRESS');
       const cli = await ensureTemporalCli({ configured: options.temporalCli, toolsDir: options.toolsDir, progress: options.progress });
@@ -48,6 +51,7 @@ export async function startInfrastructure(options: {
       stops.push(server.stop);
       temporalAddress = server.address;
       temporalUiUrl = server.uiUrl;
+      pids.temporal = server.pid;
     } else {
       options.progress(`using Temporal at ${temporalAddress}`);
     }
@@ -58,10 +62,11 @@ export async function startInfrastructure(options: {
       const database = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.postgresPort, progress: options.progress });
       stops.push(database.stop);
       databaseUrl = database.url;
+      pids.postgres = database.pid;
     } else {
       options.progress('using PostgreSQL from DATABASE_URL');
     }
-    return { temporalAddress, databaseUrl, temporalUiUrl, stop: stopAll };
+    return { temporalAddress, databaseUrl, temporalUiUrl, pids, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
