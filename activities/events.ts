@@ -1,5 +1,5 @@
 // Event bookkeeping for the event workflow: record once, list who gets it.
-import { listFanoutBatch as listBatch, markEventFannedOut as markFannedOut, recordEvent as record } from '../src/db/events.js';
+import { nextFanoutBatch, recordEvent as record, type FanoutTarget } from '../src/db/events.js';
 import type { Pool } from '../src/db/pool.js';
 import { displayTarget } from '../src/delivery/target.js';
 import type { AcceptedEvent } from '../src/schemas/event.js';
@@ -12,22 +12,18 @@ export interface FanoutBatchItem {
 }
 
 export function createEventActivities(deps: { pool: Pool }) {
-  async function recordEvent(event: AcceptedEvent): Promise<{ fannedOut: boolean }> {
-    return record(deps.pool, event);
+  const forTemporal = (rows: FanoutTarget[]): FanoutBatchItem[] =>
+    rows.map((row) => ({ deliveryId: row.deliveryId, subscriptionId: row.subscriptionId, target: displayTarget(row.url) }));
+
+  /** Records the event and its deliveries, and returns the first batch to start. */
+  async function recordEvent(input: { event: AcceptedEvent; batchSize: number }): Promise<{ fannedOut: boolean; batch: FanoutBatchItem[] }> {
+    const { fannedOut, batch } = await record(deps.pool, input.event, input.batchSize);
+    return { fannedOut, batch: forTemporal(batch) };
   }
 
-  async function listFanoutBatch(input: {
-    eventId: string;
-    afterSubscriptionId: string | null;
-    limit: number;
-  }): Promise<FanoutBatchItem[]> {
-    const rows = await listBatch(deps.pool, input.eventId, input.afterSubscriptionId, input.limit);
-    return rows.map((row) => ({ deliveryId: row.deliveryId, subscriptionId: row.subscriptionId, target: displayTarget(row.url) }));
+  async function listFanoutBatch(input: { eventId: string; afterSubscriptionId: string; limit: number }): Promise<FanoutBatchItem[]> {
+    return forTemporal(await nextFanoutBatch(deps.pool, input.eventId, input.afterSubscriptionId, input.limit));
   }
 
-  async function markEventFannedOut(eventId: string): Promise<void> {
-    await markFannedOut(deps.pool, eventId);
-  }
-
-  return { recordEvent, listFanoutBatch, markEventFannedOut };
+  return { recordEvent, listFanoutBatch };
 }

@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -18,7 +19,7 @@ export const DEAD_LETTER_RETENTION = '30 days';
 /** Upper bound for one attempt: the longest allowed HTTP timeout plus Postgres work. */
 const ATTEMPT_TIMEOUT = '90 seconds';
 
-const bookkeeping = proxyActivities<Activities>({
+const bookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

@@ -2,10 +2,11 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   continueAsNew,
-  proxyActivities,
+  proxyLocalActivities,
   startChild,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { FanoutBatchItem } from '../activities/events.js';
 import { SEARCH_ATTRIBUTES, deliveryWorkflowId, type EventWorkflowInput } from './definitions.js';
 import { deliveryWorkflow } from './delivery-workflow.js';
 
@@ -16,24 +17,24 @@ import { deliveryWorkflow } from './delivery-workflow.js';
  */
 export const FANOUT_BATCH_SIZE = 200;
 
-const { recordEvent, listFanoutBatch, markEventFannedOut } = proxyActivities<Activities>({
+// Local activities: quick Postgres work run by the worker that holds the
+// workflow, with no task queue round trip. Postgres may be down for a while:
+// keep trying, the event is safe in Temporal meanwhile.
+const { recordEvent, listFanoutBatch } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // Postgres may be down for a while: keep trying, the event is safe in Temporal meanwhile.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 export async function eventWorkflow(input: EventWorkflowInput): Promise<{ deliveriesStarted: number }> {
   const { event } = input;
+  let batch: FanoutBatchItem[];
   if (input.afterSubscriptionId === undefined) {
-    const { fannedOut } = await recordEvent(event);
-    if (fannedOut) return { deliveriesStarted: 0 };
+    const recorded = await recordEvent({ event, batchSize: FANOUT_BATCH_SIZE });
+    if (recorded.fannedOut) return { deliveriesStarted: 0 };
+    batch = recorded.batch;
+  } else {
+    batch = await listFanoutBatch({ eventId: event.id, afterSubscriptionId: input.afterSubscriptionId, limit: FANOUT_BATCH_SIZE });
   }
-
-  const batch = await listFanoutBatch({
-    eventId: event.id,
-    afterSubscriptionId: input.afterSubscriptionId ?? null,
-    limit: FANOUT_BATCH_SIZE,
-  });
   await Promise.all(
     batch.map((target) =>
       startChild(deliveryWorkflow, {
@@ -70,6 +71,5 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<{ delive
   if (batch.length === FANOUT_BATCH_SIZE && last) {
     return continueAsNew<typeof eventWorkflow>({ event, afterSubscriptionId: last.subscriptionId });
   }
-  await markEventFannedOut(event.id);
   return { deliveriesStarted: batch.length };
 }

@@ -4,10 +4,16 @@ import { inTransaction, type Pool, type Queryable } from './pool.js';
 
 /**
  * Records an event and creates one pending delivery per matching subscription
- * that is active or paused (a paused one holds its deliveries until resumed), in one transaction, exactly once per event id. Returns
- * whether an earlier run already finished fanning the event out.
+ * that is active or paused (a paused one holds its deliveries until resumed),
+ * in one transaction, exactly once per event id; then returns the first batch
+ * of deliveries to start. `fannedOut` says an earlier workflow run already
+ * finished fanning the event out (a re-publication after Temporal's retention).
  */
-export async function recordEvent(pool: Pool, event: AcceptedEvent): Promise<{ fannedOut: boolean }> {
+export async function recordEvent(
+  pool: Pool,
+  event: AcceptedEvent,
+  batchSize: number,
+): Promise<{ fannedOut: boolean; batch: FanoutTarget[] }> {
   return inTransaction(pool, async (tx) => {
     const inserted = await tx.query(
       `INSERT INTO events (id, type, payload, idempotency_key, created_at)
@@ -23,13 +29,14 @@ export async function recordEvent(pool: Pool, event: AcceptedEvent): Promise<{ f
            AND (s.event_types && ARRAY[$2, '*']::text[])`,
         [event.id, event.type],
       );
-      return { fannedOut: false };
+    } else {
+      const { rows } = await tx.query<{ fanned_out: boolean }>(
+        'SELECT fanned_out_at IS NOT NULL AS fanned_out FROM events WHERE id = $1',
+        [event.id],
+      );
+      if (rows[0]!.fanned_out) return { fannedOut: true, batch: [] };
     }
-    const { rows } = await tx.query<{ fanned_out: boolean }>(
-      'SELECT fanned_out_at IS NOT NULL AS fanned_out FROM events WHERE id = $1',
-      [event.id],
-    );
-    return { fannedOut: rows[0]!.fanned_out };
+    return { fannedOut: false, batch: await nextFanoutBatch(tx, event.id, null, batchSize) };
   });
 }
 
@@ -39,8 +46,13 @@ export interface FanoutTarget {
   url: string;
 }
 
-/** One batch of an event's deliveries, in subscription id order, after `afterSubscriptionId`. */
-export async function listFanoutBatch(
+/**
+ * One batch of an event's pending deliveries, in subscription id order, after
+ * `afterSubscriptionId`. The last batch (a short one) marks the event fanned
+ * out: the workflow that asked is durable and will start every child it got,
+ * so from here on a new run of the same event id must start none.
+ */
+export async function nextFanoutBatch(
   db: Queryable,
   eventId: string,
   afterSubscriptionId: string | null,
@@ -53,11 +65,10 @@ export async function listFanoutBatch(
      ORDER BY d.subscription_id LIMIT $3`,
     [eventId, afterSubscriptionId, limit],
   );
+  if (rows.length < limit) {
+    await db.query('UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL', [eventId]);
+  }
   return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url }));
-}
-
-export async function markEventFannedOut(db: Queryable, eventId: string): Promise<void> {
-  await db.query('UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL', [eventId]);
 }
 
 export async function findEvent(db: Queryable, id: string): Promise<Event | undefined> {
