@@ -20,7 +20,7 @@ import { ForbiddenTargetError } from '../src/net/guarded-connect.js';
 import { disableSubscription } from '../src/db/subscriptions.js';
 import { dueForAutoDisable, type EndpointState } from '../src/delivery/endpoint-gate.js';
 import type { JsonValue } from '../src/json.js';
-import { gatePolicy, passGate, recordGateOutcome, type BreakerSettings } from './endpoint-gate.js';
+import { gatePolicy, passGate, recordGateFailure, recordGateSuccess, type BreakerSettings } from './endpoint-gate.js';
 
 export interface DeliverDeps {
   pool: Pool;
@@ -79,7 +79,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
     // An IP-literal host never reaches the dispatcher's lookup: check the URL itself first.
     const verdict = checkUrl(target.url, deps.addressPolicy);
     const policy = gatePolicy(deps.breaker, timeoutMs, target.rateLimitPerSecond);
-    if (verdict.allowed) await passGate(deps.pool, target.subscriptionId, policy);
+    const passedAs = verdict.allowed ? await passGate(deps.pool, target.subscriptionId, policy) : 'closed';
 
     const body = webhookBody({ type: target.eventType, createdAt: target.eventCreatedAt, payload: target.payload });
     const headers = {
@@ -120,8 +120,11 @@ export function createDeliverActivities(deps: DeliverDeps) {
     if (forbidden) {
       throw ApplicationFailure.create({ message: `${networkError} (${where})`, type: FailureType.ForbiddenTarget, nonRetryable: true });
     }
-    const health = await recordGateOutcome(deps.pool, target.subscriptionId, policy, succeeded);
-    if (succeeded) return { statusCode: result!.statusCode, attemptNumber };
+    if (succeeded) {
+      await recordGateSuccess(deps.pool, target.subscriptionId, policy, passedAs);
+      return { statusCode: result!.statusCode, attemptNumber };
+    }
+    const health = await recordGateFailure(deps.pool, target.subscriptionId, policy);
 
     if (result?.statusCode === 410) {
       await disableAndAnnounce(target, 'the receiver answered 410 Gone', health);

@@ -3,9 +3,16 @@
 // about a second); long ones go back to Temporal as the next retry's delay.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/activity';
-import { withEndpointState } from '../src/db/endpoint-health.js';
+import { peekBreakerState, recordSuccessWhileClosed, withEndpointState } from '../src/db/endpoint-health.js';
 import type { Pool } from '../src/db/pool.js';
-import { admit, afterAttempt, withJitterWait, type EndpointState, type GatePolicy } from '../src/delivery/endpoint-gate.js';
+import {
+  admit,
+  afterAttempt,
+  withJitterWait,
+  type BreakerState,
+  type EndpointState,
+  type GatePolicy,
+} from '../src/delivery/endpoint-gate.js';
 import { FailureType } from '../src/delivery/failure-types.js';
 
 /** Waits up to this long are slept inside the activity. */
@@ -23,11 +30,16 @@ export function gatePolicy(settings: BreakerSettings, timeoutMs: number, rateLim
   return { ...settings, probeLeaseMs: timeoutMs + 1_000, rateLimitPerSecond };
 }
 
-/** Returns once this delivery may call the endpoint; throws a retryable wait when it must wait long. */
-export async function passGate(pool: Pool, subscriptionId: string, policy: GatePolicy): Promise<void> {
+/**
+ * Returns once this delivery may call the endpoint; throws a retryable wait
+ * when it must wait long. Returns the breaker state it passed through.
+ */
+export async function passGate(pool: Pool, subscriptionId: string, policy: GatePolicy): Promise<BreakerState> {
+  // Fast path, the healthy common case: closed and unlimited needs no lock.
+  if (policy.rateLimitPerSecond === null && (await peekBreakerState(pool, subscriptionId)) === 'closed') return 'closed';
   for (;;) {
-    const admission = await withEndpointState(pool, subscriptionId, (state, now) => admit(state, policy, now));
-    if (admission.kind === 'send') return;
+    const admission = await withEndpointState(pool, subscriptionId, (state, now) => ({ ...admit(state, policy, now), before: state.state }));
+    if (admission.kind === 'send') return admission.before;
     if (admission.waitMs <= SLEEP_IN_ACTIVITY_MS) {
       await sleep(admission.waitMs);
       continue;
@@ -47,12 +59,14 @@ export async function passGate(pool: Pool, subscriptionId: string, policy: GateP
   }
 }
 
-export async function recordGateOutcome(
-  pool: Pool,
-  subscriptionId: string,
-  policy: GatePolicy,
-  succeeded: boolean,
-): Promise<EndpointState> {
-  const { next } = await withEndpointState(pool, subscriptionId, (state, now) => afterAttempt(state, policy, now, succeeded));
+/** A success closes the breaker; `passedAs` is the state the gate let the delivery through in. */
+export async function recordGateSuccess(pool: Pool, subscriptionId: string, policy: GatePolicy, passedAs: BreakerState): Promise<void> {
+  if (passedAs === 'closed') return recordSuccessWhileClosed(pool, subscriptionId);
+  await withEndpointState(pool, subscriptionId, (state, now) => afterAttempt(state, policy, now, true));
+}
+
+/** A failure counts towards opening the breaker; returns the state after it. */
+export async function recordGateFailure(pool: Pool, subscriptionId: string, policy: GatePolicy): Promise<EndpointState> {
+  const { next } = await withEndpointState(pool, subscriptionId, (state, now) => afterAttempt(state, policy, now, false));
   return next;
 }

@@ -129,7 +129,8 @@ async function startParts(
   }
   const secretBox = createSecretBox(config.encryptionKey);
   const addressPolicy = createAddressPolicy({ allowedCidrs: config.allowedCidrs, httpsOnly: config.httpsOnly });
-  const pool = createPool(requireDatabaseUrl(config));
+  // The worker runs up to a hundred activities at once, each needing a connection now and then.
+  const pool = createPool(requireDatabaseUrl(config), parts.worker ? 30 : 10);
   const stops: Stop[] = [() => pool.end()];
   const stopAll: Stop = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));

@@ -69,6 +69,33 @@ export async function withEndpointState<T extends { next: EndpointState; transit
   });
 }
 
+/**
+ * The unlocked read behind the gate's fast path: a closed breaker with no
+ * rate limit needs no lock to let a delivery through.
+ */
+export async function peekBreakerState(db: Queryable, subscriptionId: string): Promise<BreakerState> {
+  const { rows } = await db.query<{ state: BreakerState }>('SELECT state FROM endpoint_health WHERE subscription_id = $1', [
+    subscriptionId,
+  ]);
+  return rows[0]?.state ?? 'closed';
+}
+
+/**
+ * A success on a closed breaker, in one statement and without a lock: it only
+ * clears a failure count, and refreshes last_success_at at most once a second,
+ * so the common case writes nothing at all.
+ */
+export async function recordSuccessWhileClosed(db: Queryable, subscriptionId: string): Promise<void> {
+  await db.query(
+    `UPDATE endpoint_health
+     SET consecutive_failures = 0, failing_since = NULL, last_success_at = clock_timestamp(), updated_at = now()
+     WHERE subscription_id = $1 AND state = 'closed'
+       AND (consecutive_failures <> 0 OR failing_since IS NOT NULL
+            OR last_success_at IS NULL OR last_success_at < clock_timestamp() - interval '1 second')`,
+    [subscriptionId],
+  );
+}
+
 export interface EndpointHealth extends EndpointState {
   transitions: Array<{ at: Date; from: BreakerState; to: BreakerState; reason: string }>;
 }

@@ -32,6 +32,7 @@ const { values: flags } = parseArgs({
     'rate-seconds': { type: 'string', default: '10' },
     fanout: { type: 'string', default: '2000' },
     'soak-seconds': { type: 'string', default: '0' },
+    'soak-rate': { type: 'string', default: '10' },
     'temporal-address': { type: 'string' },
     'database-url': { type: 'string' },
     'worker-env': { type: 'string', multiple: true, default: [] },
@@ -65,6 +66,13 @@ async function main(): Promise<void> {
   });
   const children: ChildProcess[] = [];
   const receivers: Receiver[] = [];
+  // Ctrl-C mid-run still takes down every process the bench started.
+  const onSignal = () => {
+    for (const child of children) child.kill('SIGTERM');
+    void infrastructure.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const pool = createPool(infrastructure.databaseUrl);
     await migrate(pool, progress);
@@ -176,7 +184,7 @@ async function main(): Promise<void> {
     results.baseline10 = await baseline(infrastructure.temporalAddress, temporal, Math.max(1, Math.round(EVENTS / 10)), 10);
 
     if (Number(flags['soak-seconds']) > 0) {
-      results.soak = await soak(call, subscribe, pids, Number(flags['soak-seconds']), receivers);
+      results.soak = await soak(call, subscribe, pids, Number(flags['soak-seconds']), Number(flags['soak-rate']), receivers);
     }
 
     results.processes = Object.fromEntries(
@@ -330,20 +338,30 @@ async function baseline(address: string, temporal: Client, parents: number, chil
 }
 
 /** Steady load for a while, sampling the resident memory of API and worker. */
-async function soak(call: Call, subscribe: (url: string, types: string[]) => Promise<unknown>, pids: { api: number; worker: number }, seconds: number, receivers: Receiver[]) {
+async function soak(
+  call: Call,
+  subscribe: (url: string, types: string[]) => Promise<unknown>,
+  pids: { api: number; worker: number },
+  seconds: number,
+  rate: number,
+  receivers: Receiver[],
+) {
   const receiver = await startReceiver();
   receivers.push(receiver);
   await subscribe(receiver.url, ['bench.soak']);
-  progress(`soak: 50 events/s for ${seconds} s, sampling memory every 10 s`);
-  const samples: Array<{ at: number; apiRssMiB: number; workerRssMiB: number }> = [];
+  progress(`soak: ${rate} events/s for ${seconds} s, sampling memory every 10 s`);
+  const samples: Array<{ at: number; apiRssMiB: number; workerRssMiB: number; delivered: number }> = [];
+  let delivered = 0;
   const sampler = setInterval(() => {
-    samples.push({ at: samples.length * 10, apiRssMiB: rssMiB(pids.api), workerRssMiB: rssMiB(pids.worker) });
-    progress(`  soak t=${samples.at(-1)!.at}s api ${samples.at(-1)!.apiRssMiB} MiB, worker ${samples.at(-1)!.workerRssMiB} MiB, delivered ${receiver.requests.length}`);
+    delivered += receiver.requests.length;
+    samples.push({ at: (samples.length + 1) * 10, apiRssMiB: rssMiB(pids.api), workerRssMiB: rssMiB(pids.worker), delivered });
+    const sample = samples.at(-1)!;
+    progress(`  soak t=${sample.at}s api ${sample.apiRssMiB} MiB, worker ${sample.workerRssMiB} MiB, delivered ${sample.delivered}`);
     receiver.requests.length = 0; // keep the bench's own memory flat
   }, 10_000);
-  await publishAtRate(call, 'bench.soak', 50, seconds);
+  await publishAtRate(call, 'bench.soak', rate, seconds);
   clearInterval(sampler);
-  return { seconds, samples };
+  return { seconds, rate, samples };
 }
 
 async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 120_000, onTick?: () => void): Promise<void> {
