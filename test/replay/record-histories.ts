@@ -1,0 +1,171 @@
+// `npm run record-histories`: runs hookflow for real (embedded Temporal and
+// PostgreSQL, a worker, loopback receivers) through the situations its
+// workflows must keep replaying, and writes their histories to
+// test/fixtures/histories/. The replay test then fails on any workflow change
+// that would break executions already running. Re-record only on purpose.
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { createApp } from '../../src/api/app.js';
+import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createPool } from '../../src/db/pool.js';
+import { createAddressPolicy } from '../../src/delivery/url-guard.js';
+import { freePort } from '../../src/dev/ports.js';
+import { printProgress as progress } from '../../src/dev/progress.js';
+import { createLogger } from '../../src/logger.js';
+import { systemResolver } from '../../src/net/guarded-connect.js';
+import { startInfrastructure } from '../../src/runtime/infrastructure.js';
+import { startHookflowWorker } from '../../src/runtime/worker.js';
+import { createApiKey } from '../../src/services/api-keys.js';
+import { createAnnouncer } from '../../src/services/events.js';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import { deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
+import { alwaysFail, alwaysOk, startReceiver, type Behaviour } from '../support/receiver.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURES = path.join(ROOT, 'test/fixtures/histories');
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-record-'));
+  await chmod(dataDir, 0o755);
+  const infrastructure = await startInfrastructure({
+    dataDir,
+    toolsDir: path.join(ROOT, '.tools'),
+    temporalAddress: undefined,
+    temporalCli: process.env.TEMPORAL_CLI,
+    temporalNamespace: 'default',
+    temporalPort: await freePort(),
+    temporalUiPort: undefined,
+    databaseUrl: undefined,
+    postgresPort: await freePort(),
+    progress,
+  });
+  const pool = createPool(infrastructure.databaseUrl);
+  const connection = await Connection.connect({ address: infrastructure.temporalAddress });
+  const temporal = new Client({ connection });
+  try {
+    await migrate(pool, progress);
+    await registerSearchAttributes(connection, 'default');
+    const logger = createLogger('warn');
+    const secretBox = createSecretBox(generateEncryptionKey());
+    const addressPolicy = createAddressPolicy({ allowedCidrs: '127.0.0.0/8' });
+    const taskQueue = 'record-histories';
+    const worker = await startHookflowWorker({
+      temporalAddress: infrastructure.temporalAddress,
+      namespace: 'default',
+      taskQueue,
+      activities: {
+        pool,
+        logger,
+        secretBox,
+        addressPolicy,
+        retryScheduleSeconds: [0.2, 0.2],
+        deliveryTimeoutMs: 2_000,
+        pausedRecheckMs: 500,
+        // A cool-down longer than the activity sleeps through, so the breaker's wait is in the history.
+        breaker: { failureThreshold: 2, baseCooldownMs: 3_000, maxCooldownMs: 3_000 },
+        autoDisableAfterMs: 86_400_000,
+        announce: createAnnouncer({ pool, temporal, taskQueue }),
+      },
+    });
+    const { key } = await createApiKey(pool, { name: 'recorder', scopes: ['admin'] });
+    const app = createApp({
+      pool,
+      temporal,
+      taskQueue,
+      logger,
+      secretBox,
+      secretRotationOverlapSeconds: 60,
+      adminKey: undefined,
+      rateLimit: { ratePerSecond: 1000, capacity: 1000 },
+      addressPolicy,
+      resolve: systemResolver,
+    });
+    const api = async (method: string, route: string, body?: unknown) => {
+      const response = await app.request(route, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return (await response.json()) as any;
+    };
+
+    /** One scenario: a subscriber behaving as told, one event, histories saved once it settles. */
+    const scenario = async (
+      name: string,
+      behaviour: Behaviour,
+      drive: (ids: { eventId: string; subscriptionId: string; deliveryId: () => Promise<string> }) => Promise<void>,
+    ) => {
+      progress(`scenario ${name}`);
+      const receiver = await startReceiver(behaviour);
+      try {
+        const type = `record.${name.replace(/[^a-z]/g, '')}`;
+        const subscription = await api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type] });
+        const event = await api('POST', '/v1/events', { type, payload: { scenario: name } });
+        const deliveryId = async () => {
+          for (;;) {
+            const shown = await api('GET', `/v1/events/${event.id}`);
+            if (shown.deliveries?.[0]) return shown.deliveries[0].id as string;
+            await sleep(100);
+          }
+        };
+        await drive({ eventId: event.id, subscriptionId: subscription.id, deliveryId });
+        await writeHistory(temporal, `${name}.event`, eventWorkflowId(event.id));
+        await writeHistory(temporal, `${name}.delivery`, deliveryWorkflowId(event.id, subscription.id));
+      } finally {
+        await receiver.close();
+      }
+    };
+    const until = async (check: () => Promise<boolean>) => {
+      const deadline = Date.now() + 60_000;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error('scenario did not settle');
+        await sleep(200);
+      }
+    };
+    const statusOf = async (deliveryId: string) => (await api('GET', `/v1/deliveries/${deliveryId}`)).status as string;
+    const closed = async (workflowId: string) => (await temporal.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING';
+
+    await mkdir(FIXTURES, { recursive: true });
+    await scenario('success', alwaysOk, async ({ eventId, subscriptionId }) => {
+      await until(() => closed(deliveryWorkflowId(eventId, subscriptionId)));
+    });
+    await scenario('retries', (n) => (n <= 2 ? { status: 503 } : { status: 200 }), async ({ eventId, subscriptionId }) => {
+      await until(() => closed(deliveryWorkflowId(eventId, subscriptionId)));
+    });
+    let fixed = false;
+    await scenario('dead-then-redelivered', (n, r) => (fixed ? alwaysOk(n, r) : alwaysFail(n, r)), async ({ eventId, subscriptionId, deliveryId }) => {
+      const id = await deliveryId();
+      await until(async () => (await statusOf(id)) === 'dead');
+      fixed = true;
+      await api('POST', `/v1/deliveries/${id}/redeliver`);
+      await until(() => closed(deliveryWorkflowId(eventId, subscriptionId)));
+    });
+    await scenario('breaker-wait', (n) => (n <= 2 ? { status: 500 } : { status: 200 }), async ({ eventId, subscriptionId }) => {
+      await until(() => closed(deliveryWorkflowId(eventId, subscriptionId)));
+    });
+    await worker.shutdown();
+    progress(`histories written to ${path.relative(ROOT, FIXTURES)}`);
+  } finally {
+    await connection.close();
+    await pool.end();
+    await infrastructure.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function writeHistory(temporal: Client, name: string, workflowId: string): Promise<void> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  await writeFile(path.join(FIXTURES, `${name}.json`), historyToJSON(history));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+main().catch((error: unknown) => {
+  process.stderr.write(`recording failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
