@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createApp } from '../../src/api/app.js';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -19,6 +20,7 @@ import { printProgress as progress } from '../../src/dev/progress.js';
 import { createLogger } from '../../src/logger.js';
 import { systemResolver } from '../../src/net/guarded-connect.js';
 import { startInfrastructure } from '../../src/runtime/infrastructure.js';
+import { ensureTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startHookflowWorker } from '../../src/runtime/worker.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
@@ -26,6 +28,7 @@ import { registerSearchAttributes } from '../../src/temporal/search-attributes.j
 import { deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour } from '../support/receiver.js';
 
+const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = path.join(ROOT, 'test/fixtures/histories');
 
@@ -114,8 +117,8 @@ async function main(): Promise<void> {
           }
         };
         await drive({ eventId: event.id, subscriptionId: subscription.id, deliveryId });
-        await writeHistory(temporal, `${name}.event`, eventWorkflowId(event.id));
-        await writeHistory(temporal, `${name}.delivery`, deliveryWorkflowId(event.id, subscription.id));
+        await writeHistory(infrastructure.temporalAddress, `${name}.event`, eventWorkflowId(event.id));
+        await writeHistory(infrastructure.temporalAddress, `${name}.delivery`, deliveryWorkflowId(event.id, subscription.id));
       } finally {
         await receiver.close();
       }
@@ -128,7 +131,11 @@ async function main(): Promise<void> {
       }
     };
     const statusOf = async (deliveryId: string) => (await api('GET', `/v1/deliveries/${deliveryId}`)).status as string;
-    const closed = async (workflowId: string) => (await temporal.workflow.getHandle(workflowId).describe()).status.name !== 'RUNNING';
+    const closed = async (workflowId: string) =>
+      temporal.workflow
+        .getHandle(workflowId)
+        .describe()
+        .then((d) => d.status.name !== 'RUNNING', () => false); // not started yet
 
     await mkdir(FIXTURES, { recursive: true });
     await scenario('success', alwaysOk, async ({ eventId, subscriptionId }) => {
@@ -158,9 +165,11 @@ async function main(): Promise<void> {
   }
 }
 
-async function writeHistory(temporal: Client, name: string, workflowId: string): Promise<void> {
-  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-  await writeFile(path.join(FIXTURES, `${name}.json`), historyToJSON(history));
+/** The history in the Temporal CLI's JSON form, the one the SDK's replayer reads. */
+async function writeHistory(address: string, name: string, workflowId: string): Promise<void> {
+  const cli = await ensureTemporalCli({ configured: process.env.TEMPORAL_CLI, toolsDir: path.join(ROOT, '.tools'), progress });
+  const { stdout } = await run(cli, ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json']);
+  await writeFile(path.join(FIXTURES, `${name}.json`), stdout);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
