@@ -26,6 +26,13 @@ export const SEARCH_ATTRIBUTES = {
   deliveryStatus: keyword('HookflowDeliveryStatus'),
 } as const;
 
+/**
+ * Children an event workflow starts per run. Continue-as-new between batches
+ * keeps each run's history short and its pending children far below
+ * Temporal's 2,000 limit, however many subscribers an event has.
+ */
+export const FANOUT_BATCH_SIZE = 200;
+
 /** Operator's manual retry of a dead delivery; ignored while the delivery is not dead. */
 export const redeliverSignal = defineSignal('redeliver');
 

@@ -7,15 +7,9 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { FanoutBatchItem } from '../activities/events.js';
-import { SEARCH_ATTRIBUTES, deliveryWorkflowId, type EventWorkflowInput } from './definitions.js';
+import { FANOUT_BATCH_SIZE, SEARCH_ATTRIBUTES, deliveryWorkflowId, type EventWorkflowInput } from './definitions.js';
 import { deliveryWorkflow } from './delivery-workflow.js';
 
-/**
- * Children started per run. Continue-as-new between batches keeps each run's
- * history short and its pending children far below Temporal's 2,000 limit,
- * however many subscribers an event has.
- */
-export const FANOUT_BATCH_SIZE = 200;
 
 // Local activities: quick Postgres work run by the worker that holds the
 // workflow, with no task queue round trip. Postgres may be down for a while:

@@ -3,7 +3,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
-import { SEARCH_ATTRIBUTES, deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
+import { FANOUT_BATCH_SIZE, SEARCH_ATTRIBUTES, deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
@@ -234,6 +234,26 @@ describe('delivery pipeline', () => {
     expect(event.deliveries[0]).toMatchObject({ status: 'succeeded', attemptCount: 1 });
     expect(target.requests).toHaveLength(1);
   });
+
+  it('fans one event out to more subscribers than one batch, continuing as new between batches', async () => {
+    const type = `${uniqueName('wide')}.event`;
+    const target = await receiver();
+    const subscribers = FANOUT_BATCH_SIZE + 5;
+    for (let i = 0; i < subscribers; i++) {
+      const { status } = await stack.api('POST', '/v1/subscriptions', { url: `${target.url}?n=${i}`, eventTypes: [type] });
+      expect(status).toBe(201);
+    }
+    const { body: accepted } = await publish(type, { wide: true });
+    await waitFor('every subscriber to get it', async () => (target.requests.length >= subscribers ? true : undefined), 60_000);
+    expect(new Set(target.requests.map((r) => r.path)).size).toBe(subscribers);
+
+    // Two runs of the event workflow: one full batch, then the rest.
+    const runs: number[] = [];
+    for await (const wf of stack.temporal.workflow.list({ query: `WorkflowId = '${eventWorkflowId(accepted.id)}'` })) runs.push(wf.historyLength);
+    expect(runs).toHaveLength(2);
+    const { rows } = await stack.pool.query('SELECT fanned_out_at IS NOT NULL AS done FROM events WHERE id = $1', [accepted.id]);
+    expect(rows[0].done).toBe(true);
+  }, 90_000);
 
   it('shows an accepted event from Temporal before any worker has recorded it', async () => {
     // An API on a task queue no worker polls: the event is durably accepted
