@@ -9,7 +9,16 @@ const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONN
 
 export type UnavailableStore = 'temporal' | 'postgres';
 
+/** The client wraps gRPC errors (ServiceError with a cause): look through the chain. */
 export function unavailableStore(error: unknown): UnavailableStore | undefined {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const store = unavailableStoreOf(e);
+    if (store) return store;
+  }
+  return undefined;
+}
+
+function unavailableStoreOf(error: unknown): UnavailableStore | undefined {
   if (isGrpcServiceError(error) && UNAVAILABLE_GRPC_CODES.has(error.code)) return 'temporal';
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, message } = error as { code?: unknown; message?: unknown };

@@ -18,6 +18,9 @@ export interface PublishResult {
 
 export class IdempotencyConflictError extends Error {}
 
+/** How long publishing waits for Temporal to accept an event before answering 503. */
+export const START_TIMEOUT_MS = 5_000;
+
 export async function publishEvent(
   deps: { pool: Queryable; temporal: Client; taskQueue: string },
   input: PublishEvent,
@@ -31,8 +34,8 @@ export async function publishEvent(
     idempotencyKey: idempotencyKey ?? null,
     createdAt: new Date().toISOString(),
   };
-  try {
-    await deps.temporal.workflow.start<typeof eventWorkflow>('eventWorkflow', {
+  const start = () =>
+    deps.temporal.workflow.start<typeof eventWorkflow>('eventWorkflow', {
       taskQueue: deps.taskQueue,
       workflowId: eventWorkflowId(id),
       args: [{ event } satisfies EventWorkflowInput],
@@ -45,6 +48,10 @@ export async function publishEvent(
         { key: SEARCH_ATTRIBUTES.eventId, value: id },
       ],
     });
+  try {
+    // Bounded: when Temporal does not answer, the producer gets a 503 to retry
+    // (same id or Idempotency-Key) instead of a request that hangs.
+    await deps.temporal.connection.withDeadline(Date.now() + START_TIMEOUT_MS, start);
     return { event: { id, type: event.type, createdAt: event.createdAt }, duplicate: false };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

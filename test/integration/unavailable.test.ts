@@ -1,7 +1,9 @@
 // When PostgreSQL cannot be reached, the API answers 503 problem+json with
 // Retry-After, quickly, and without leaking the driver's error.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app.js';
+import { START_TIMEOUT_MS } from '../../src/services/events.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { freePort } from '../../src/dev/ports.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -60,4 +62,29 @@ describe('PostgreSQL unreachable', () => {
       await emptyPool.end();
     }
   });
+});
+
+describe('Temporal unreachable', () => {
+  it('answers a publish with 503 and Retry-After within the start timeout, and records nothing', async () => {
+    // A client whose server is gone: nothing listens on this port.
+    const deadConnection = await Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    try {
+      const adminKey = 'test-admin-key-from-the-environment-0123456789';
+      const app = createApp({ ...stack.apiDeps, temporal: new Client({ connection: deadConnection }), adminKey });
+      const started = Date.now();
+      const response = await app.request('/v1/events', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'never.accepted', payload: {}, id: 'evt_never_accepted' }),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(((await response.json()) as { detail: string }).detail).toBe('Temporal is unreachable; try again shortly');
+      expect(Date.now() - started).toBeLessThan(START_TIMEOUT_MS + 2_000);
+      const { rows } = await stack.pool.query("SELECT count(*)::int AS n FROM events WHERE id = 'evt_never_accepted'");
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await deadConnection.close();
+    }
+  }, 30_000);
 });

@@ -45,3 +45,13 @@ describe('unavailableStore', () => {
     expect(unavailableStore({ code: 5 })).toBeUndefined();
   });
 });
+
+describe('wrapped errors', () => {
+  it('finds an outage behind the client’s ServiceError wrapper', () => {
+    const wrapped = Object.assign(new Error('Failed to start Workflow'), { cause: grpcError(status.DEADLINE_EXCEEDED) });
+    expect(unavailableStore(wrapped)).toBe('temporal');
+    const twice = Object.assign(new Error('outer'), { cause: Object.assign(new Error('inner'), { cause: pgError('57P01') }) });
+    expect(unavailableStore(twice)).toBe('postgres');
+    expect(unavailableStore(Object.assign(new Error('outer'), { cause: new Error('boom') }))).toBeUndefined();
+  });
+});
