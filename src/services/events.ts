@@ -22,7 +22,8 @@ export class IdempotencyConflictError extends Error {}
 export const START_TIMEOUT_MS = 5_000;
 
 export async function publishEvent(
-  deps: { pool: Queryable; temporal: Client; taskQueue: string },
+  /** Without `pool` (a producer with no access to hookflow's database), a repeat is read from Temporal alone. */
+  deps: { pool?: Queryable; temporal: Client; taskQueue: string },
   input: PublishEvent,
   idempotencyKey: string | undefined,
 ): Promise<PublishResult> {
@@ -69,8 +70,8 @@ export async function publishEvent(
  * The event from Postgres once its workflow has recorded it; before that,
  * from the event workflow's own input (state `accepted`, no deliveries yet).
  */
-export async function getEvent(deps: { pool: Queryable; temporal: Client }, id: string): Promise<Event | undefined> {
-  const recorded = await findEvent(deps.pool, id);
+export async function getEvent(deps: { pool?: Queryable; temporal: Client }, id: string): Promise<Event | undefined> {
+  const recorded = deps.pool ? await findEvent(deps.pool, id) : undefined;
   if (recorded) return recorded;
   try {
     const history = await deps.temporal.workflow.getHandle(eventWorkflowId(id)).fetchHistory();

@@ -1,0 +1,121 @@
+// The typed HTTP client, for producers and operators anywhere: every call is
+// one request to hookflow's API, typed by the same zod schemas that validate it.
+import type { ApiKey, ApiKeyWithSecret, CreateApiKey } from '../schemas/api-key.js';
+import type { Page } from '../schemas/common.js';
+import type { Delivery, DeliveryWithAttempts, ListDeliveriesQuery } from '../schemas/delivery.js';
+import type { Event, PublishEvent } from '../schemas/event.js';
+import type {
+  CreateSubscription,
+  EndpointHealthView,
+  Subscription,
+  SubscriptionWithSecret,
+  UpdateSubscription,
+} from '../schemas/subscription.js';
+
+export interface HookflowClientOptions {
+  /** Where the API answers, e.g. `http://localhost:3000`. */
+  baseUrl: string;
+  /** An API key: `admin` for everything, `publish` for publish() only. */
+  apiKey: string;
+  fetch?: typeof fetch;
+}
+
+/** An RFC 9457 problem the API answered with. */
+export class HookflowApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: { type: string; title: string; detail?: string; errors?: Array<{ path: string; message: string }> },
+    /** Seconds the API asked to wait (429, 503), when it said. */
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(`${status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}`);
+    this.name = 'HookflowApiError';
+  }
+}
+
+export interface PublishResult {
+  id: string;
+  type: string;
+  createdAt: string;
+  /** True when this id or Idempotency-Key had been published before: nothing new was sent. */
+  replayed: boolean;
+}
+
+export function createHookflowClient(options: HookflowClientOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ body: T; response: Response }> {
+    const response = await doFetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      const retryAfter = response.headers.get('retry-after');
+      const problem = text ? JSON.parse(text) : { type: 'about:blank', title: response.statusText };
+      throw new HookflowApiError(response.status, problem, retryAfter === null ? undefined : Number(retryAfter));
+    }
+    return { body: (text ? JSON.parse(text) : undefined) as T, response };
+  }
+  const call = async <T>(method: string, path: string, body?: unknown) => (await request<T>(method, path, body)).body;
+  const id = (value: string) => encodeURIComponent(value);
+  const queryString = (query: Record<string, string | number | undefined>) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+    const text = params.toString();
+    return text ? `?${text}` : '';
+  };
+
+  return {
+    /** Publishes an event; the same `idempotencyKey` (or `id`) always yields the same event. */
+    async publish(event: PublishEvent, publishOptions: { idempotencyKey?: string } = {}): Promise<PublishResult> {
+      const headers: Record<string, string> = publishOptions.idempotencyKey ? { 'idempotency-key': publishOptions.idempotencyKey } : {};
+      const { body, response } = await request<Omit<PublishResult, 'replayed'>>('POST', '/v1/events', event, headers);
+      return { ...body, replayed: response.headers.get('idempotent-replayed') === 'true' };
+    },
+    getEvent: (eventId: string) => call<Event>('GET', `/v1/events/${id(eventId)}`),
+    getDelivery: (deliveryId: string) => call<DeliveryWithAttempts>('GET', `/v1/deliveries/${id(deliveryId)}`),
+    listDeliveries: (query: Partial<ListDeliveriesQuery> = {}) =>
+      call<Page<Delivery>>('GET', `/v1/deliveries${queryString({ ...query })}`),
+    /** The dead-letter queue, optionally for one subscription. */
+    listDeadLetters: (query: { subscriptionId?: string; limit?: number; cursor?: string } = {}) =>
+      call<Page<Delivery>>('GET', `/v1/deliveries${queryString({ ...query, status: 'dead' })}`),
+    redeliver: async (deliveryId: string): Promise<void> => {
+      await call('POST', `/v1/deliveries/${id(deliveryId)}/redeliver`);
+    },
+    subscriptions: {
+      create: (input: CreateSubscription) => call<SubscriptionWithSecret>('POST', '/v1/subscriptions', input),
+      get: (subscriptionId: string) => call<Subscription>('GET', `/v1/subscriptions/${id(subscriptionId)}`),
+      list: (query: { limit?: number; cursor?: string } = {}) => call<Page<Subscription>>('GET', `/v1/subscriptions${queryString(query)}`),
+      update: (subscriptionId: string, patch: UpdateSubscription) => call<Subscription>('PATCH', `/v1/subscriptions/${id(subscriptionId)}`, patch),
+      delete: async (subscriptionId: string): Promise<void> => {
+        await call('DELETE', `/v1/subscriptions/${id(subscriptionId)}`);
+      },
+      secret: async (subscriptionId: string) => (await call<{ secret: string }>('GET', `/v1/subscriptions/${id(subscriptionId)}/secret`)).secret,
+      rotateSecret: (subscriptionId: string, overlapSeconds?: number) =>
+        call<{ secret: string; previousSecretExpiresAt: string }>(
+          'POST',
+          `/v1/subscriptions/${id(subscriptionId)}/secret/rotate`,
+          overlapSeconds === undefined ? {} : { overlapSeconds },
+        ),
+      health: (subscriptionId: string) => call<EndpointHealthView>('GET', `/v1/subscriptions/${id(subscriptionId)}/health`),
+      recover: (subscriptionId: string, window: { since: string; until?: string }) =>
+        call<{ requested: number }>('POST', `/v1/subscriptions/${id(subscriptionId)}/recover`, window),
+    },
+    keys: {
+      create: (input: CreateApiKey) => call<ApiKeyWithSecret>('POST', '/v1/keys', input),
+      list: (query: { limit?: number; cursor?: string } = {}) => call<Page<ApiKey>>('GET', `/v1/keys${queryString(query)}`),
+      revoke: async (keyId: string): Promise<void> => {
+        await call('DELETE', `/v1/keys/${id(keyId)}`);
+      },
+    },
+  };
+}
+
+export type HookflowClient = ReturnType<typeof createHookflowClient>;

@@ -1,0 +1,105 @@
+// Both typed clients against the real stack: the HTTP one over a real API
+// server on loopback, the Temporal one straight to the Temporal server.
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHookflowClient, createHookflowTemporalClient, HookflowApiError } from '../../src/index.js';
+import { startApiServer, type ApiServer } from '../../src/runtime/api-server.js';
+import { alwaysFail, alwaysOk, startReceiver, type Receiver } from '../support/receiver.js';
+import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
+
+let stack: TestStack;
+let server: ApiServer;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({ retryScheduleSeconds: [0.1] });
+  server = await startApiServer(stack.apiDeps, 0);
+});
+
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await server?.close();
+  await stack?.close();
+});
+
+async function receiver(behaviour = alwaysOk): Promise<Receiver> {
+  const r = await startReceiver(behaviour);
+  receivers.push(r);
+  return r;
+}
+
+describe('HTTP client', () => {
+  it('manages subscriptions, publishes, reads events and deliveries, and redelivers dead letters', async () => {
+    const hookflow = createHookflowClient({ baseUrl: server.url, apiKey: stack.adminKey });
+    const type = `${uniqueName('client')}.event`;
+    const target = await receiver(alwaysFail);
+
+    const subscription = await hookflow.subscriptions.create({ url: target.url, eventTypes: [type], description: 'via the client' });
+    expect(subscription.secret).toMatch(/^whsec_/);
+    expect(await hookflow.subscriptions.secret(subscription.id)).toBe(subscription.secret);
+    expect((await hookflow.subscriptions.get(subscription.id)).description).toBe('via the client');
+    expect((await hookflow.subscriptions.list({ limit: 100 })).data.map((s) => s.id)).toContain(subscription.id);
+
+    const key = uniqueName('idem');
+    const published = await hookflow.publish({ type, payload: { hello: 'world' } }, { idempotencyKey: key });
+    expect(published.replayed).toBe(false);
+    expect(await hookflow.publish({ type, payload: { hello: 'world' } }, { idempotencyKey: key })).toEqual({ ...published, replayed: true });
+
+    const dead = await waitFor('the dead letter', async () => {
+      const page = await hookflow.listDeadLetters({ subscriptionId: subscription.id });
+      return page.data[0];
+    });
+    expect(dead.eventId).toBe(published.id);
+    const event = await hookflow.getEvent(published.id);
+    expect(event).toMatchObject({ id: published.id, type, payload: { hello: 'world' }, state: 'recorded' });
+    expect((await hookflow.getDelivery(dead.id)).attempts).toHaveLength(2);
+    expect((await hookflow.subscriptions.health(subscription.id)).consecutiveFailures).toBe(2);
+
+    target.setBehaviour(alwaysOk);
+    await hookflow.redeliver(dead.id);
+    const delivered = await waitFor('the redelivery', async () => {
+      const d = await hookflow.getDelivery(dead.id);
+      return d.status === 'succeeded' ? d : undefined;
+    });
+    expect(delivered.attempts).toHaveLength(3);
+    new Webhook(subscription.secret).verify(target.requests.at(-1)!.body, target.requests.at(-1)!.headers as Record<string, string>);
+
+    await hookflow.subscriptions.delete(subscription.id);
+  });
+
+  it('turns problems into HookflowApiError, naming the fields', async () => {
+    const hookflow = createHookflowClient({ baseUrl: server.url, apiKey: stack.adminKey });
+    const error = await hookflow.subscriptions.create({ url: 'not a url', eventTypes: ['a.b'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HookflowApiError);
+    expect((error as HookflowApiError).status).toBe(422);
+    expect((error as HookflowApiError).problem.errors).toEqual([{ path: 'url', message: 'must be an absolute http(s) URL' }]);
+
+    const stranger = createHookflowClient({ baseUrl: server.url, apiKey: 'hfk_wrong' });
+    await expect(stranger.getEvent('evt_x')).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('Temporal client', () => {
+  it('publishes by starting the event workflow, idempotently, and redelivers a dead letter by signal', async () => {
+    const hookflow = createHookflowTemporalClient({ client: stack.temporal, taskQueue: stack.taskQueue });
+    const type = `${uniqueName('direct')}.event`;
+    const target = await receiver(alwaysFail);
+    const { body: subscription } = await stack.api('POST', '/v1/subscriptions', { url: target.url, eventTypes: [type] });
+
+    const key = uniqueName('idem');
+    const published = await hookflow.publish({ type, payload: { from: 'temporal' } }, { idempotencyKey: key });
+    const again = await hookflow.publish({ type, payload: { from: 'temporal' } }, { idempotencyKey: key });
+    expect(again).toEqual({ ...published, replayed: true });
+    expect(await hookflow.getAcceptedEvent(published.id)).toMatchObject({ id: published.id, type, payload: { from: 'temporal' } });
+
+    await waitFor('the dead letter', async () => {
+      const { body } = await stack.api('GET', `/v1/events/${published.id}`);
+      return body.deliveries?.[0]?.status === 'dead' ? true : undefined;
+    });
+    target.setBehaviour(alwaysOk);
+    await hookflow.redeliver({ eventId: published.id, subscriptionId: subscription.id });
+    await waitFor('the redelivery', async () => (target.requests.at(-1) && JSON.parse(target.requests.at(-1)!.body).data.from === 'temporal' && target.requests.length === 3 ? true : undefined));
+    const { body: event } = await stack.api('GET', `/v1/events/${published.id}`);
+    await waitFor('succeeded', async () => ((await stack.api('GET', `/v1/deliveries/${event.deliveries[0].id}`)).body.status === 'succeeded' ? true : undefined));
+  });
+});
