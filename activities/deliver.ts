@@ -20,6 +20,7 @@ import { ForbiddenTargetError } from '../src/net/guarded-connect.js';
 import { disableSubscription } from '../src/db/subscriptions.js';
 import { dueForAutoDisable, type EndpointState } from '../src/delivery/endpoint-gate.js';
 import type { JsonValue } from '../src/json.js';
+import { statusClass, type HookflowMetrics } from '../src/metrics/metrics.js';
 import { gatePolicy, passGate, recordGateFailure, recordGateSuccess, type BreakerSettings } from './endpoint-gate.js';
 
 export interface DeliverDeps {
@@ -37,6 +38,7 @@ export interface DeliverDeps {
   breaker: BreakerSettings;
   /** A subscription failing without a success for this long is disabled. */
   autoDisableAfterMs: number;
+  metrics: HookflowMetrics;
   /** Publishes an operational event (e.g. `subscription.disabled`) through hookflow itself. */
   announce: (event: OperationalEvent) => Promise<void>;
 }
@@ -97,15 +99,21 @@ export function createDeliverActivities(deps: DeliverDeps) {
     let result: PostResult | undefined;
     let networkError: string | undefined;
     let forbidden: ForbiddenTargetError | undefined;
+    deps.metrics.inFlight.inc();
     try {
       if (!verdict.allowed) throw new ForbiddenTargetError(verdict.reason);
       result = await postWebhook(deps.http, { url: target.url, headers, body, timeoutMs });
     } catch (error) {
       forbidden = forbiddenTargetIn(error);
       networkError = forbidden?.message ?? describeNetworkError(error);
+    } finally {
+      deps.metrics.inFlight.dec();
     }
     const durationMs = Date.now() - startedAt.getTime();
     const succeeded = result !== undefined && classifyStatus(result.statusCode) === 'succeeded';
+    const outcome = succeeded ? 'succeeded' : 'failed';
+    deps.metrics.attempts.inc({ outcome, status_class: statusClass(result?.statusCode) });
+    deps.metrics.attemptDuration.observe({ outcome }, durationMs / 1000);
     const { number: attemptNumber, attemptInRound } = await recordAttempt(deps.pool, {
       deliveryId,
       startedAt,
@@ -121,6 +129,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
       throw ApplicationFailure.create({ message: `${networkError} (${where})`, type: FailureType.ForbiddenTarget, nonRetryable: true });
     }
     if (succeeded) {
+      deps.metrics.deliveries.inc({ outcome: 'succeeded' });
       await recordGateSuccess(deps.pool, target.subscriptionId, policy, passedAs);
       return { statusCode: result!.statusCode, attemptNumber };
     }
@@ -192,6 +201,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
 
   async function markDeliveryDead({ deliveryId, reason }: { deliveryId: string; reason: string }): Promise<void> {
     await markDead(deps.pool, deliveryId, reason);
+    deps.metrics.deliveries.inc({ outcome: 'dead' });
   }
 
   async function markDeliveryPending(deliveryId: string): Promise<void> {

@@ -50,6 +50,7 @@ const configSchema = z.object({
   HOOKFLOW_BREAKER_COOLDOWN_SECONDS: integerFromEnv(1, 86_400, 30),
   HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: integerFromEnv(1, 7 * 86_400, 600),
   HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: integerFromEnv(60, 365 * 86_400, 5 * 86_400),
+  HOOKFLOW_WORKER_METRICS_PORT: integerFromEnv(0, 65535, 9465),
   HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -82,6 +83,8 @@ export interface Config {
   /** Circuit breaker: consecutive failures that open it, first cool-down, longest cool-down. */
   breaker: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
   autoDisableAfterMs: number;
+  /** `worker` alone serves Prometheus metrics on this port (the API serves /metrics itself). */
+  workerMetricsPort: number;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
 }
 
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCooldownMs: Math.max(e.HOOKFLOW_BREAKER_COOLDOWN_SECONDS, e.HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS) * 1000,
     },
     autoDisableAfterMs: e.HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS * 1000,
+    workerMetricsPort: e.HOOKFLOW_WORKER_METRICS_PORT,
     logLevel: e.LOG_LEVEL,
   };
 }

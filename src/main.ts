@@ -13,6 +13,8 @@ import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { systemResolver } from './net/guarded-connect.js';
+import { createMetrics } from './metrics/metrics.js';
+import { startMetricsServer } from './metrics/server.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { printProgress } from './dev/progress.js';
@@ -136,6 +138,8 @@ async function startParts(
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
   };
   try {
+    // One registry per process: in the embedded mode API and worker share it.
+    const metrics = createMetrics({ pool });
     const { client: temporal, connection } = await connectTemporalClient(temporalAddress, config.temporalNamespace);
     stops.push(() => connection.close());
     const added = await registerSearchAttributes(connection, config.temporalNamespace);
@@ -157,9 +161,15 @@ async function startParts(
           breaker: config.breaker,
           autoDisableAfterMs: config.autoDisableAfterMs,
           announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue }),
+          metrics,
         },
       });
       stops.push(worker.shutdown);
+      if (!parts.api) {
+        const metricsServer = await startMetricsServer(metrics.registry, config.workerMetricsPort);
+        stops.push(metricsServer.close);
+        printProgress(`worker metrics on ${metricsServer.url}`);
+      }
       printProgress(`worker polling task queue "${config.taskQueue}"`);
     }
     if (parts.api) {
@@ -175,6 +185,7 @@ async function startParts(
           rateLimit: { ratePerSecond: config.apiRateLimitPerSecond, capacity: 2 * config.apiRateLimitPerSecond },
           addressPolicy,
           resolve: systemResolver,
+          metrics,
         },
         config.port,
         config.host,

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { BucketOptions } from './token-bucket.js';
 import type { AddressPolicy } from '../delivery/url-guard.js';
 import type { Resolver } from '../net/guarded-connect.js';
+import type { HookflowMetrics } from '../metrics/metrics.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -22,4 +23,5 @@ export interface ApiDeps {
   /** The SSRF guard, applied to subscription URLs when they are set. */
   addressPolicy: AddressPolicy;
   resolve: Resolver;
+  metrics: HookflowMetrics;
 }

@@ -24,6 +24,7 @@ import { ensureTemporalCli } from '../../src/dev/temporal-cli.js';
 import { startHookflowWorker } from '../../src/runtime/worker.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour } from '../support/receiver.js';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     const secretBox = createSecretBox(generateEncryptionKey());
     const addressPolicy = createAddressPolicy({ allowedCidrs: '127.0.0.0/8' });
     const taskQueue = 'record-histories';
+    const metrics = createMetrics({ pool, defaultMetrics: false });
     const worker = await startHookflowWorker({
       temporalAddress: infrastructure.temporalAddress,
       namespace: 'default',
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
         breaker: { failureThreshold: 2, baseCooldownMs: 3_000, maxCooldownMs: 3_000 },
         autoDisableAfterMs: 86_400_000,
         announce: createAnnouncer({ pool, temporal, taskQueue }),
+        metrics,
       },
     });
     const { key } = await createApiKey(pool, { name: 'recorder', scopes: ['admin'] });
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
       rateLimit: { ratePerSecond: 1000, capacity: 1000 },
       addressPolicy,
       resolve: systemResolver,
+      metrics,
     });
     const api = async (method: string, route: string, body?: unknown) => {
       const response = await app.request(route, {

@@ -12,6 +12,7 @@ import type { AppEnv } from '../../src/api/env.js';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 import { createAddressPolicy } from '../../src/delivery/url-guard.js';
 import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
 import { migrate } from '../../src/db/migrate.js';
@@ -73,6 +74,7 @@ export async function startTestStack(options: {
     ? createLogger('trace', { write: (line: string) => logSink(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const encryptionKey = generateEncryptionKey();
+  const metrics = createMetrics({ pool, defaultMetrics: false });
   const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
   const hosts = options.hosts ?? {};
   const resolve: Resolver = async (hostname) =>
@@ -94,6 +96,7 @@ export async function startTestStack(options: {
       breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
       announce: createAnnouncer({ pool, temporal, taskQueue }),
+      metrics,
     },
   };
   const worker = await startHookflowWorker(workerOptions);
@@ -109,6 +112,7 @@ export async function startTestStack(options: {
     rateLimit: { ratePerSecond: options.apiRateLimitPerSecond ?? 10_000, capacity: 2 * (options.apiRateLimitPerSecond ?? 10_000) },
     addressPolicy,
     resolve,
+    metrics,
   };
   const app = createApp(apiDeps);
   const extraWorkers: HookflowWorker[] = [];

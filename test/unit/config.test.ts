@@ -38,6 +38,7 @@ describe('loadConfig defaults', () => {
       httpsOnly: false,
       breaker: { failureThreshold: 5, baseCooldownMs: 30_000, maxCooldownMs: 600_000 },
       autoDisableAfterMs: 5 * 86_400_000,
+      workerMetricsPort: 9465,
       logLevel: 'info',
     });
   });
@@ -99,6 +100,7 @@ describe('loadConfig overrides', () => {
         HOOKFLOW_BREAKER_COOLDOWN_SECONDS: '10',
         HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: '60',
         HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: '3600',
+        HOOKFLOW_WORKER_METRICS_PORT: '9999',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -123,6 +125,7 @@ describe('loadConfig overrides', () => {
       httpsOnly: true,
       breaker: { failureThreshold: 3, baseCooldownMs: 10_000, maxCooldownMs: 60_000 },
       autoDisableAfterMs: 3_600_000,
+      workerMetricsPort: 9999,
       logLevel: 'debug',
     });
   });

@@ -15,6 +15,7 @@ export function eventRoutes(deps: ApiDeps): Hono {
     try {
       const { event, duplicate } = await publishEvent(deps, input, key);
       if (duplicate) c.header('idempotent-replayed', 'true');
+      deps.metrics.eventsAccepted.inc({ replayed: String(duplicate) });
       return c.json(event, 202);
     } catch (error) {
       if (error instanceof IdempotencyConflictError) throw problems.conflict(error.message);

@@ -3,12 +3,18 @@ import type { ApiDeps } from '../deps.js';
 
 const READY_CHECK_TIMEOUT_MS = 2_000;
 
-export function healthRoutes({ pool, temporal }: ApiDeps): Hono {
+export function healthRoutes({ pool, temporal, metrics }: ApiDeps): Hono {
   const app = new Hono();
 
   // Liveness: the process answers. Nothing external, so a database outage
   // does not get the API restarted in a loop.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  // Prometheus scrapes, like the health checks, need no API key.
+  app.get('/metrics', async (c) => {
+    c.header('content-type', metrics.registry.contentType);
+    return c.body(await metrics.registry.metrics());
+  });
 
   // Readiness: both stores reachable, each check bounded in time.
   app.get('/readyz', async (c) => {

@@ -1,0 +1,95 @@
+// Prometheus metrics (prom-client). Labels are bounded on purpose: outcomes
+// and status classes, never subscription or event ids, so a busy hookflow
+// does not grow the metric set without end.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Queryable } from '../db/pool.js';
+
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'network';
+
+export function statusClass(statusCode: number | undefined): StatusClass {
+  if (statusCode === undefined) return 'network';
+  if (statusCode >= 200 && statusCode < 300) return '2xx';
+  if (statusCode >= 300 && statusCode < 400) return '3xx';
+  if (statusCode >= 400 && statusCode < 500) return '4xx';
+  return '5xx';
+}
+
+export interface HookflowMetrics {
+  registry: Registry;
+  eventsAccepted: Counter<'replayed'>;
+  deliveries: Counter<'outcome'>;
+  attempts: Counter<'outcome' | 'status_class'>;
+  attemptDuration: Histogram<'outcome'>;
+  inFlight: Gauge;
+}
+
+/**
+ * One registry per process. `pool`, when given, adds gauges read from
+ * Postgres at scrape time: dead letters and breakers by state (all workers'
+ * view, not just this process's).
+ */
+export function createMetrics(options: { pool?: Queryable; defaultMetrics?: boolean } = {}): HookflowMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'hookflow_' });
+  const metrics: HookflowMetrics = {
+    registry,
+    eventsAccepted: new Counter({
+      name: 'hookflow_events_accepted_total',
+      help: 'Events accepted by POST /v1/events (replayed: a repeat of an id or Idempotency-Key)',
+      labelNames: ['replayed'],
+      registers: [registry],
+    }),
+    deliveries: new Counter({
+      name: 'hookflow_deliveries_total',
+      help: 'Deliveries that settled, by outcome (succeeded or dead)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    attempts: new Counter({
+      name: 'hookflow_attempts_total',
+      help: 'HTTP delivery attempts, by outcome and status class',
+      labelNames: ['outcome', 'status_class'],
+      registers: [registry],
+    }),
+    attemptDuration: new Histogram({
+      name: 'hookflow_attempt_duration_seconds',
+      help: 'Duration of HTTP delivery attempts',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    inFlight: new Gauge({
+      name: 'hookflow_deliveries_in_flight',
+      help: 'Delivery attempts under way in this process',
+      registers: [registry],
+    }),
+  };
+  const pool = options.pool;
+  if (pool) {
+    new Gauge({
+      name: 'hookflow_dead_letters',
+      help: 'Deliveries currently dead-lettered (all workers)',
+      registers: [registry],
+      async collect() {
+        const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE status = 'dead'");
+        this.set(rows[0]?.n ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'hookflow_breakers',
+      help: 'Circuit breakers of existing subscriptions, by state (all workers)',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        // A subscription without a health row has never failed: its breaker is closed.
+        const { rows } = await pool.query<{ state: string; n: number }>(
+          `SELECT COALESCE(h.state, 'closed') AS state, count(*)::int AS n
+           FROM subscriptions s LEFT JOIN endpoint_health h ON h.subscription_id = s.id
+           WHERE s.deleted_at IS NULL GROUP BY 1`,
+        );
+        for (const state of ['closed', 'open', 'half_open']) this.set({ state }, rows.find((r) => r.state === state)?.n ?? 0);
+      },
+    });
+  }
+  return metrics;
+}
