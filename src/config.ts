@@ -51,6 +51,8 @@ const configSchema = z.object({
   HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: integerFromEnv(1, 7 * 86_400, 600),
   HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: integerFromEnv(60, 365 * 86_400, 5 * 86_400),
   HOOKFLOW_WORKER_METRICS_PORT: integerFromEnv(0, 65535, 9465),
+  HOOKFLOW_URL: z.url().optional(),
+  HOOKFLOW_API_KEY: z.string().min(1).optional(),
   HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -85,6 +87,9 @@ export interface Config {
   autoDisableAfterMs: number;
   /** `worker` alone serves Prometheus metrics on this port (the API serves /metrics itself). */
   workerMetricsPort: number;
+  /** For the CLI's API commands: where the API answers, and the key to use. */
+  apiUrl: string;
+  apiKey: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
 }
 
@@ -122,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     autoDisableAfterMs: e.HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS * 1000,
     workerMetricsPort: e.HOOKFLOW_WORKER_METRICS_PORT,
+    apiUrl: e.HOOKFLOW_URL ?? `http://localhost:${e.PORT}`,
+    apiKey: e.HOOKFLOW_API_KEY,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -15,6 +15,7 @@ import { createAddressPolicy } from './delivery/url-guard.js';
 import { systemResolver } from './net/guarded-connect.js';
 import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
+import { deliveriesCommand, publishCommand, redeliverCommand, UsageError } from './cli/operator-commands.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { printProgress } from './dev/progress.js';
@@ -27,15 +28,23 @@ import { registerSearchAttributes } from './temporal/search-attributes.js';
 
 const LOOPBACK_CIDRS = '127.0.0.0/8,::1/128';
 
-const USAGE = `usage: node --import tsx src/main.ts <command>
+const USAGE = `usage: hookflow <command>        (or: node --import tsx src/main.ts <command>)
 
-  dev       the whole stack: Temporal dev server + Web UI, PostgreSQL, worker and API (npm start)
+  start     the whole stack: Temporal dev server + Web UI, PostgreSQL, worker and API (npm start; alias: dev)
   api       the HTTP API only          (needs DATABASE_URL and HOOKFLOW_ENCRYPTION_KEY;
                                         TEMPORAL_ADDRESS defaults to ${DEFAULT_TEMPORAL_ADDRESS})
   worker    the Temporal worker only   (same)
   migrate   apply database migrations and exit (needs DATABASE_URL)
   keys create --name <name> [--scope admin|publish]...
             create an API key and print it, once (needs DATABASE_URL)
+
+  talking to a running hookflow (HOOKFLOW_URL, default http://localhost:$PORT; HOOKFLOW_API_KEY,
+  default the key npm start keeps in .data/admin-api-key):
+  publish <type> [payload-json] [--id ID] [--idempotency-key KEY]
+  redeliver <deliveryId>
+  deliveries list [--dead] [--subscription ID] [--event ID] [--limit N] [--cursor C]
+
+exit codes: 0 done, 1 failed (the reason on stderr), 2 usage error
 `;
 
 type Stop = () => Promise<void>;
@@ -44,8 +53,15 @@ async function main(command: string | undefined): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   switch (command) {
+    case 'start':
     case 'dev':
       return runUntilSignal(await startDev(config, logger));
+    case 'publish':
+      return publishCommand(config, process.argv.slice(3));
+    case 'redeliver':
+      return redeliverCommand(config, process.argv.slice(3));
+    case 'deliveries':
+      return deliveriesCommand(config, process.argv.slice(3));
     case 'api':
       return runUntilSignal(await startParts({ ...config, host: config.host ?? '0.0.0.0' }, logger, { api: true, worker: false }));
     case 'worker':
@@ -56,7 +72,7 @@ async function main(command: string | undefined): Promise<void> {
       return withPool(config, (pool) => keysCommand(pool, process.argv.slice(3)));
     default:
       process.stderr.write(USAGE);
-      process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+      process.exitCode = command === undefined || command === 'help' || command === '--help' || command === '-h' ? 0 : 2;
   }
 }
 
@@ -216,7 +232,7 @@ async function keysCommand(pool: Pool, args: string[]): Promise<void> {
     allowPositionals: true,
     options: { name: { type: 'string' }, scope: { type: 'string', multiple: true } },
   });
-  if (positionals[0] !== 'create') throw new Error('usage: keys create --name <name> [--scope admin|publish]...');
+  if (positionals[0] !== 'create') throw new UsageError('usage: keys create --name <name> [--scope admin|publish]...');
   const input = parseWith(createApiKeySchema, { name: values.name, scopes: values.scope ?? ['admin'] });
   const created = await createApiKey(pool, input);
   process.stderr.write(`created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(', ')}; it is shown this once:\n`);
@@ -254,5 +270,5 @@ async function runUntilSignal(stop: Stop): Promise<void> {
 
 main(process.argv[2]).catch((error: unknown) => {
   process.stderr.write(`[hookflow] ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

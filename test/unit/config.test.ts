@@ -39,6 +39,8 @@ describe('loadConfig defaults', () => {
       breaker: { failureThreshold: 5, baseCooldownMs: 30_000, maxCooldownMs: 600_000 },
       autoDisableAfterMs: 5 * 86_400_000,
       workerMetricsPort: 9465,
+      apiUrl: 'http://localhost:3000',
+      apiKey: undefined,
       logLevel: 'info',
     });
   });
@@ -101,6 +103,8 @@ describe('loadConfig overrides', () => {
         HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: '60',
         HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: '3600',
         HOOKFLOW_WORKER_METRICS_PORT: '9999',
+        HOOKFLOW_URL: 'https://hookflow.internal:8443',
+        HOOKFLOW_API_KEY: 'hfk_cli',
         LOG_LEVEL: 'debug',
       }),
     ).toEqual({
@@ -126,6 +130,8 @@ describe('loadConfig overrides', () => {
       breaker: { failureThreshold: 3, baseCooldownMs: 10_000, maxCooldownMs: 60_000 },
       autoDisableAfterMs: 3_600_000,
       workerMetricsPort: 9999,
+      apiUrl: 'https://hookflow.internal:8443',
+      apiKey: 'hfk_cli',
       logLevel: 'debug',
     });
   });
