@@ -1,5 +1,6 @@
 // Both typed clients against the real stack: the HTTP one over a real API
 // server on loopback, the Temporal one straight to the Temporal server.
+import { execFile } from 'node:child_process';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHookflowClient, createHookflowTemporalClient, HookflowApiError } from '../../src/index.js';
@@ -103,3 +104,38 @@ describe('Temporal client', () => {
     await waitFor('succeeded', async () => ((await stack.api('GET', `/v1/deliveries/${event.deliveries[0].id}`)).body.status === 'succeeded' ? true : undefined));
   });
 });
+
+describe('command line', () => {
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['bin/hookflow.mjs', ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+        resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stdout, stderr }),
+      );
+    });
+
+  it('publishes and lists through the API, and its exit codes say what happened', async () => {
+    const env = { HOOKFLOW_URL: server.url, HOOKFLOW_API_KEY: stack.adminKey };
+    const type = `${uniqueName('cli')}.event`;
+    const target = await receiver();
+    await stack.api('POST', '/v1/subscriptions', { url: target.url, eventTypes: [type] });
+
+    const published = await cli(['publish', type, '{"from":"cli"}', '--idempotency-key', uniqueName('k')], env);
+    expect(published.code).toBe(0);
+    const event = JSON.parse(published.stdout);
+    expect(event).toMatchObject({ type, replayed: false });
+    await waitFor('the delivery', async () => (target.requests.length === 1 ? true : undefined));
+
+    const listed = await cli(['deliveries', 'list', '--event', event.id], env);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).data).toEqual([expect.objectContaining({ eventId: event.id })]);
+
+    expect((await cli(['--help'])).code).toBe(0);
+    expect((await cli(['--help'])).stderr).toContain('deliveries list [--dead]');
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['publish', type, '{not json'], env)).code).toBe(2);
+    const missing = await cli(['redeliver', 'dlv_missing'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('404 Delivery not found');
+  }, 60_000);
+});
+
