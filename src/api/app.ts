@@ -12,6 +12,7 @@ import type { AppEnv } from './env.js';
 import { authenticate } from './middleware/auth.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
 import { keyRoutes } from './routes/keys.js';
+import { docsRoutes } from './routes/docs.js';
 import { z } from 'zod';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -26,6 +27,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.use('/v1/*', rateLimitPerKey(deps.rateLimit));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));
+  app.route('/', docsRoutes());
   app.route('/v1/subscriptions', subscriptionRoutes(deps));
   app.route('/v1/events', eventRoutes(deps));
   app.route('/v1/deliveries', deliveryRoutes(deps));

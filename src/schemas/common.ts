@@ -11,6 +11,18 @@ export const eventTypeSchema = z
 
 export const timestampSchema = z.iso.datetime({ offset: true });
 
+/** Any JSON value: one shared instance, so the OpenAPI document names it once. */
+export const jsonValueSchema = z.json();
+
+/** RFC 9457 problem details, as every error answer carries them. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
 export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(512).optional(),

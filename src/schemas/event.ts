@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { eventTypeSchema, idSchema, timestampSchema } from './common.js';
+import { eventTypeSchema, idSchema, jsonValueSchema, timestampSchema } from './common.js';
 import { deliveryStatusSchema } from './delivery.js';
 
 export const publishEventSchema = z.strictObject({
   type: eventTypeSchema,
-  payload: z.json(),
+  payload: jsonValueSchema,
   id: idSchema.optional(),
 });
 export type PublishEvent = z.infer<typeof publishEventSchema>;
@@ -15,7 +15,7 @@ export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7
 export const acceptedEventSchema = z.object({
   id: idSchema,
   type: eventTypeSchema,
-  payload: z.json(),
+  payload: jsonValueSchema,
   idempotencyKey: z.string().nullable(),
   createdAt: timestampSchema,
 });
@@ -31,10 +31,13 @@ export const eventDeliverySummarySchema = z.object({
 export const eventSchema = z.object({
   id: idSchema,
   type: z.string(),
-  payload: z.json(),
+  payload: jsonValueSchema,
   createdAt: timestampSchema,
   /** `accepted`: in Temporal, not yet recorded in Postgres; `recorded`: deliveries known. */
   state: z.enum(['accepted', 'recorded']),
   deliveries: z.array(eventDeliverySummarySchema),
 });
 export type Event = z.infer<typeof eventSchema>;
+
+/** What `POST /v1/events` answers. */
+export const publishedEventSchema = z.object({ id: idSchema, type: z.string(), createdAt: timestampSchema });

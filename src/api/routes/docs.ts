@@ -1,0 +1,44 @@
+// The OpenAPI document and an API reference page (Swagger UI, served from
+// node_modules: no CDN, so it works offline and behind a firewall).
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Hono } from 'hono';
+import { openApiDocument } from '../openapi.js';
+
+const SWAGGER_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>hookflow API reference</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+  <div id="reference"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script>
+    window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true });
+  </script>
+</body>
+</html>`;
+
+export function docsRoutes(): Hono {
+  const app = new Hono();
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/docs', (c) => c.html(PAGE));
+  app.get('/docs/assets/:file', async (c) => {
+    const file = c.req.param('file');
+    const type = ASSETS[file];
+    if (!type) return c.notFound();
+    c.header('content-type', type);
+    c.header('cache-control', 'public, max-age=86400');
+    return c.body(await readFile(path.join(SWAGGER_DIR, file)));
+  });
+  return app;
+}
