@@ -3,30 +3,17 @@
 // workflows must keep replaying, and writes their histories to
 // test/fixtures/histories/. The replay test then fails on any workflow change
 // that would break executions already running. Re-record only on purpose.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createApp } from '../../src/api/app.js';
-import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
-import { migrate } from '../../src/db/migrate.js';
-import { createPool } from '../../src/db/pool.js';
-import { createAddressPolicy } from '../../src/delivery/url-guard.js';
-import { freePort } from '../../src/dev/ports.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { createLogger } from '../../src/logger.js';
-import { systemResolver } from '../../src/net/guarded-connect.js';
-import { startInfrastructure } from '../../src/runtime/infrastructure.js';
 import { ensureTemporalCli } from '../../src/dev/temporal-cli.js';
-import { startHookflowWorker } from '../../src/runtime/worker.js';
-import { createApiKey } from '../../src/services/api-keys.js';
-import { createAnnouncer } from '../../src/services/events.js';
-import { createMetrics } from '../../src/metrics/metrics.js';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
+import { startHookflowParts, startScratchStack } from '../support/hookflow-parts.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour } from '../support/receiver.js';
 
 const run = promisify(execFile);
@@ -34,64 +21,21 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = path.join(ROOT, 'test/fixtures/histories');
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-record-'));
-  await chmod(dataDir, 0o755);
-  const infrastructure = await startInfrastructure({
-    dataDir,
-    toolsDir: path.join(ROOT, '.tools'),
-    temporalAddress: undefined,
-    temporalCli: process.env.TEMPORAL_CLI,
-    temporalNamespace: 'default',
-    temporalPort: await freePort(),
-    temporalUiPort: undefined,
-    databaseUrl: undefined,
-    postgresPort: await freePort(),
-    progress,
-  });
-  const pool = createPool(infrastructure.databaseUrl);
-  const connection = await Connection.connect({ address: infrastructure.temporalAddress });
-  const temporal = new Client({ connection });
+  const scratch = await startScratchStack('hookflow-record');
+  const { infrastructure, pool, temporal } = scratch;
   try {
-    await migrate(pool, progress);
-    await registerSearchAttributes(connection, 'default');
-    const logger = createLogger('warn');
-    const secretBox = createSecretBox(generateEncryptionKey());
-    const addressPolicy = createAddressPolicy({ allowedCidrs: '127.0.0.0/8' });
     const taskQueue = 'record-histories';
-    const metrics = createMetrics({ pool, defaultMetrics: false });
-    const worker = await startHookflowWorker({
-      temporalAddress: infrastructure.temporalAddress,
-      namespace: 'default',
-      taskQueue,
-      activities: {
-        pool,
-        logger,
-        secretBox,
-        addressPolicy,
-        retryScheduleSeconds: [0.2, 0.2],
-        deliveryTimeoutMs: 2_000,
-        pausedRecheckMs: 500,
-        // A cool-down longer than the activity sleeps through, so the breaker's wait is in the history.
-        breaker: { failureThreshold: 2, baseCooldownMs: 3_000, maxCooldownMs: 3_000 },
-        autoDisableAfterMs: 86_400_000,
-        announce: createAnnouncer({ pool, temporal, taskQueue }),
-        metrics,
-      },
-    });
-    const { key } = await createApiKey(pool, { name: 'recorder', scopes: ['admin'] });
-    const app = createApp({
+    const { apiDeps, worker, adminKey: key } = await startHookflowParts({
       pool,
       temporal,
+      temporalAddress: infrastructure.temporalAddress,
       taskQueue,
-      logger,
-      secretBox,
-      secretRotationOverlapSeconds: 60,
-      adminKey: undefined,
-      rateLimit: { ratePerSecond: 1000, capacity: 1000 },
-      addressPolicy,
-      resolve: systemResolver,
-      metrics,
+      logger: createLogger('warn'),
+      retryScheduleSeconds: [0.2, 0.2],
+      // A cool-down longer than the activity sleeps through, so the breaker's wait is in the history.
+      breaker: { failureThreshold: 2, baseCooldownMs: 3_000, maxCooldownMs: 3_000 },
     });
+    const app = createApp(apiDeps);
     const api = async (method: string, route: string, body?: unknown) => {
       const response = await app.request(route, {
         method,
@@ -162,14 +106,10 @@ async function main(): Promise<void> {
     await worker.shutdown();
     progress(`histories written to ${path.relative(ROOT, FIXTURES)}`);
   } finally {
-    await connection.close();
-    await pool.end();
-    await infrastructure.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await scratch.stop();
   }
 }
 
-/** The history in the Temporal CLI's JSON form, the one the SDK's replayer reads. */
 async function writeHistory(address: string, name: string, workflowId: string): Promise<void> {
   const cli = await ensureTemporalCli({ configured: process.env.TEMPORAL_CLI, toolsDir: path.join(ROOT, '.tools'), progress });
   const { stdout } = await run(cli, ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json']);

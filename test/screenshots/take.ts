@@ -3,27 +3,16 @@
 // Debian's headless Chromium what an operator looks at: an event and its
 // deliveries, the dead-letter queue, and the API reference. PNGs go to docs/screenshots/ for the README.
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createMetrics } from '../../src/metrics/metrics.js';
-import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
-import { migrate } from '../../src/db/migrate.js';
-import { createPool } from '../../src/db/pool.js';
-import { createAddressPolicy } from '../../src/delivery/url-guard.js';
 import { freePort } from '../../src/dev/ports.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { createLogger } from '../../src/logger.js';
-import { systemResolver } from '../../src/net/guarded-connect.js';
 import { startApiServer } from '../../src/runtime/api-server.js';
-import { startInfrastructure } from '../../src/runtime/infrastructure.js';
-import { startHookflowWorker } from '../../src/runtime/worker.js';
-import { createApiKey } from '../../src/services/api-keys.js';
-import { createAnnouncer } from '../../src/services/events.js';
-import { connectTemporalClient } from '../../src/temporal/client.js';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import { startHookflowParts, startScratchStack } from '../support/hookflow-parts.js';
 import { alwaysFail, alwaysOk, startReceiver } from '../support/receiver.js';
 
 const run = promisify(execFile);
@@ -32,67 +21,21 @@ const OUT = path.join(ROOT, 'docs/screenshots');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-shots-'));
-  await chmod(dataDir, 0o755);
   const uiPort = await freePort();
-  const infrastructure = await startInfrastructure({
-    dataDir,
-    toolsDir: path.join(ROOT, '.tools'),
-    temporalAddress: undefined,
-    temporalCli: process.env.TEMPORAL_CLI,
-    temporalNamespace: 'default',
-    temporalPort: await freePort(),
-    temporalUiPort: uiPort,
-    databaseUrl: undefined,
-    postgresPort: await freePort(),
-    progress,
-  });
-  const pool = createPool(infrastructure.databaseUrl);
-  const { client: temporal, connection } = await connectTemporalClient(infrastructure.temporalAddress, 'default');
+  const scratch = await startScratchStack('hookflow-shots', { temporalUiPort: uiPort });
+  const { infrastructure, pool, temporal } = scratch;
   const ok = await startReceiver(alwaysOk);
   const broken = await startReceiver(alwaysFail);
   try {
-    await migrate(pool, progress);
-    await registerSearchAttributes(connection, 'default');
-    const logger = createLogger('warn');
-    const secretBox = createSecretBox(generateEncryptionKey());
-    const addressPolicy = createAddressPolicy({ allowedCidrs: '127.0.0.0/8' });
-    const metrics = createMetrics({ pool, defaultMetrics: false });
-    const taskQueue = 'hookflow';
-    const worker = await startHookflowWorker({
+    const { apiDeps, worker, adminKey: key } = await startHookflowParts({
+      pool,
+      temporal,
       temporalAddress: infrastructure.temporalAddress,
-      namespace: 'default',
-      taskQueue,
-      activities: {
-        pool,
-        logger,
-        secretBox,
-        addressPolicy,
-        retryScheduleSeconds: [1, 1],
-        deliveryTimeoutMs: 2_000,
-        breaker: { failureThreshold: 100, baseCooldownMs: 30_000, maxCooldownMs: 30_000 },
-        autoDisableAfterMs: 86_400_000,
-        announce: createAnnouncer({ pool, temporal, taskQueue }),
-        metrics,
-      },
+      taskQueue: 'hookflow',
+      logger: createLogger('warn'),
+      retryScheduleSeconds: [1, 1],
     });
-    const { key } = await createApiKey(pool, { name: 'screenshots', scopes: ['admin'] });
-    const api = await startApiServer(
-      {
-        pool,
-        temporal,
-        taskQueue,
-        logger,
-        secretBox,
-        secretRotationOverlapSeconds: 60,
-        adminKey: undefined,
-        rateLimit: { ratePerSecond: 100, capacity: 100 },
-        addressPolicy,
-        resolve: systemResolver,
-        metrics,
-      },
-      await freePort(),
-    );
+    const api = await startApiServer(apiDeps, await freePort());
     const call = async (method: string, route: string, body?: unknown) => {
       const response = await fetch(`${api.url}${route}`, {
         method,
@@ -126,10 +69,7 @@ async function main(): Promise<void> {
     await worker.shutdown();
   } finally {
     await Promise.all([ok.close(), broken.close()]);
-    await connection.close();
-    await pool.end();
-    await infrastructure.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await scratch.stop();
   }
 }
 

@@ -9,12 +9,8 @@ import type { Hono } from 'hono';
 import { createApp } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
 import type { AppEnv } from '../../src/api/env.js';
-import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
-import { createApiKey } from '../../src/services/api-keys.js';
-import { createAnnouncer } from '../../src/services/events.js';
-import { createMetrics } from '../../src/metrics/metrics.js';
-import { createAddressPolicy } from '../../src/delivery/url-guard.js';
 import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
+import { startHookflowParts } from './hookflow-parts.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/logger.js';
@@ -73,47 +69,23 @@ export async function startTestStack(options: {
   const logger = logSink
     ? createLogger('trace', { write: (line: string) => logSink(line) })
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const encryptionKey = generateEncryptionKey();
-  const metrics = createMetrics({ pool, defaultMetrics: false });
-  const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
   const hosts = options.hosts ?? {};
   const resolve: Resolver = async (hostname) =>
     hosts[hostname]?.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })) ?? systemResolver(hostname);
-  const secretBox = createSecretBox(encryptionKey);
-  const workerOptions: Parameters<typeof startHookflowWorker>[0] = {
-    temporalAddress: inject('temporalAddress'),
-    namespace: 'default',
-    taskQueue,
-    resolve,
-    activities: {
-      pool,
-      logger,
-      secretBox,
-      addressPolicy,
-      retryScheduleSeconds: options.retryScheduleSeconds,
-      deliveryTimeoutMs: 2_000,
-      pausedRecheckMs: 300,
-      breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },
-      autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
-      announce: createAnnouncer({ pool, temporal, taskQueue }),
-      metrics,
-    },
-  };
-  const worker = await startHookflowWorker(workerOptions);
-  const { key: adminKey } = await createApiKey(pool, { name: 'test admin', scopes: ['admin'] });
-  const apiDeps: ApiDeps = {
+  const { apiDeps, worker, workerOptions, adminKey, encryptionKey } = await startHookflowParts({
     pool,
     temporal,
+    temporalAddress: inject('temporalAddress'),
     taskQueue,
     logger,
-    secretBox,
-    secretRotationOverlapSeconds: options.secretRotationOverlapSeconds ?? 24 * 3600,
-    adminKey: undefined,
-    rateLimit: { ratePerSecond: options.apiRateLimitPerSecond ?? 10_000, capacity: 2 * (options.apiRateLimitPerSecond ?? 10_000) },
-    addressPolicy,
+    retryScheduleSeconds: options.retryScheduleSeconds,
     resolve,
-    metrics,
-  };
+    ...(options.allowedCidrs === undefined ? {} : { allowedCidrs: options.allowedCidrs }),
+    ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
+    ...(options.autoDisableAfterMs === undefined ? {} : { autoDisableAfterMs: options.autoDisableAfterMs }),
+    ...(options.apiRateLimitPerSecond === undefined ? {} : { apiRateLimitPerSecond: options.apiRateLimitPerSecond }),
+    ...(options.secretRotationOverlapSeconds === undefined ? {} : { secretRotationOverlapSeconds: options.secretRotationOverlapSeconds }),
+  });
   const app = createApp(apiDeps);
   const extraWorkers: HookflowWorker[] = [];
 

@@ -1,0 +1,141 @@
+// hookflow's parts wired for tests and scripts: a worker and the API's
+// dependencies on a given PostgreSQL and Temporal, with short waits and
+// loopback receivers allowed. One place, so tests and scripts agree.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client, Connection } from '@temporalio/client';
+import type { ApiDeps } from '../../src/api/deps.js';
+import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createPool, type Pool } from '../../src/db/pool.js';
+import { createAddressPolicy } from '../../src/delivery/url-guard.js';
+import { freePort } from '../../src/dev/ports.js';
+import { printProgress } from '../../src/dev/progress.js';
+import type { Logger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
+import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
+import { startInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
+import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
+import { createApiKey } from '../../src/services/api-keys.js';
+import { createAnnouncer } from '../../src/services/events.js';
+import { connectTemporalClient } from '../../src/temporal/client.js';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+
+export interface PartsOptions {
+  pool: Pool;
+  temporal: Client;
+  temporalAddress: string;
+  taskQueue: string;
+  logger: Logger;
+  retryScheduleSeconds: number[];
+  deliveryTimeoutMs?: number;
+  breaker?: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
+  autoDisableAfterMs?: number;
+  /** CIDRs the SSRF guard lets through; loopback by default, for the receivers. */
+  allowedCidrs?: string;
+  resolve?: Resolver;
+  apiRateLimitPerSecond?: number;
+  secretRotationOverlapSeconds?: number;
+}
+
+export interface Parts {
+  apiDeps: ApiDeps;
+  worker: HookflowWorker;
+  workerOptions: Parameters<typeof startHookflowWorker>[0];
+  /** An admin API key stored in the database. */
+  adminKey: string;
+  /** The key that seals signing secrets. */
+  encryptionKey: string;
+}
+
+export async function startHookflowParts(options: PartsOptions): Promise<Parts> {
+  const { pool, temporal, taskQueue, logger } = options;
+  const encryptionKey = generateEncryptionKey();
+  const secretBox = createSecretBox(encryptionKey);
+  const metrics = createMetrics({ pool, defaultMetrics: false });
+  const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
+  const resolve = options.resolve ?? systemResolver;
+  const workerOptions: Parameters<typeof startHookflowWorker>[0] = {
+    temporalAddress: options.temporalAddress,
+    namespace: 'default',
+    taskQueue,
+    resolve,
+    activities: {
+      pool,
+      logger,
+      secretBox,
+      addressPolicy,
+      retryScheduleSeconds: options.retryScheduleSeconds,
+      deliveryTimeoutMs: options.deliveryTimeoutMs ?? 2_000,
+      pausedRecheckMs: 300,
+      // No breaker in the way unless a test asks for one.
+      breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },
+      autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
+      announce: createAnnouncer({ pool, temporal, taskQueue }),
+      metrics,
+    },
+  };
+  const worker = await startHookflowWorker(workerOptions);
+  const { key: adminKey } = await createApiKey(pool, { name: 'test admin', scopes: ['admin'] });
+  const rate = options.apiRateLimitPerSecond ?? 10_000;
+  const apiDeps: ApiDeps = {
+    pool,
+    temporal,
+    taskQueue,
+    logger,
+    secretBox,
+    secretRotationOverlapSeconds: options.secretRotationOverlapSeconds ?? 24 * 3600,
+    adminKey: undefined,
+    rateLimit: { ratePerSecond: rate, capacity: 2 * rate },
+    addressPolicy,
+    resolve,
+    metrics,
+  };
+  return { apiDeps, worker, workerOptions, adminKey, encryptionKey };
+}
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ScratchStack {
+  infrastructure: Infrastructure;
+  pool: Pool;
+  temporal: Client;
+  connection: Connection;
+  stop(): Promise<void>;
+}
+
+/** For scripts: an embedded Temporal and PostgreSQL in a throw-away directory, migrated and ready. */
+export async function startScratchStack(prefix: string, options: { temporalUiPort?: number } = {}): Promise<ScratchStack> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+  await chmod(dataDir, 0o755); // embedded Postgres runs as the `postgres` user when we are root
+  const infrastructure = await startInfrastructure({
+    dataDir,
+    toolsDir: path.join(REPO_ROOT, '.tools'),
+    temporalAddress: undefined,
+    temporalCli: process.env.TEMPORAL_CLI,
+    temporalNamespace: 'default',
+    temporalPort: await freePort(),
+    temporalUiPort: options.temporalUiPort,
+    databaseUrl: undefined,
+    postgresPort: await freePort(),
+    progress: printProgress,
+  });
+  const pool = createPool(infrastructure.databaseUrl, 30);
+  const { client: temporal, connection } = await connectTemporalClient(infrastructure.temporalAddress, 'default');
+  await migrate(pool, printProgress);
+  await registerSearchAttributes(connection, 'default');
+  return {
+    infrastructure,
+    pool,
+    temporal,
+    connection,
+    async stop() {
+      await connection.close();
+      await pool.end();
+      await infrastructure.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
