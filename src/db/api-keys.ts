@@ -1,6 +1,6 @@
 import type { ApiKey, ApiKeyScope, CreateApiKey } from '../schemas/api-key.js';
 import type { Page } from '../schemas/common.js';
-import { decodeCursor, toPage } from './page.js';
+import { afterCursorSql, pageParams, toPage } from './page.js';
 import type { Queryable } from './pool.js';
 
 interface ApiKeyRow {
@@ -46,12 +46,9 @@ export async function findActiveApiKey(db: Queryable, keyHash: string): Promise<
 }
 
 export async function listApiKeys(db: Queryable, query: { limit: number; cursor?: string | undefined }): Promise<Page<ApiKey>> {
-  const after = decodeCursor(query.cursor);
   const { rows } = await db.query<ApiKeyRow>(
-    `SELECT ${COLUMNS} FROM api_keys
-     WHERE ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2))
-     ORDER BY created_at, id LIMIT $3`,
-    [after?.t ?? null, after?.i ?? null, query.limit + 1],
+    `SELECT ${COLUMNS} FROM api_keys WHERE ${afterCursorSql(1)} ORDER BY created_at, id LIMIT $3`,
+    pageParams(query),
   );
   return toPage(rows, query.limit, toApiKey);
 }

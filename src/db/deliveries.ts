@@ -2,7 +2,7 @@ import type { Delivery, DeliveryStatus, DeliveryWithAttempts, ListDeliveriesQuer
 import type { Page } from '../schemas/common.js';
 import type { SubscriptionStatus } from '../schemas/subscription.js';
 import type { JsonValue } from '../json.js';
-import { decodeCursor, toPage } from './page.js';
+import { afterCursorSql, pageParams, toPage } from './page.js';
 import type { Queryable } from './pool.js';
 
 interface DeliveryRow {
@@ -67,15 +67,14 @@ export async function findDelivery(db: Queryable, id: string): Promise<DeliveryW
 }
 
 export async function listDeliveries(db: Queryable, query: ListDeliveriesQuery): Promise<Page<Delivery>> {
-  const after = decodeCursor(query.cursor);
   const { rows } = await db.query<DeliveryRow>(
     `SELECT ${COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
      WHERE ($1::text IS NULL OR d.status = $1)
        AND ($2::text IS NULL OR d.subscription_id = $2)
        AND ($3::text IS NULL OR d.event_id = $3)
-       AND ($4::timestamptz IS NULL OR (d.created_at, d.id) > ($4, $5))
+       AND ${afterCursorSql(4, 'd.')}
      ORDER BY d.created_at, d.id LIMIT $6`,
-    [query.status ?? null, query.subscriptionId ?? null, query.eventId ?? null, after?.t ?? null, after?.i ?? null, query.limit + 1],
+    [query.status ?? null, query.subscriptionId ?? null, query.eventId ?? null, ...pageParams(query)],
   );
   return toPage(rows, query.limit, toDelivery);
 }

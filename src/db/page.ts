@@ -25,6 +25,17 @@ export function decodeCursor(encoded: string | undefined): Cursor | undefined {
   }
 }
 
+/** SQL: rows after the cursor held in parameters $n and $n+1 (both null on the first page). */
+export function afterCursorSql(n: number, alias = ''): string {
+  return `($${n}::timestamptz IS NULL OR (${alias}created_at, ${alias}id) > ($${n}, $${n + 1}))`;
+}
+
+/** The cursor's two parameters, then the limit with one row of lookahead (see toPage). */
+export function pageParams(query: { limit: number; cursor?: string | undefined }): [string | null, string | null, number] {
+  const after = decodeCursor(query.cursor);
+  return [after?.t ?? null, after?.i ?? null, query.limit + 1];
+}
+
 /** Rows are fetched with `limit + 1` so the extra row tells whether a next page exists. */
 export function toPage<Row extends { created_at: Date; id: string }, T>(
   rows: Row[],

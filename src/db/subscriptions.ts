@@ -1,6 +1,6 @@
 import type { CreateSubscription, Subscription, UpdateSubscription } from '../schemas/subscription.js';
 import type { Page } from '../schemas/common.js';
-import { decodeCursor, toPage } from './page.js';
+import { afterCursorSql, pageParams, toPage } from './page.js';
 import type { Queryable } from './pool.js';
 
 interface SubscriptionRow {
@@ -108,12 +108,11 @@ export async function listSubscriptions(
   db: Queryable,
   query: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Subscription>> {
-  const after = decodeCursor(query.cursor);
   const { rows } = await db.query<SubscriptionRow>(
     `SELECT ${COLUMNS} FROM subscriptions
-     WHERE deleted_at IS NULL AND ($1::timestamptz IS NULL OR (created_at, id) > ($1, $2))
+     WHERE deleted_at IS NULL AND ${afterCursorSql(1)}
      ORDER BY created_at, id LIMIT $3`,
-    [after?.t ?? null, after?.i ?? null, query.limit + 1],
+    pageParams(query),
   );
   return toPage(rows, query.limit, toSubscription);
 }

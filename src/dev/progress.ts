@@ -2,4 +2,3 @@
 export type Progress = (line: string) => void;
 
 export const printProgress: Progress = (line) => process.stderr.write(`[hookflow] ${line}\n`);
-export const quietProgress: Progress = () => {};
