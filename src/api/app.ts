@@ -10,6 +10,7 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { unavailableStore } from './unavailable.js';
 import type { AppEnv } from './env.js';
 import { authenticate } from './middleware/auth.js';
+import { createKeyVerifier } from '../auth/key-verifier.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
 import { keyRoutes } from './routes/keys.js';
 import { docsRoutes } from './routes/docs.js';
@@ -23,7 +24,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   // Who is calling first, so nobody without a key gets a body read or a rate slot.
-  app.use('/v1/*', authenticate({ pool: deps.pool, adminKey: deps.adminKey }));
+  app.use('/v1/*', authenticate({ verifyKey: createKeyVerifier(deps.pool), adminKey: deps.adminKey }));
   app.use('/v1/*', rateLimitPerKey(deps.rateLimit));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));

@@ -3,6 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { unavailableStore } from '../api/unavailable.js';
 import { findEvent } from '../db/events.js';
 import type { Queryable } from '../db/pool.js';
 import { eventIdForIdempotencyKey, newId } from '../ids.js';
@@ -57,7 +58,12 @@ export async function publishEvent(
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-  const existing = await getEvent(deps, id);
+  // A repeat only needs the original's type and time, which Temporal holds
+  // too: answering it must not depend on PostgreSQL being up.
+  const existing = await getEvent(deps, id).catch((error: unknown) => {
+    if (unavailableStore(error) !== 'postgres') throw error;
+    return getEvent({ temporal: deps.temporal }, id);
+  });
   if (existing && existing.type !== input.type) {
     throw new IdempotencyConflictError(
       `event ${id} was already published with type "${existing.type}", not "${input.type}"`,

@@ -1,12 +1,14 @@
 // When PostgreSQL cannot be reached, the API answers 503 problem+json with
-// Retry-After, quickly, and without leaking the driver's error.
+// Retry-After, quickly, and without leaking the driver's error; publishing
+// alone keeps working, since Temporal holds the events.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app.js';
 import { START_TIMEOUT_MS } from '../../src/services/events.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { freePort } from '../../src/dev/ports.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack, uniqueName, type TestStack } from '../support/stack.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 
 let stack: TestStack;
 let deadPool: Pool;
@@ -62,6 +64,58 @@ describe('PostgreSQL unreachable', () => {
       await emptyPool.end();
     }
   });
+});
+
+describe('only PostgreSQL unreachable', () => {
+  it('keeps accepting events from a key verified before the outage, and answers repeats from Temporal', async () => {
+    const { body: producer } = await stack.api('POST', '/v1/keys', { name: 'producer', scopes: ['publish'] });
+    const { body: stranger } = await stack.api('POST', '/v1/keys', { name: 'never used', scopes: ['publish'] });
+    // The API's pool reaches the real PostgreSQL through a proxy the test can cut.
+    const url = new URL(inject('databaseUrl'));
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+    const { rows } = await stack.pool.query<{ db: string }>('SELECT current_database() AS db');
+    url.port = String(proxy.port);
+    url.pathname = `/${rows[0]!.db}`;
+    const proxiedPool = createPool(url.toString());
+    const app = createApp({ ...stack.apiDeps, pool: proxiedPool });
+    const publish = (key: string, idempotencyKey: string, type = 'outage.survived') =>
+      app.request('/v1/events', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify({ type, payload: { n: 1 } }),
+      });
+    try {
+      const listSubscriptions = () => app.request('/v1/subscriptions', { headers: { authorization: `Bearer ${stack.adminKey}` } });
+      expect((await publish(producer.key, uniqueName('before'))).status).toBe(202);
+      expect((await listSubscriptions()).status).toBe(200);
+      await proxy.cut();
+
+      const duringKey = uniqueName('during');
+      const during = await publish(producer.key, duringKey);
+      expect(during.status).toBe(202);
+      const accepted = (await during.json()) as { id: string; createdAt: string };
+      const repeat = await publish(producer.key, duringKey);
+      expect(repeat.status).toBe(202);
+      expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+      expect(await repeat.json()).toMatchObject({ id: accepted.id, createdAt: accepted.createdAt });
+
+      // What the API cannot check without the database is refused as unavailable, not as unauthorised.
+      const unverified = await publish(stranger.key, uniqueName('stranger'));
+      expect(unverified.status).toBe(503);
+      expect(unverified.headers.get('retry-after')).toBe('5');
+      // A trusted key still cannot read what only the database holds.
+      expect((await listSubscriptions()).status).toBe(503);
+
+      // The event accepted during the outage is real: the worker (on its own pool) records it.
+      await expect.poll(async () => (await stack.api('GET', `/v1/events/${accepted.id}`)).status, { timeout: 10_000 }).toBe(200);
+
+      await proxy.restore();
+      expect((await publish(producer.key, uniqueName('after'))).status).toBe(202);
+    } finally {
+      await proxiedPool.end();
+      await proxy.close();
+    }
+  }, 30_000);
 });
 
 describe('Temporal unreachable', () => {

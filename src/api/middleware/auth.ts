@@ -2,8 +2,7 @@
 // only publish events; everything else needs `admin`.
 import type { MiddlewareHandler } from 'hono';
 import { hashApiKey, sameKey } from '../../auth/api-keys.js';
-import { findActiveApiKey } from '../../db/api-keys.js';
-import type { Queryable } from '../../db/pool.js';
+import type { KeyVerifier } from '../../auth/key-verifier.js';
 import type { ApiKeyScope } from '../../schemas/api-key.js';
 import type { AppEnv } from '../env.js';
 import { Problem } from '../problem.js';
@@ -14,7 +13,7 @@ export function requiredScope(method: string, path: string): ApiKeyScope {
   return method === 'POST' && path.replace(/\/+$/, '') === '/v1/events' ? 'publish' : 'admin';
 }
 
-export function authenticate(deps: { pool: Queryable; adminKey: string | undefined }): MiddlewareHandler<AppEnv> {
+export function authenticate(deps: { verifyKey: KeyVerifier; adminKey: string | undefined }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const match = /^Bearer ([\x21-\x7e]+)$/.exec(c.req.header('authorization') ?? '');
     if (!match) throw unauthorized('send an API key as "Authorization: Bearer <key>"');
@@ -26,7 +25,7 @@ export function authenticate(deps: { pool: Queryable; adminKey: string | undefin
       keyId = ENV_ADMIN_KEY_ID;
       scopes = ['admin'];
     } else {
-      const stored = await findActiveApiKey(deps.pool, hashApiKey(key));
+      const stored = await deps.verifyKey(hashApiKey(key));
       if (!stored) throw unauthorized('the API key is unknown or has been revoked');
       keyId = stored.id;
       scopes = stored.scopes;
