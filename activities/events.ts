@@ -1,4 +1,5 @@
 // Event bookkeeping for the event workflow: record once, list who gets it.
+import { Context } from '@temporalio/activity';
 import { nextFanoutBatch, recordEvent as record, type FanoutTarget } from '../src/db/events.js';
 import type { Pool } from '../src/db/pool.js';
 import { displayTarget } from '../src/delivery/target.js';
@@ -17,7 +18,11 @@ export function createEventActivities(deps: { pool: Pool }) {
 
   /** Records the event and its deliveries, and returns the first batch to start. */
   async function recordEvent(input: { event: AcceptedEvent; batchSize: number }): Promise<{ fannedOut: boolean; batch: FanoutBatchItem[] }> {
-    const { fannedOut, batch } = await record(deps.pool, input.event, input.batchSize);
+    // The asking run, from the activity's context: a retry of this local
+    // activity in the same run must get its batch again (see recordEvent).
+    const run = Context.current().info.workflowExecution;
+    if (!run) throw new Error('recordEvent runs only as the event workflow\'s local activity');
+    const { fannedOut, batch } = await record(deps.pool, input.event, input.batchSize, run.runId);
     return { fannedOut, batch: forTemporal(batch) };
   }
 

@@ -6,19 +6,23 @@ import { inTransaction, type Pool, type Queryable } from './pool.js';
  * Records an event and creates one pending delivery per matching subscription
  * that is active or paused (a paused one holds its deliveries until resumed),
  * in one transaction, exactly once per event id; then returns the first batch
- * of deliveries to start. `fannedOut` says an earlier workflow run already
- * finished fanning the event out (a re-publication after Temporal's retention).
+ * of deliveries to start. `fannedOut` says another workflow run already
+ * finished fanning the event out (a re-publication after Temporal's
+ * retention). The same run asking again (its first answer was lost with a
+ * worker or a Temporal restart) gets its batch again: its children were
+ * perhaps never started, and starting one twice is refused by Temporal.
  */
 export async function recordEvent(
   pool: Pool,
   event: AcceptedEvent,
   batchSize: number,
+  runId: string,
 ): Promise<{ fannedOut: boolean; batch: FanoutTarget[] }> {
   return inTransaction(pool, async (tx) => {
     const inserted = await tx.query(
-      `INSERT INTO events (id, type, payload, idempotency_key, created_at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
-      [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt],
+      `INSERT INTO events (id, type, payload, idempotency_key, created_at, recorded_by_run)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+      [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt, runId],
     );
     if (inserted.rowCount === 1) {
       await tx.query(
@@ -31,8 +35,8 @@ export async function recordEvent(
       );
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
-        'SELECT fanned_out_at IS NOT NULL AS fanned_out FROM events WHERE id = $1',
-        [event.id],
+        `SELECT fanned_out_at IS NOT NULL AND recorded_by_run IS DISTINCT FROM $2 AS fanned_out FROM events WHERE id = $1`,
+        [event.id, runId],
       );
       if (rows[0]!.fanned_out) return { fannedOut: true, batch: [] };
     }
@@ -49,8 +53,8 @@ export interface FanoutTarget {
 /**
  * One batch of an event's pending deliveries, in subscription id order, after
  * `afterSubscriptionId`. The last batch (a short one) marks the event fanned
- * out: the workflow that asked is durable and will start every child it got,
- * so from here on a new run of the same event id must start none.
+ * out: once the workflow run that asked has its answer it starts every child
+ * in it, so from here on a new run of the same event id must start none.
  */
 export async function nextFanoutBatch(
   db: Queryable,

@@ -3,6 +3,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
+import { recordEvent } from '../../src/db/events.js';
 import { FANOUT_BATCH_SIZE, SEARCH_ATTRIBUTES, deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
@@ -254,6 +255,26 @@ describe('delivery pipeline', () => {
     const { rows } = await stack.pool.query('SELECT fanned_out_at IS NOT NULL AS done FROM events WHERE id = $1', [accepted.id]);
     expect(rows[0].done).toBe(true);
   }, 90_000);
+
+  it('records an event once, gives the run that recorded it its batch again, and another run none', async () => {
+    // The event workflow's local activity can run twice in one run: its first
+    // answer is lost when the worker dies or Temporal restarts before the
+    // workflow task completes. Found by the chaos run: the retry took its own
+    // first attempt for an earlier run's fan-out, and no delivery started.
+    const type = `${uniqueName('twice')}.event`;
+    const target = await receiver();
+    const { body: sub } = await stack.api('POST', '/v1/subscriptions', { url: target.url, eventTypes: [type] });
+    const event = { id: `evt_${uniqueName('direct')}`, type, payload: { n: 1 }, idempotencyKey: null, createdAt: new Date().toISOString() };
+
+    const first = await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1');
+    expect(first.fannedOut).toBe(false);
+    expect(first.batch.map((item) => item.subscriptionId)).toEqual([sub.id]);
+    expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1')).toEqual(first);
+    // A later run (the event published again after Temporal forgot the first) starts nothing.
+    expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-2')).toEqual({ fannedOut: true, batch: [] });
+    const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM deliveries WHERE event_id = $1', [event.id]);
+    expect(rows[0].n).toBe(1);
+  });
 
   it('shows an accepted event from Temporal before any worker has recorded it', async () => {
     // An API on a task queue no worker polls: the event is durably accepted
