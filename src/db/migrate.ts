@@ -2,15 +2,15 @@
 // transaction. An advisory lock serialises concurrent migrators (several
 // replicas starting at once).
 import { readdir, readFile } from 'node:fs/promises';
-import { inTransaction, type Pool } from './pool.js';
+import { inTransaction, withClient, type Pool } from './pool.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const LOCK_ID = 0x686f6f6b; // "hook"
 
 export async function migrate(pool: Pool, log: (line: string) => void = () => {}): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
-  const client = await pool.connect();
-  try {
+  return withClient(pool, async (client) => {
+   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
@@ -29,8 +29,8 @@ export async function migrate(pool: Pool, log: (line: string) => void = () => {}
       });
     }
     return pending;
-  } finally {
+   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
-    client.release();
-  }
+   }
+  });
 }

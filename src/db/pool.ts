@@ -11,18 +11,40 @@ export function createPool(connectionString: string, max = 10): Pool {
   return pool;
 }
 
-/** Runs `work` in one transaction, rolling back on any error. */
-export async function inTransaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` on one client of its own. A checked-out client has no error
+ * listener (the pool listens only to idle ones), so a connection that dies
+ * between two queries (Postgres restarted) would crash the process with an
+ * unhandled 'error'; here it just fails the next query. A client that failed
+ * goes back to the pool destroyed, not reused.
+ */
+export async function withClient<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  const ignore = () => {};
+  client.on('error', ignore);
+  let failure: Error | undefined;
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    return await work(client);
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    failure = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
-    client.release();
+    client.removeListener('error', ignore);
+    client.release(failure);
   }
+}
+
+/** Runs `work` in one transaction, rolling back on any error. */
+export async function inTransaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  });
 }
