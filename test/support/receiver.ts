@@ -17,6 +17,8 @@ export interface Answer {
   delayMs?: number;
   body?: string;
   headers?: Record<string, string>;
+  /** Drop the connection without an answer (a crash, a proxy reset). */
+  reset?: boolean;
 }
 
 export type Behaviour = (requestNumber: number, request: ReceivedRequest) => Answer;
@@ -49,6 +51,7 @@ export async function startReceiver(initial: Behaviour = alwaysOk): Promise<Rece
       requests.push(request);
       const answer = behaviour(requests.length, request);
       setTimeout(() => {
+        if (answer.reset) return void req.socket.destroy();
         res.writeHead(answer.status, answer.headers ?? {});
         res.end(answer.body ?? '');
       }, answer.delayMs ?? 0);

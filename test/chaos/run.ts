@@ -1,0 +1,289 @@
+// `npm run test:chaos`: hookflow under load while its parts are broken on
+// purpose, then a count of what arrived. Every part is its own process: the
+// Temporal dev server (persistent SQLite file), PostgreSQL, the API and two
+// workers. Producers publish a numbered stream of events to three flapping
+// loopback receivers while the run kills workers, the API and Temporal with
+// SIGKILL and stops PostgreSQL. When the faults are over it waits for every
+// delivery to settle and reports accepted, expected, delivered, dead, lost
+// (must be 0) and duplicates. Exit code 1 when anything was lost or a
+// producer got an answer it should never get.
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateEncryptionKey } from '../../src/crypto/secret-box.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createPool, type Pool } from '../../src/db/pool.js';
+import { freePort } from '../../src/dev/ports.js';
+import { printProgress as progress } from '../../src/dev/progress.js';
+import { ensureTemporalCli } from '../../src/dev/temporal-cli.js';
+import { createApiKey } from '../../src/services/api-keys.js';
+import { table } from '../bench/stats.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { makeFlapping, type FlappingReceiver } from './flapping.js';
+import { HookflowProcess, PostgresPart, TemporalPart, type UnplannedExit } from './parts.js';
+import { produce } from './producers.js';
+import { isDrained, tally, type RecordedDelivery } from './report.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EVENT_TYPE = 'chaos.tick';
+/** Short enough that the run ends in minutes, long enough to outlast every fault. */
+const RETRY_SCHEDULE = '1,2,4,8,15,30,30,30,30,30,30,30,30,30,30';
+const DELIVERY_TIMEOUT_MS = 2_000;
+
+const { values: flags } = parseArgs({
+  options: {
+    short: { type: 'boolean', default: false },
+    events: { type: 'string' },
+    rate: { type: 'string' },
+    subscribers: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '16' },
+    seed: { type: 'string', default: '20261125' },
+    'drain-timeout-seconds': { type: 'string', default: '900' },
+    out: { type: 'string', default: 'chaos-report.json' },
+  },
+});
+const EVENTS = Number(flags.events ?? (flags.short ? 300 : 2000));
+const RATE = Number(flags.rate ?? (flags.short ? 10 : 20));
+const SUBSCRIBERS = Number(flags.subscribers);
+
+interface FaultRecord {
+  fault: string;
+  atSeconds: number;
+  outageSeconds: number;
+}
+
+async function main(): Promise<void> {
+  const runStarted = Date.now();
+  const clock = () => Date.now() - runStarted;
+  const seconds = (ms: number) => Math.round(ms / 100) / 10;
+  const runDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-chaos-'));
+  await chmod(runDir, 0o755);
+  progress(`chaos: ${EVENTS} events at ${RATE}/s × ${SUBSCRIBERS} subscribers; processes' logs in ${runDir}`);
+
+  const cli = await ensureTemporalCli({ configured: process.env.TEMPORAL_CLI, toolsDir: path.join(ROOT, '.tools'), progress });
+  const temporal = new TemporalPart({ cli, dataDir: path.join(runDir, 'temporal'), port: await freePort() });
+  const postgres = new PostgresPart({ dataDir: runDir, port: await freePort() });
+  const unplannedExits: UnplannedExit[] = [];
+  const parts: HookflowProcess[] = [];
+  const receivers: Receiver[] = [];
+  let pool: Pool | undefined;
+  const stopAll = async () => {
+    await Promise.all(parts.map((part) => part.stop()));
+    await Promise.all(receivers.map((receiver) => receiver.close()));
+    await pool?.end();
+    await postgres.stop();
+    await temporal.stop();
+  };
+  process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
+
+  try {
+    await temporal.start();
+    await postgres.start();
+    pool = createPool(postgres.url, 4);
+    await migrate(pool, progress);
+    const { key: adminKey } = await createApiKey(pool, { name: 'chaos operator', scopes: ['admin'] });
+    const { key: producerKey } = await createApiKey(pool, { name: 'chaos producer', scopes: ['publish'] });
+
+    const apiPort = await freePort();
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: postgres.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      HOOKFLOW_ENCRYPTION_KEY: generateEncryptionKey(),
+      HOOKFLOW_ALLOWED_CIDRS: '127.0.0.0/8',
+      HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '100000',
+      HOOKFLOW_RETRY_SCHEDULE: RETRY_SCHEDULE,
+      HOOKFLOW_DELIVERY_TIMEOUT_MS: String(DELIVERY_TIMEOUT_MS),
+      // A flapping receiver trips the breaker; short cool-downs keep the run to minutes.
+      HOOKFLOW_BREAKER_COOLDOWN_SECONDS: '2',
+      HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: '20',
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    };
+    const api = new HookflowProcess('api', 'api', env, ROOT, runDir, unplannedExits, clock);
+    const workers = await Promise.all(
+      ['worker-1', 'worker-2'].map(
+        async (name) =>
+          new HookflowProcess(name, 'worker', { ...env, HOOKFLOW_WORKER_METRICS_PORT: String(await freePort()) }, ROOT, runDir, unplannedExits, clock),
+      ),
+    );
+    parts.push(api, ...workers);
+    progress('chaos: starting the API and two workers');
+    await Promise.all(parts.map((part) => part.start()));
+
+    const flapping: FlappingReceiver[] = [];
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      const receiver = await startReceiver();
+      receivers.push(receiver);
+      const response = await fetch(`${apiUrl}/v1/subscriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url, eventTypes: [EVENT_TYPE], description: `chaos receiver ${i + 1}` }),
+      });
+      if (response.status !== 201) throw new Error(`creating a subscription: ${response.status} ${await response.text()}`);
+      const subscription = (await response.json()) as { id: string; secret: string };
+      flapping.push(
+        makeFlapping({ name: subscription.id, receiver, secret: subscription.secret, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, seed: Number(flags.seed) + i }),
+      );
+    }
+
+    // The faults, each when a share of the events has been accepted, one after another.
+    let acceptedSoFar = 0;
+    const faults: FaultRecord[] = [];
+    const atShare = async (share: number) => {
+      while (acceptedSoFar < share * EVENTS) await sleep(100);
+    };
+    const outage = async (fault: string, down: () => Promise<unknown>, pauseMs: number, up: () => Promise<unknown>) => {
+      const at = clock();
+      progress(`chaos: ${fault} (${acceptedSoFar}/${EVENTS} accepted)`);
+      await down();
+      await sleep(pauseMs);
+      await up();
+      faults.push({ fault, atSeconds: seconds(at), outageSeconds: seconds(clock() - at) });
+    };
+    const [worker1, worker2] = workers as [HookflowProcess, HookflowProcess];
+    const scenario = async () => {
+      await atShare(0.05);
+      progress('chaos: receivers start flapping');
+      for (const receiver of flapping) receiver.startFlapping();
+      await atShare(0.1);
+      await outage('SIGKILL worker-1', () => worker1.kill(), 2_000, () => worker1.start());
+      await atShare(0.2);
+      await outage('SIGKILL the API while producers publish', () => api.kill(), 2_000, () => api.start());
+      await atShare(0.3);
+      await outage('SIGKILL worker-2', () => worker2.kill(), 2_000, () => worker2.start());
+      await atShare(0.4);
+      await outage('SIGKILL the Temporal dev server', () => temporal.kill(), 3_000, () => temporal.start());
+      await atShare(0.55);
+      await outage('stop PostgreSQL (fast shutdown)', () => postgres.stop(), 10_000, () => postgres.start());
+      await atShare(0.65);
+      await outage('SIGKILL the API and worker-1 together', () => Promise.all([api.kill(), worker1.kill()]), 2_000, () => Promise.all([api.start(), worker1.start()]));
+      await atShare(0.75);
+      await outage('SIGKILL the Temporal dev server again', () => temporal.kill(), 3_000, () => temporal.start());
+      await atShare(0.85);
+      await outage('SIGKILL both workers', () => Promise.all(workers.map((w) => w.kill())), 2_000, () => Promise.all(workers.map((w) => w.start())));
+    };
+
+    const publishing = produce({
+      apiUrl: () => apiUrl,
+      key: producerKey,
+      runId: `chaos-${runStarted}`,
+      type: EVENT_TYPE,
+      count: EVENTS,
+      ratePerSecond: RATE,
+      concurrency: Number(flags.concurrency),
+      onAccepted: (n) => (acceptedSoFar = n),
+    });
+    const [producers] = await Promise.all([publishing, scenario()]);
+    for (const receiver of flapping) receiver.calm();
+    const faultsOverAt = clock();
+    progress(`chaos: faults over after ${seconds(faultsOverAt)} s; ${producers.accepted.length} events accepted; waiting for deliveries to settle`);
+
+    const receiverNames = flapping.map((f) => f.name);
+    const accepted = producers.accepted;
+    const drainDeadline = Date.now() + Number(flags['drain-timeout-seconds']) * 1000;
+    let recorded: RecordedDelivery[] = [];
+    let lastReport = 0;
+    for (;;) {
+      recorded = await readDeliveries(pool).catch(() => recorded);
+      if (isDrained({ accepted, receivers: receiverNames, recorded })) break;
+      if (Date.now() > drainDeadline) {
+        progress('chaos: drain timed out; what has not settled counts as lost');
+        break;
+      }
+      if (Date.now() - lastReport > 10_000) {
+        const settled = recorded.filter((d) => d.status !== 'pending').length;
+        progress(`chaos: settled ${settled}/${accepted.length * receiverNames.length}`);
+        lastReport = Date.now();
+      }
+      await sleep(1_000);
+    }
+    const drainSeconds = seconds(clock() - faultsOverAt);
+    // Late duplicates (a too-slow answer the sender gave up on) arrive within the delivery timeout.
+    await sleep(DELIVERY_TIMEOUT_MS + 2_000);
+    recorded = await readDeliveries(pool);
+
+    const result = tally({ accepted, receivers: receiverNames, receipts: flapping.flatMap((f) => f.receipts), recorded });
+    const failures = [
+      result.lost > 0 && `${result.lost} deliveries lost`,
+      result.webhookIdMismatches > 0 && `${result.webhookIdMismatches} receipts with a webhook-id other than the event's`,
+      result.invalidSignatures > 0 && `${result.invalidSignatures} receipts with an invalid signature`,
+      result.unexpectedReceipts > 0 && `${result.unexpectedReceipts} receipts of events never accepted`,
+      Object.keys(producers.defects).length > 0 && `producers got answers they must never get: ${JSON.stringify(producers.defects)}`,
+      producers.gaveUp.length > 0 && `${producers.gaveUp.length} events could not be published within 5 minutes`,
+    ].filter((failure): failure is string => typeof failure === 'string');
+    const report = {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        os: `${os.type()} ${os.release()}`,
+        node: process.version,
+      },
+      settings: { events: EVENTS, ratePerSecond: RATE, subscribers: SUBSCRIBERS, retrySchedule: RETRY_SCHEDULE, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, seed: Number(flags.seed) },
+      faults,
+      unplannedExits,
+      receiverMoodChanges: flapping.reduce((sum, f) => sum + f.moodChanges, 0),
+      producers: { accepted: accepted.length, replayed: producers.replayed, retryable: producers.retryable, defects: producers.defects, gaveUp: producers.gaveUp.length },
+      deliveries: result,
+      drainSecondsAfterLastFault: drainSeconds,
+      totalSeconds: seconds(clock()),
+      pass: failures.length === 0,
+      failures,
+    };
+    await writeFile(flags.out, `${JSON.stringify(report, null, 2)}\n`);
+    printReport(report);
+    process.stdout.write(`report written to ${flags.out}\n`);
+    if (!report.pass) {
+      process.stdout.write(`\nCHAOS RUN FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    progress('chaos: stopping everything');
+    await stopAll();
+    if (process.exitCode !== 1) await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+async function readDeliveries(pool: Pool): Promise<RecordedDelivery[]> {
+  const { rows } = await pool.query<{ event_id: string; subscription_id: string; status: RecordedDelivery['status']; last_error: string | null }>(
+    `SELECT d.event_id, d.subscription_id, d.status, d.last_error
+       FROM deliveries d JOIN events e ON e.id = d.event_id
+      WHERE e.type = $1`,
+    [EVENT_TYPE],
+  );
+  return rows.map((row) => ({ eventId: row.event_id, receiver: row.subscription_id, status: row.status, lastError: row.last_error }));
+}
+
+function printReport(report: any): void {
+  const d = report.deliveries;
+  const rows = [
+    { measure: 'events accepted', value: report.producers.accepted },
+    { measure: '  of which answered as repeats', value: report.producers.replayed },
+    { measure: 'deliveries expected', value: d.deliveriesExpected },
+    { measure: 'delivered', value: d.delivered },
+    { measure: 'dead-lettered', value: d.deadLettered },
+    { measure: 'lost (must be 0)', value: d.lost },
+    { measure: 'duplicate receipts', value: `${d.duplicateReceipts} (${(d.duplicateRate * 100).toFixed(2)} %)` },
+    { measure: 'webhook-id mismatches', value: d.webhookIdMismatches },
+    { measure: 'invalid signatures', value: d.invalidSignatures },
+    { measure: 'drain after last fault', value: `${report.drainSecondsAfterLastFault} s` },
+    { measure: 'unplanned process exits', value: report.unplannedExits.length },
+    { measure: 'producer retryable answers', value: Object.values(report.producers.retryable as Record<string, number>).reduce((a, b) => a + b, 0) },
+    { measure: 'producer defects (must be 0)', value: Object.values(report.producers.defects as Record<string, number>).reduce((a, b) => a + b, 0) },
+  ];
+  process.stdout.write(`\n${table(report.faults)}\n\n${table(rows)}\n\n`);
+  if (Object.keys(d.deadReasons).length > 0) process.stdout.write(`dead-letter reasons: ${JSON.stringify(d.deadReasons)}\n`);
+  process.stdout.write(`producer retryable answers: ${JSON.stringify(report.producers.retryable)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`chaos run failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
