@@ -24,6 +24,7 @@ import { printProgress } from './dev/progress.js';
 import { createLogger, type Logger } from './logger.js';
 import { startApiServer } from './runtime/api-server.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
+import { sdkMetricsUrl } from './runtime/sdk-runtime.js';
 import { startHookflowWorker } from './runtime/worker.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
 import { registerSearchAttributes } from './temporal/search-attributes.js';
@@ -142,8 +143,9 @@ async function startParts(
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
   };
   try {
-    // One registry per process: in the embedded mode API and worker share it.
-    const metrics = createMetrics({ pool });
+    // One registry per process: in the embedded mode API and worker share it,
+    // and the API's /metrics carries the worker's SDK metrics too.
+    const metrics = createMetrics({ pool, sdkMetricsUrl });
     const { client: temporal, connection } = await connectTemporalClient(temporalAddress, config.temporalNamespace);
     stops.push(() => connection.close());
     const added = await registerSearchAttributes(connection, config.temporalNamespace);
@@ -170,7 +172,7 @@ async function startParts(
       });
       stops.push(worker.shutdown);
       if (!parts.api) {
-        const metricsServer = await startMetricsServer(metrics.registry, config.workerMetricsPort);
+        const metricsServer = await startMetricsServer(metrics, config.workerMetricsPort);
         stops.push(metricsServer.close);
         printProgress(`worker metrics on ${metricsServer.url}`);
       }

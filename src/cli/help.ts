@@ -121,8 +121,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'the Temporal worker only, against an external PostgreSQL and Temporal',
     description:
       "Runs hookflow's workflows and delivery activities on the task queue until SIGINT or SIGTERM, and serves " +
-      'Prometheus /metrics on HOOKFLOW_WORKER_METRICS_PORT. Needs DATABASE_URL and HOOKFLOW_ENCRYPTION_KEY ' +
-      '(the same key as the API). Several can run on one task queue.',
+      "Prometheus /metrics (hookflow's and the Temporal SDK's) on HOOKFLOW_WORKER_METRICS_PORT. Needs DATABASE_URL " +
+      'and HOOKFLOW_ENCRYPTION_KEY (the same key as the API). Several can run on one task queue.',
     positionals: [],
     options: {},
     environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
