@@ -57,6 +57,9 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** The names of every variable hookflow reads, for the CLI's help to be checked against. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
+
 export interface Config {
   port: number;
   /** Interface the API binds; unset: loopback for `dev`, all interfaces for `api`. */

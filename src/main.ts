@@ -2,7 +2,6 @@
 // `worker` and `migrate` run one part each against external services, for
 // production where they scale independently.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseWith } from './api/validate.js';
 import { loadConfig, type Config } from './config.js';
 import { createSecretBox, generateEncryptionKey } from './crypto/secret-box.js';
@@ -15,53 +14,44 @@ import { createAddressPolicy } from './delivery/url-guard.js';
 import { systemResolver } from './net/guarded-connect.js';
 import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
-import { deliveriesCommand, publishCommand, redeliverCommand, UsageError } from './cli/operator-commands.js';
+import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
+import { commandUsage, findCommand, generalUsage } from './cli/help.js';
+import { deliveriesCommand, publishCommand, redeliverCommand } from './cli/operator-commands.js';
+import { UsageError } from './cli/usage-error.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { printProgress } from './dev/progress.js';
 import { createLogger, type Logger } from './logger.js';
 import { startApiServer } from './runtime/api-server.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
+import { sdkMetricsUrl } from './runtime/sdk-runtime.js';
 import { startHookflowWorker } from './runtime/worker.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
 import { registerSearchAttributes } from './temporal/search-attributes.js';
 
 const LOOPBACK_CIDRS = '127.0.0.0/8,::1/128';
 
-const USAGE = `usage: hookflow <command>        (or: node --import tsx src/main.ts <command>)
-
-  start     the whole stack: Temporal dev server + Web UI, PostgreSQL, worker and API (npm start; alias: dev)
-  api       the HTTP API only          (needs DATABASE_URL and HOOKFLOW_ENCRYPTION_KEY;
-                                        TEMPORAL_ADDRESS defaults to ${DEFAULT_TEMPORAL_ADDRESS})
-  worker    the Temporal worker only   (same)
-  migrate   apply database migrations and exit (needs DATABASE_URL)
-  keys create --name <name> [--scope admin|publish]...
-            create an API key and print it, once (needs DATABASE_URL)
-
-  talking to a running hookflow (HOOKFLOW_URL, default http://localhost:$PORT; HOOKFLOW_API_KEY,
-  default the key npm start keeps in .data/admin-api-key):
-  publish <type> [payload-json] [--id ID] [--idempotency-key KEY]
-  redeliver <deliveryId>
-  deliveries list [--dead] [--subscription ID] [--event ID] [--limit N] [--cursor C]
-
-exit codes: 0 done, 1 failed (the reason on stderr), 2 usage error
-`;
-
 type Stop = () => Promise<void>;
 
-async function main(command: string | undefined): Promise<void> {
+async function main(argv: string[]): Promise<void> {
+  // Help and usage errors come first: they need no valid environment.
+  const commandLine = readCommandLine(argv);
+  if ('help' in commandLine) {
+    process.stdout.write(commandLine.help);
+    return;
+  }
+  const args = commandLine.run;
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  switch (command) {
+  switch (args.command.name) {
     case 'start':
-    case 'dev':
       return runUntilSignal(await startDev(config, logger));
     case 'publish':
-      return publishCommand(config, process.argv.slice(3));
+      return publishCommand(config, args);
     case 'redeliver':
-      return redeliverCommand(config, process.argv.slice(3));
+      return redeliverCommand(config, args);
     case 'deliveries':
-      return deliveriesCommand(config, process.argv.slice(3));
+      return deliveriesCommand(config, args);
     case 'api':
       return runUntilSignal(await startParts({ ...config, host: config.host ?? '0.0.0.0' }, logger, { api: true, worker: false }));
     case 'worker':
@@ -69,10 +59,9 @@ async function main(command: string | undefined): Promise<void> {
     case 'migrate':
       return withPool(config, (pool) => migrate(pool, printProgress).then(() => {}));
     case 'keys':
-      return withPool(config, (pool) => keysCommand(pool, process.argv.slice(3)));
+      return withPool(config, (pool) => keysCommand(pool, args));
     default:
-      process.stderr.write(USAGE);
-      process.exitCode = command === undefined || command === 'help' || command === '--help' || command === '-h' ? 0 : 2;
+      throw new Error(`hookflow ${args.command.name} is described in src/cli/help.ts but has no handler in main.ts`);
   }
 }
 
@@ -154,8 +143,9 @@ async function startParts(
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
   };
   try {
-    // One registry per process: in the embedded mode API and worker share it.
-    const metrics = createMetrics({ pool });
+    // One registry per process: in the embedded mode API and worker share it,
+    // and the API's /metrics carries the worker's SDK metrics too.
+    const metrics = createMetrics({ pool, sdkMetricsUrl });
     const { client: temporal, connection } = await connectTemporalClient(temporalAddress, config.temporalNamespace);
     stops.push(() => connection.close());
     const added = await registerSearchAttributes(connection, config.temporalNamespace);
@@ -182,7 +172,7 @@ async function startParts(
       });
       stops.push(worker.shutdown);
       if (!parts.api) {
-        const metricsServer = await startMetricsServer(metrics.registry, config.workerMetricsPort);
+        const metricsServer = await startMetricsServer(metrics, config.workerMetricsPort);
         stops.push(metricsServer.close);
         printProgress(`worker metrics on ${metricsServer.url}`);
       }
@@ -226,14 +216,8 @@ async function withPool<T>(config: Pick<Config, 'databaseUrl'>, work: (pool: Poo
 }
 
 /** `keys create --name <name> [--scope admin|publish]...`: prints the new key, once. */
-async function keysCommand(pool: Pool, args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { name: { type: 'string' }, scope: { type: 'string', multiple: true } },
-  });
-  if (positionals[0] !== 'create') throw new UsageError('usage: keys create --name <name> [--scope admin|publish]...');
-  const input = parseWith(createApiKeySchema, { name: values.name, scopes: values.scope ?? ['admin'] });
+async function keysCommand(pool: Pool, args: ParsedCommand): Promise<void> {
+  const input = parseWith(createApiKeySchema, { name: args.string('name'), scopes: args.strings('scope') ?? ['admin'] });
   const created = await createApiKey(pool, input);
   process.stderr.write(`created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(', ')}; it is shown this once:\n`);
   process.stdout.write(`${created.key}\n`);
@@ -268,7 +252,11 @@ async function runUntilSignal(stop: Stop): Promise<void> {
   process.exit(process.exitCode ?? 0);
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`[hookflow] ${error instanceof Error ? error.message : String(error)}\n`);
+  if (error instanceof UsageError) {
+    const command = error.command === undefined ? undefined : findCommand(error.command);
+    process.stderr.write(`\n${command ? commandUsage(command) : generalUsage()}`);
+  }
   process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -3,6 +3,7 @@
 // does not grow the metric set without end.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queryable } from '../db/pool.js';
+import { fetchSdkMetrics } from './sdk-metrics.js';
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'network';
 
@@ -16,6 +17,10 @@ export function statusClass(statusCode: number | undefined): StatusClass {
 
 export interface HookflowMetrics {
   registry: Registry;
+  /** What /metrics answers: hookflow's metrics, then the Temporal SDK's when this process runs a worker. */
+  scrape(): Promise<string>;
+  /** The content type of that answer (Prometheus text 0.0.4, which both sides speak). */
+  contentType: string;
   eventsAccepted: Counter<'replayed'>;
   deliveries: Counter<'outcome'>;
   attempts: Counter<'outcome' | 'status_class'>;
@@ -26,13 +31,22 @@ export interface HookflowMetrics {
 /**
  * One registry per process. `pool`, when given, adds gauges read from
  * Postgres at scrape time: dead letters and breakers by state (all workers'
- * view, not just this process's).
+ * view, not just this process's). `sdkMetricsUrl`, when given, says where
+ * this process's Temporal SDK serves its metrics, if it does (see
+ * src/runtime/sdk-runtime.ts); every scrape appends them.
  */
-export function createMetrics(options: { pool?: Queryable; defaultMetrics?: boolean } = {}): HookflowMetrics {
+export function createMetrics(
+  options: { pool?: Queryable; defaultMetrics?: boolean; sdkMetricsUrl?: () => Promise<string | undefined> } = {},
+): HookflowMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'hookflow_' });
   const metrics: HookflowMetrics = {
     registry,
+    async scrape() {
+      const [own, sdkUrl] = await Promise.all([registry.metrics(), options.sdkMetricsUrl?.()]);
+      return sdkUrl === undefined ? own : `${own}${await fetchSdkMetrics(sdkUrl)}`;
+    },
+    contentType: registry.contentType,
     eventsAccepted: new Counter({
       name: 'hookflow_events_accepted_total',
       help: 'Events accepted by POST /v1/events (replayed: a repeat of an id or Idempotency-Key)',

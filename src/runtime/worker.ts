@@ -1,22 +1,12 @@
 // The Temporal worker: hookflow's workflows and activities on one task queue.
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
-import type { Logger } from '../logger.js';
 import { USER_AGENT } from '../version.js';
-import { sdkLoggerFor } from './sdk-logger.js';
+import { installSdkRuntimeOnce } from './sdk-runtime.js';
 import { createGuardedAgent, type Resolver } from '../net/guarded-connect.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
-
-let runtimeInstalled = false;
-
-/** The SDK logs through hookflow's logger; the runtime is per process, so the first worker's logger wins. */
-function installRuntimeOnce(logger: Logger): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: sdkLoggerFor(logger) });
-  runtimeInstalled = true;
-}
 
 export interface HookflowWorker {
   worker: Worker;
@@ -36,7 +26,7 @@ export async function startHookflowWorker(options: {
   /** The worker's name in Temporal histories (the SDK's pid@host by default). */
   identity?: string;
 }): Promise<HookflowWorker> {
-  installRuntimeOnce(options.activities.logger);
+  await installSdkRuntimeOnce(options.activities.logger);
   const connection = await NativeConnection.connect({ address: options.temporalAddress });
   const http = createGuardedAgent(options.activities.addressPolicy, options.resolve);
   const worker = await Worker.create({

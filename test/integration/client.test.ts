@@ -129,13 +129,41 @@ describe('command line', () => {
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).data).toEqual([expect.objectContaining({ eventId: event.id })]);
 
-    expect((await cli(['--help'])).code).toBe(0);
-    expect((await cli(['--help'])).stderr).toContain('deliveries list [--dead]');
+    const general = await cli(['--help']);
+    expect(general.code).toBe(0);
+    expect(general.stdout).toContain('deliveries list [--dead]');
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['publish', type, '{not json'], env)).code).toBe(2);
     const missing = await cli(['redeliver', 'dlv_missing'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('404 Delivery not found');
+  }, 60_000);
+
+  it("prints a command's help on stdout, and its usage on stderr for a bad command line", async () => {
+    // An invalid environment must not stand between an operator and the help.
+    const broken = { PORT: 'not a port' };
+    for (const args of [['deliveries', '--help'], ['deliveries', 'list', '-h'], ['help', 'deliveries']]) {
+      const help = await cli(args, broken);
+      expect(help.code).toBe(0);
+      expect(help.stderr).toBe('');
+      expect(help.stdout).toMatch(/^usage: hookflow deliveries list \[--dead\]/);
+      expect(help.stdout).toContain('--subscription ID');
+      expect(help.stdout).toContain('HOOKFLOW_API_KEY');
+      expect(help.stdout).toContain('example');
+    }
+    const keys = await cli(['keys', '--help']);
+    expect(keys.stdout).toContain('DATABASE_URL');
+
+    const badOption = await cli(['deliveries', 'list', '--dead-letters'], { HOOKFLOW_URL: server.url, HOOKFLOW_API_KEY: stack.adminKey });
+    expect(badOption.code).toBe(2);
+    expect(badOption.stdout).toBe('');
+    expect(badOption.stderr).toContain("Unknown option '--dead-letters'");
+    expect(badOption.stderr).toContain('usage: hookflow deliveries list [--dead]');
+
+    const missingArgument = await cli(['redeliver']);
+    expect(missingArgument.code).toBe(2);
+    expect(missingArgument.stderr).toContain('missing <deliveryId>');
+    expect(missingArgument.stderr).toContain('usage: hookflow redeliver <deliveryId>');
   }, 60_000);
 });
 

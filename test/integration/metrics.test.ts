@@ -1,6 +1,8 @@
 // Prometheus metrics move by exactly what happened: read /metrics before and
 // after one delivery that succeeds and one that is dead-lettered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/dev/ports.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 import { startMetricsServer } from '../../src/metrics/server.js';
 import { alwaysFail, alwaysOk, startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
@@ -11,7 +13,7 @@ const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({ retryScheduleSeconds: [0.1] });
-  workerMetrics = await startMetricsServer(stack.apiDeps.metrics.registry, 0, '127.0.0.1');
+  workerMetrics = await startMetricsServer(stack.apiDeps.metrics, 0, '127.0.0.1');
 });
 
 afterAll(async () => {
@@ -88,5 +90,61 @@ describe('metrics', () => {
     expect(value(after.worker, 'hookflow_breakers', { state: 'closed' })).toBeGreaterThanOrEqual(2);
     // Bounded labels: no ids anywhere in the metric set.
     expect(after.worker.some((s) => Object.values(s.labels).some((v) => /^(sub|evt|dlv)_/.test(v)))).toBe(false);
+  });
+
+  it("the worker's /metrics carries the Temporal SDK's worker metrics too, and they move with the work", async () => {
+    const ok = await startReceiver(alwaysOk);
+    receivers.push(ok);
+    const type = `${uniqueName('m')}.sdk`;
+    await stack.api('POST', '/v1/subscriptions', { url: ok.url, eventTypes: [type] });
+    const queue = { task_queue: stack.taskQueue };
+    const completed = (samples: Samples, workflowType: string) =>
+      value(samples, 'temporal_workflow_completed', { ...queue, workflow_type: workflowType });
+    const deliverRuns = (samples: Samples) =>
+      value(samples, 'temporal_activity_execution_latency_seconds_count', { ...queue, activity_type: 'deliver' });
+
+    const before = await scrape();
+    const { body: event } = await stack.api('POST', '/v1/events', { type, payload: {} });
+    // The SDK counts a workflow once its last workflow task is done, a moment after the delivery is recorded.
+    const after = await waitFor('the SDK to count both workflows', async () => {
+      const now = await scrape();
+      return completed(now.worker, 'deliveryWorkflow') > completed(before.worker, 'deliveryWorkflow') &&
+        completed(now.worker, 'eventWorkflow') > completed(before.worker, 'eventWorkflow')
+        ? now
+        : undefined;
+    });
+    expect((await stack.api('GET', `/v1/events/${event.id}`)).body.deliveries[0].status).toBe('succeeded');
+    expect(completed(after.worker, 'eventWorkflow') - completed(before.worker, 'eventWorkflow')).toBe(1);
+    expect(completed(after.worker, 'deliveryWorkflow') - completed(before.worker, 'deliveryWorkflow')).toBe(1);
+    expect(deliverRuns(after.worker) - deliverRuns(before.worker)).toBe(1);
+    // In one process with a worker (the embedded mode), the API's /metrics carries them as well.
+    expect(completed(after.api, 'deliveryWorkflow')).toBe(completed(after.worker, 'deliveryWorkflow'));
+  });
+
+  it('serves each metric family once: hookflow_ first, then the SDK\'s temporal_', async () => {
+    const text = await (await fetch(workerMetrics.url)).text();
+    const families = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
+    expect(new Set(families).size).toBe(families.length);
+    const firstSdk = families.findIndex((name) => name.startsWith('temporal_'));
+    expect(firstSdk).toBeGreaterThan(0);
+    expect(families.slice(0, firstSdk).every((name) => name.startsWith('hookflow_'))).toBe(true);
+    expect(families.slice(firstSdk).every((name) => name.startsWith('temporal_'))).toBe(true);
+  });
+
+  it("still answers hookflow's metrics when the SDK's cannot be read", async () => {
+    const nothingListens = `http://127.0.0.1:${await freePort()}/metrics`;
+    const metrics = createMetrics({ defaultMetrics: false, sdkMetricsUrl: async () => nothingListens });
+    metrics.eventsAccepted.inc({ replayed: 'false' });
+    const server = await startMetricsServer(metrics, 0, '127.0.0.1');
+    try {
+      const response = await fetch(server.url);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      expect(value(parse(text), 'hookflow_events_accepted_total', { replayed: 'false' })).toBe(1);
+      expect(text).toContain(`# Temporal SDK metrics unavailable from ${nothingListens}: `);
+      expect(parse(text).some((s) => s.name.startsWith('temporal_'))).toBe(false);
+    } finally {
+      await server.close();
+    }
   });
 });

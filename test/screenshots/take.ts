@@ -1,13 +1,12 @@
 // `npm run screenshots`: runs hookflow with its Temporal Web UI, delivers one
 // event that succeeds and one that is dead-lettered, and photographs with
 // Debian's headless Chromium what an operator looks at: an event and its
-// deliveries, the dead-letter queue, and the API reference. PNGs go to docs/screenshots/ for the README.
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+// deliveries, the dead-letter queue, the dead letter's own history, and the
+// API reference. PNGs go to docs/screenshots/ for the README.
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { freePort } from '../../src/dev/ports.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { createLogger } from '../../src/logger.js';
@@ -15,7 +14,6 @@ import { startApiServer } from '../../src/runtime/api-server.js';
 import { startHookflowParts, startScratchStack } from '../support/hookflow-parts.js';
 import { alwaysFail, alwaysOk, startReceiver } from '../support/receiver.js';
 
-const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = path.join(ROOT, 'docs/screenshots');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -58,12 +56,28 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // visibility catches up
 
     const ui = `http://localhost:${uiPort}/namespaces/default`;
+    const deadId = `delivery:${event.id}:${bad.id}`;
+    const { runId: deadRunId } = await temporal.workflow.getHandle(deadId).describe();
     await mkdir(OUT, { recursive: true });
-    // A workflow's own history page keeps streaming and never settles for a
-    // headless screenshot; the lists below are what an operator starts from.
-    await shoot('1-event-and-deliveries.png', `${ui}/workflows?query=${encodeURIComponent(`HookflowEventId="${event.id}"`)}`);
-    await shoot('2-dead-letter-queue.png', `${ui}/workflows?query=${encodeURIComponent('HookflowDeliveryStatus="dead"')}`);
-    await shoot('3-api-reference.png', `${api.url}/docs`);
+    const browser = await launchChromium();
+    try {
+      const shoot = (name: string, url: string, shownWhen: string[], options: ShotOptions = {}) =>
+        photograph(browser, path.join(OUT, name), url, shownWhen, options);
+      await shoot('1-event-and-deliveries.png', `${ui}/workflows?query=${encodeURIComponent(`HookflowEventId="${event.id}"`)}`, [
+        `event:${event.id}`,
+        deadId,
+        `delivery:${event.id}:${good.id}`,
+      ]);
+      await shoot('2-dead-letter-queue.png', `${ui}/workflows?query=${encodeURIComponent('HookflowDeliveryStatus="dead"')}`, [deadId]);
+      // Down to the end of the event table: the attempts and the failure that ended them.
+      await shoot('4-dead-letter-history.png', `${ui}/workflows/${encodeURIComponent(deadId)}/${deadRunId}/history`, ['Activity Task Failed', 'gave up after 3'], {
+        height: 2000,
+        cropBelow: 'table',
+      });
+      await shoot('3-api-reference.png', `${api.url}/docs`, ['/v1/subscriptions', '/v1/events']);
+    } finally {
+      await browser.close();
+    }
     progress(`screenshots in ${path.relative(ROOT, OUT)} (subscriptions ${good.id} succeeding, ${bad.id} dead-lettered)`);
     await api.close();
     await worker.shutdown();
@@ -73,31 +87,39 @@ async function main(): Promise<void> {
   }
 }
 
-async function shoot(name: string, url: string): Promise<void> {
+// Chromium's own --screenshot flag cannot wait for a single-page app to
+// render: a workflow's history page keeps streaming, so neither load nor
+// --virtual-time-budget ever settles. Driving it over the DevTools protocol
+// lets each picture wait for the text it is meant to show.
+async function launchChromium(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars'],
+  });
+}
+
+interface ShotOptions {
+  /** Viewport height; the width is always 1440. */
+  height?: number;
+  /** Cut the picture just below the first element this selector finds. */
+  cropBelow?: string;
+}
+
+async function photograph(browser: Browser, file: string, url: string, shownWhen: string[], options: ShotOptions): Promise<void> {
   progress(`chromium: ${url}`);
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'hookflow-chromium-'));
+  const page = await browser.newPage();
   try {
-    await run(CHROMIUM, [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile}`,
-      '--hide-scrollbars',
-      '--window-size=1440,900',
-      // Let the single-page apps fetch and render before the picture is taken;
-      // the history page keeps polling, so a plain timeout ends the wait.
-      '--virtual-time-budget=10000',
-      '--timeout=20000',
-      `--screenshot=${path.join(OUT, name)}`,
-      url,
-    ]);
+    await page.setViewport({ width: 1440, height: options.height ?? 900 });
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    await page.waitForFunction((texts: string[]) => texts.every((text) => document.body.innerText.includes(text)), { timeout: 30_000 }, shownWhen);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // transitions and fonts settle
+    const bottom = options.cropBelow
+      ? await page.$eval(options.cropBelow, (element) => Math.ceil(element.getBoundingClientRect().bottom) + 1)
+      : undefined;
+    await page.screenshot({ path: file as `${string}.png`, ...(bottom === undefined ? {} : { clip: { x: 0, y: 0, width: 1440, height: bottom } }) });
   } finally {
-    await rm(profile, { recursive: true, force: true });
+    await page.close();
   }
 }
 

@@ -17,6 +17,7 @@ import type { Logger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
 import { startInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
+import { sdkMetricsUrl } from '../../src/runtime/sdk-runtime.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
@@ -54,7 +55,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
   const { pool, temporal, taskQueue, logger } = options;
   const encryptionKey = generateEncryptionKey();
   const secretBox = createSecretBox(encryptionKey);
-  const metrics = createMetrics({ pool, defaultMetrics: false });
+  const metrics = createMetrics({ pool, defaultMetrics: false, sdkMetricsUrl });
   const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
   const resolve = options.resolve ?? systemResolver;
   const workerOptions: Parameters<typeof startHookflowWorker>[0] = {

@@ -12,8 +12,8 @@ export function healthRoutes({ pool, temporal, metrics }: ApiDeps): Hono {
 
   // Prometheus scrapes, like the health checks, need no API key.
   app.get('/metrics', async (c) => {
-    c.header('content-type', metrics.registry.contentType);
-    return c.body(await metrics.registry.metrics());
+    c.header('content-type', metrics.contentType);
+    return c.body(await metrics.scrape());
   });
 
   // Readiness: both stores reachable, each check bounded in time.
