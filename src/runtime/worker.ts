@@ -8,6 +8,9 @@ import { createGuardedAgent, type Resolver } from '../net/guarded-connect.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
+/** Longer than the longest delivery timeout (60 s). */
+const SHUTDOWN_GRACE_TIME = '70 seconds';
+
 export interface HookflowWorker {
   worker: Worker;
   /** Resolves when the worker has stopped (after shutdown()). */
@@ -35,6 +38,10 @@ export async function startHookflowWorker(options: {
     taskQueue: options.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
     ...(options.identity === undefined ? {} : { identity: options.identity }),
+    // On SIGTERM an attempt under way finishes (the longest HTTP timeout a
+    // subscription may set, plus its bookkeeping) instead of being cut off
+    // mid-request and sent again by another worker.
+    shutdownGraceTime: SHUTDOWN_GRACE_TIME,
     activities: createActivities({ ...options.activities, http, userAgent: USER_AGENT }),
   });
   const running = worker.run().finally(async () => {
