@@ -7,7 +7,7 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
-import { unavailableStore } from './unavailable.js';
+import { unavailableStore } from '../unavailable.js';
 import type { AppEnv } from './env.js';
 import { authenticate } from './middleware/auth.js';
 import { createKeyVerifier } from '../auth/key-verifier.js';

@@ -3,8 +3,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { unavailableStore } from '../api/unavailable.js';
+import { unavailableStore } from '../unavailable.js';
 import { findEvent } from '../db/events.js';
+import { withinDeadline } from '../temporal/deadline.js';
 import type { Queryable } from '../db/pool.js';
 import { eventIdForIdempotencyKey, newId } from '../ids.js';
 import { acceptedEventSchema, type AcceptedEvent, type Event, type PublishEvent } from '../schemas/event.js';
@@ -53,7 +54,7 @@ export async function publishEvent(
   try {
     // Bounded: when Temporal does not answer, the producer gets a 503 to retry
     // (same id or Idempotency-Key) instead of a request that hangs.
-    await deps.temporal.connection.withDeadline(Date.now() + START_TIMEOUT_MS, start);
+    await withinDeadline(deps.temporal, START_TIMEOUT_MS, start);
     return { event: { id, type: event.type, createdAt: event.createdAt }, duplicate: false };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -62,7 +63,7 @@ export async function publishEvent(
   // too: answering it must not depend on PostgreSQL being up.
   const existing = await getEvent(deps, id).catch((error: unknown) => {
     if (unavailableStore(error) !== 'postgres') throw error;
-    return getEvent({ temporal: deps.temporal }, id);
+    return withinDeadline(deps.temporal, START_TIMEOUT_MS, () => getEvent({ temporal: deps.temporal }, id));
   });
   if (existing && existing.type !== input.type) {
     throw new IdempotencyConflictError(

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { unavailableStore } from '../../src/api/unavailable.js';
+import { TemporalDeadlineError } from '../../src/temporal/deadline.js';
+import { unavailableStore } from '../../src/unavailable.js';
 
 function grpcError(code: number): Error {
   return Object.assign(new Error(`grpc ${code}`), { code, details: 'details', metadata: {} });
@@ -13,6 +14,10 @@ function pgError(code: string): Error {
 describe('unavailableStore', () => {
   it.each([status.UNAVAILABLE, status.DEADLINE_EXCEEDED])('gRPC code %i means Temporal is unreachable', (code) => {
     expect(unavailableStore(grpcError(code))).toBe('temporal');
+  });
+
+  it('a call cut at its deadline means Temporal is unreachable', () => {
+    expect(unavailableStore(new TemporalDeadlineError(5_000))).toBe('temporal');
   });
 
   it.each([status.NOT_FOUND, status.INVALID_ARGUMENT, status.ALREADY_EXISTS, status.INTERNAL, status.PERMISSION_DENIED])(

@@ -2,6 +2,7 @@
 // get a 503 with Retry-After (try again, nothing was accepted) instead of a 500.
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { isGrpcServiceError } from '@temporalio/client';
+import { TemporalDeadlineError } from './temporal/deadline.js';
 
 const UNAVAILABLE_GRPC_CODES: ReadonlySet<number> = new Set([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED]);
 
@@ -19,6 +20,7 @@ export function unavailableStore(error: unknown): UnavailableStore | undefined {
 }
 
 function unavailableStoreOf(error: unknown): UnavailableStore | undefined {
+  if (error instanceof TemporalDeadlineError) return 'temporal';
   if (isGrpcServiceError(error) && UNAVAILABLE_GRPC_CODES.has(error.code)) return 'temporal';
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, message } = error as { code?: unknown; message?: unknown };
