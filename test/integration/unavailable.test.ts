@@ -107,7 +107,8 @@ describe('only PostgreSQL unreachable', () => {
       expect((await listSubscriptions()).status).toBe(503);
 
       // The event accepted during the outage is real: the worker (on its own pool) records it.
-      await expect.poll(async () => (await stack.api('GET', `/v1/events/${accepted.id}`)).status, { timeout: 10_000 }).toBe(200);
+      // (Before that, GET would answer from Temporal with state "accepted".)
+      await expect.poll(async () => (await stack.api('GET', `/v1/events/${accepted.id}`)).body.state, { timeout: 10_000 }).toBe('recorded');
 
       await proxy.restore();
       expect((await publish(producer.key, uniqueName('after'))).status).toBe(202);
