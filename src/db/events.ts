@@ -35,7 +35,9 @@ export async function recordEvent(
       );
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
-        `SELECT fanned_out_at IS NOT NULL AND recorded_by_run IS DISTINCT FROM $2 AS fanned_out FROM events WHERE id = $1`,
+        // A row from before recorded_by_run existed counts as this run's: a
+        // second delivery (at least once) beats a lost one.
+        `SELECT fanned_out_at IS NOT NULL AND recorded_by_run <> $2 AS fanned_out FROM events WHERE id = $1`,
         [event.id, runId],
       );
       if (rows[0]!.fanned_out) return { fannedOut: true, batch: [] };

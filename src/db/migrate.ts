@@ -10,27 +10,27 @@ const LOCK_ID = 0x686f6f6b; // "hook"
 export async function migrate(pool: Pool, log: (line: string) => void = () => {}): Promise<string[]> {
   const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
   return withClient(pool, async (client) => {
-   try {
-    await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    const done = new Set(
-      (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
-    );
-    const pending = files.filter((f) => !done.has(f));
-    log(`migrations: ${done.size} applied, ${pending.length} pending`);
-    for (const [index, file] of pending.entries()) {
-      log(`migration ${index + 1}/${pending.length}: ${file}`);
-      const sql = await readFile(new URL(file, MIGRATIONS_DIR), 'utf8');
-      await inTransaction(pool, async (tx) => {
-        await tx.query(sql);
-        await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
-      });
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const done = new Set(
+        (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
+      );
+      const pending = files.filter((f) => !done.has(f));
+      log(`migrations: ${done.size} applied, ${pending.length} pending`);
+      for (const [index, file] of pending.entries()) {
+        log(`migration ${index + 1}/${pending.length}: ${file}`);
+        const sql = await readFile(new URL(file, MIGRATIONS_DIR), 'utf8');
+        await inTransaction(pool, async (tx) => {
+          await tx.query(sql);
+          await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file]);
+        });
+      }
+      return pending;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
     }
-    return pending;
-   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => {});
-   }
   });
 }

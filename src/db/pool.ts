@@ -15,22 +15,19 @@ export function createPool(connectionString: string, max = 10): Pool {
  * Runs `work` on one client of its own. A checked-out client has no error
  * listener (the pool listens only to idle ones), so a connection that dies
  * between two queries (Postgres restarted) would crash the process with an
- * unhandled 'error'; here it just fails the next query. A client that failed
- * goes back to the pool destroyed, not reused.
+ * unhandled 'error'; here it just fails the next query. A client whose
+ * connection broke goes back to the pool destroyed, not reused.
  */
 export async function withClient<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  const ignore = () => {};
-  client.on('error', ignore);
-  let failure: Error | undefined;
+  let broken: Error | undefined;
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     return await work(client);
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-    throw error;
   } finally {
-    client.removeListener('error', ignore);
-    client.release(failure);
+    client.removeListener('error', onError);
+    client.release(broken);
   }
 }
 

@@ -272,6 +272,9 @@ describe('delivery pipeline', () => {
     expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1')).toEqual(first);
     // A later run (the event published again after Temporal forgot the first) starts nothing.
     expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-2')).toEqual({ fannedOut: true, batch: [] });
+    // Recorded before the run was kept (an older hookflow): the batch again, rather than risk losing it.
+    await stack.pool.query('UPDATE events SET recorded_by_run = NULL WHERE id = $1', [event.id]);
+    expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-3')).toEqual(first);
     const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM deliveries WHERE event_id = $1', [event.id]);
     expect(rows[0].n).toBe(1);
   });

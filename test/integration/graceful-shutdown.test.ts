@@ -1,7 +1,7 @@
 // SIGTERM to a worker process lets the delivery under way finish and exits
 // cleanly; SIGTERM to an API process stops taking connections but answers the
 // request it is in the middle of. Real processes (src/main.ts), real signals.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
@@ -13,12 +13,15 @@ import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/
 
 let stack: TestStack;
 const receivers: Receiver[] = [];
+const spawned: ChildProcess[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({ retryScheduleSeconds: [1] });
 });
 
 afterAll(async () => {
+  // A test that failed half-way must not leave its processes behind.
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await Promise.all(receivers.map((r) => r.close()));
   await stack?.close();
 });
@@ -37,6 +40,7 @@ async function startPart(command: 'api' | 'worker', taskQueue: string, extraEnv:
     ...extraEnv,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  spawned.push(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));

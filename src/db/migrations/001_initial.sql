@@ -31,8 +31,9 @@ CREATE TABLE events (
   idempotency_key text,
   created_at      timestamptz NOT NULL,
   recorded_at     timestamptz NOT NULL DEFAULT now(),
-  -- Set once every delivery of the event has a workflow; a later run of the
-  -- same event id (after Temporal's retention) then fans out nothing again.
+  -- Set when the last batch of deliveries is handed to the event workflow run
+  -- (which then starts their workflows); a later run of the same event id
+  -- (after Temporal's retention) fans out nothing again. See migration 004.
   fanned_out_at   timestamptz
 );
 
