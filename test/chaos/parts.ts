@@ -2,9 +2,10 @@
 // and bring back: the Temporal dev server (persistent SQLite file), the
 // PostgreSQL server, the API and the workers. Like a process supervisor in
 // production, it restarts an API or worker that exits on its own, and counts
-// those exits for the report.
+// those exits for the report (the run fails on any).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/dev/embedded-postgres.js';
@@ -18,11 +19,17 @@ export interface UnplannedExit {
   atMs: number;
 }
 
+/** How long a part may take to say it is serving. */
+const READY_TIMEOUT_MS = 120_000;
+
 /** An `api` or `worker` process of hookflow (src/main.ts), supervised. */
 export class HookflowProcess {
   private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private planned = false;
+  /** Resolves when the current child has exited and its output is flushed. */
+  private closed: Promise<void> = Promise.resolve();
+  /** Bumped by every start, kill and stop: an exit or a restart of an older generation is stale. */
+  private generation = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly log: WriteStream;
 
@@ -38,9 +45,11 @@ export class HookflowProcess {
     this.log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
   }
 
-  /** Starts the process and resolves when it says it is serving. */
+  /** Starts the process and resolves when it says it is serving; rejects if it exits or stays silent first. */
   async start(): Promise<void> {
-    this.planned = false;
+    if (this.stopped) return;
+    clearTimeout(this.restartTimer);
+    const generation = ++this.generation;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', this.command], {
       cwd: this.root,
       env: this.env,
@@ -48,47 +57,53 @@ export class HookflowProcess {
     });
     this.child = child;
     const readyLine = this.command === 'api' ? 'API listening on' : 'worker polling';
-    let ready!: () => void;
-    const isReady = new Promise<void>((resolve) => (ready = resolve));
-    child.stdout!.pipe(this.log, { end: false });
+    let recent = '';
+    let settle!: (error?: Error) => void;
+    const ready = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+    const timer = setTimeout(() => settle(new Error(`${this.name} not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    child.stdout!.on('data', (chunk: Buffer) => this.log.write(chunk));
     child.stderr!.on('data', (chunk: Buffer) => {
       this.log.write(chunk);
-      if (chunk.toString('utf8').includes(readyLine)) ready();
+      // The line may arrive split across chunks.
+      recent = (recent + chunk.toString('utf8')).slice(-4096);
+      if (recent.includes(readyLine)) settle();
     });
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        if (!this.planned && !this.stopped) {
+    // 'close', not 'exit': the output is flushed by then, and the log may end.
+    this.closed = new Promise((resolve) =>
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        settle(new Error(`${this.name} exited (code ${code}, signal ${signal}) before it was ready`));
+        if (generation === this.generation && !this.stopped) {
+          // Nobody asked for this exit: count it, and restart like a supervisor.
           this.unplannedExits.push({ part: this.name, code, signal, atMs: this.clock() });
           progress(`chaos: ${this.name} exited on its own (code ${code}, signal ${signal}); restarting it`);
-          void sleep(1_000).then(() => (this.stopped ? undefined : this.start()));
+          this.restartTimer = setTimeout(() => void this.start().catch(() => {}), 1_000);
         }
-        ready(); // whoever waits for readiness must not wait forever
         resolve();
       }),
     );
-    await isReady;
+    await ready;
   }
 
   /** SIGKILL: no shutdown hooks, in-flight work simply vanishes. */
   async kill(): Promise<void> {
-    this.planned = true;
+    this.generation++;
+    clearTimeout(this.restartTimer);
     this.child?.kill('SIGKILL');
-    await this.exited;
+    await this.closed;
   }
 
   /** SIGTERM, for the end of the run: graceful shutdown. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
-    this.planned = true;
+    this.generation++;
+    clearTimeout(this.restartTimer);
     this.child?.kill('SIGTERM');
-    const forced = setTimeout(() => this.child?.kill('SIGKILL'), 30_000);
-    await this.exited;
+    const forced = setTimeout(() => this.child?.kill('SIGKILL'), 90_000);
+    await this.closed;
     clearTimeout(forced);
     this.log.end();
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
   }
 }
 
@@ -140,5 +155,22 @@ export class PostgresPart {
 
   async stop(): Promise<void> {
     await this.database?.stop();
+  }
+}
+
+/**
+ * A free loopback port below the ephemeral range (32768 and up on Linux).
+ * Parts are restarted on the port they had; one from the ephemeral range
+ * could meanwhile be taken by any outgoing connection.
+ */
+export async function stablePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
   }
 }

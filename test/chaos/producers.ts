@@ -1,6 +1,6 @@
 // Producers that publish a numbered stream of events at a steady rate and
-// never give up on one: on a 503 they wait as Retry-After says, when the API
-// is down they try again, always with the same Idempotency-Key, so a retry
+// keep trying each one for minutes: on a 503 they wait as Retry-After says,
+// when the API is down they try again, always with the same Idempotency-Key, so a retry
 // of an event the API had accepted before it died is not a second event.
 // What each answer looked like is counted: a retryable error is fine, a
 // hang or a 500 is a defect.

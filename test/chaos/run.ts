@@ -5,8 +5,11 @@
 // loopback receivers while the run kills workers, the API and Temporal with
 // SIGKILL and stops PostgreSQL. When the faults are over it waits for every
 // delivery to settle and reports accepted, expected, delivered, dead, lost
-// (must be 0) and duplicates. Exit code 1 when anything was lost or a
-// producer got an answer it should never get.
+// (must be 0) and duplicates. Exit code 1 when anything was lost or
+// dead-lettered, a duplicate carried another webhook-id or a bad signature,
+// a process died on its own, the drain timed out, or a producer got an
+// answer it should never get.
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,14 +19,13 @@ import { parseArgs } from 'node:util';
 import { generateEncryptionKey } from '../../src/crypto/secret-box.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
-import { freePort } from '../../src/dev/ports.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { ensureTemporalCli } from '../../src/dev/temporal-cli.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { table } from '../bench/stats.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { makeFlapping, type FlappingReceiver } from './flapping.js';
-import { HookflowProcess, PostgresPart, TemporalPart, type UnplannedExit } from './parts.js';
+import { HookflowProcess, PostgresPart, TemporalPart, stablePort, type UnplannedExit } from './parts.js';
 import { produce } from './producers.js';
 import { isDrained, tally, type RecordedDelivery } from './report.js';
 
@@ -46,7 +48,11 @@ const { values: flags } = parseArgs({
   },
 });
 const EVENTS = Number(flags.events ?? (flags.short ? 300 : 2000));
-const RATE = Number(flags.rate ?? (flags.short ? 10 : 20));
+// The short run publishes as long as the faults last (about 100 s), so that
+// every fault strikes while producers publish.
+const RATE = Number(flags.rate ?? (flags.short ? 3 : 20));
+/** The longest an attempt may take (the delivery workflow's ATTEMPT_TIMEOUT): a late duplicate comes within it. */
+const LATE_DUPLICATE_WINDOW_MS = 90_000;
 const SUBSCRIBERS = Number(flags.subscribers);
 
 interface FaultRecord {
@@ -64,20 +70,29 @@ async function main(): Promise<void> {
   progress(`chaos: ${EVENTS} events at ${RATE}/s × ${SUBSCRIBERS} subscribers; processes' logs in ${runDir}`);
 
   const cli = await ensureTemporalCli({ configured: process.env.TEMPORAL_CLI, toolsDir: path.join(ROOT, '.tools'), progress });
-  const temporal = new TemporalPart({ cli, dataDir: path.join(runDir, 'temporal'), port: await freePort() });
-  const postgres = new PostgresPart({ dataDir: runDir, port: await freePort() });
+  const temporal = new TemporalPart({ cli, dataDir: path.join(runDir, 'temporal'), port: await stablePort() });
+  const postgres = new PostgresPart({ dataDir: runDir, port: await stablePort() });
   const unplannedExits: UnplannedExit[] = [];
   const parts: HookflowProcess[] = [];
   const receivers: Receiver[] = [];
   let pool: Pool | undefined;
-  const stopAll = async () => {
-    await Promise.all(parts.map((part) => part.stop()));
-    await Promise.all(receivers.map((receiver) => receiver.close()));
-    await pool?.end();
-    await postgres.stop();
-    await temporal.stop();
-  };
-  process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      await Promise.all(parts.map((part) => part.stop()));
+      await Promise.all(receivers.map((receiver) => receiver.close()));
+      await pool?.end();
+      await postgres.stop();
+      await temporal.stop();
+    })());
+  // Interrupted (Ctrl-C, or CI's time limit): take down every process started here.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      progress(`chaos: ${signal}: stopping everything; logs kept in ${runDir}`);
+      void stopAll().finally(() => process.exit(130));
+    });
+  }
+  let keepLogs = false;
 
   try {
     await temporal.start();
@@ -87,7 +102,7 @@ async function main(): Promise<void> {
     const { key: adminKey } = await createApiKey(pool, { name: 'chaos operator', scopes: ['admin'] });
     const { key: producerKey } = await createApiKey(pool, { name: 'chaos producer', scopes: ['publish'] });
 
-    const apiPort = await freePort();
+    const apiPort = await stablePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -109,7 +124,7 @@ async function main(): Promise<void> {
     const workers = await Promise.all(
       ['worker-1', 'worker-2'].map(
         async (name) =>
-          new HookflowProcess(name, 'worker', { ...env, HOOKFLOW_WORKER_METRICS_PORT: String(await freePort()) }, ROOT, runDir, unplannedExits, clock),
+          new HookflowProcess(name, 'worker', { ...env, HOOKFLOW_WORKER_METRICS_PORT: String(await stablePort()) }, ROOT, runDir, unplannedExits, clock),
       ),
     );
     parts.push(api, ...workers);
@@ -134,10 +149,13 @@ async function main(): Promise<void> {
 
     // The faults, each when a share of the events has been accepted, one after another.
     let acceptedSoFar = 0;
+    let publishingDone = false;
     const faults: FaultRecord[] = [];
     const atShare = async (share: number) => {
-      while (acceptedSoFar < share * EVENTS) await sleep(100);
+      // Should producers give up on events, the share is never reached: go on regardless.
+      while (acceptedSoFar < share * EVENTS && !publishingDone) await sleep(100);
     };
+    const flapped = { fromSeconds: 0, toSeconds: 0 };
     const outage = async (fault: string, down: () => Promise<unknown>, pauseMs: number, up: () => Promise<unknown>) => {
       const at = clock();
       progress(`chaos: ${fault} (${acceptedSoFar}/${EVENTS} accepted)`);
@@ -151,6 +169,7 @@ async function main(): Promise<void> {
       await atShare(0.05);
       progress('chaos: receivers start flapping');
       for (const receiver of flapping) receiver.startFlapping();
+      flapped.fromSeconds = seconds(clock());
       await atShare(0.1);
       await outage('SIGKILL worker-1', () => worker1.kill(), 2_000, () => worker1.start());
       await atShare(0.2);
@@ -178,10 +197,11 @@ async function main(): Promise<void> {
       ratePerSecond: RATE,
       concurrency: Number(flags.concurrency),
       onAccepted: (n) => (acceptedSoFar = n),
-    });
+    }).finally(() => (publishingDone = true));
     const [producers] = await Promise.all([publishing, scenario()]);
     for (const receiver of flapping) receiver.calm();
     const faultsOverAt = clock();
+    flapped.toSeconds = seconds(faultsOverAt);
     progress(`chaos: faults over after ${seconds(faultsOverAt)} s; ${producers.accepted.length} events accepted; waiting for deliveries to settle`);
 
     const receiverNames = flapping.map((f) => f.name);
@@ -189,13 +209,11 @@ async function main(): Promise<void> {
     const drainDeadline = Date.now() + Number(flags['drain-timeout-seconds']) * 1000;
     let recorded: RecordedDelivery[] = [];
     let lastReport = 0;
+    let drained = false;
     for (;;) {
       recorded = await readDeliveries(pool).catch(() => recorded);
-      if (isDrained({ accepted, receivers: receiverNames, recorded })) break;
-      if (Date.now() > drainDeadline) {
-        progress('chaos: drain timed out; what has not settled counts as lost');
-        break;
-      }
+      drained = isDrained({ accepted, receivers: receiverNames, recorded });
+      if (drained || Date.now() > drainDeadline) break;
       if (Date.now() - lastReport > 10_000) {
         const settled = recorded.filter((d) => d.status !== 'pending').length;
         progress(`chaos: settled ${settled}/${accepted.length * receiverNames.length}`);
@@ -204,13 +222,25 @@ async function main(): Promise<void> {
       await sleep(1_000);
     }
     const drainSeconds = seconds(clock() - faultsOverAt);
-    // Late duplicates (a too-slow answer the sender gave up on) arrive within the delivery timeout.
-    await sleep(DELIVERY_TIMEOUT_MS + 2_000);
+    if (!drained) progress('chaos: deliveries still unsettled at the drain timeout');
+    // A late duplicate (an attempt whose result died with a worker) comes
+    // within one attempt's time limit: wait until receivers have been quiet for
+    // a few seconds, or that limit has passed since the drain.
+    const receiptCount = () => flapping.reduce((sum, f) => sum + f.receipts.length, 0);
+    const quietUntil = Date.now() + LATE_DUPLICATE_WINDOW_MS;
+    for (let last = -1; last !== receiptCount() && Date.now() < quietUntil; ) {
+      last = receiptCount();
+      await sleep(DELIVERY_TIMEOUT_MS + 3_000);
+    }
     recorded = await readDeliveries(pool);
 
     const result = tally({ accepted, receivers: receiverNames, receipts: flapping.flatMap((f) => f.receipts), recorded });
     const failures = [
+      !drained && `not every delivery settled within ${flags['drain-timeout-seconds']} s of the last fault`,
       result.lost > 0 && `${result.lost} deliveries lost`,
+      // The shortened schedule outlasts the flapping many times over: a dead letter here means a fault was taken for the receiver's failure.
+      result.deadLettered > 0 && `${result.deadLettered} deliveries dead-lettered: ${JSON.stringify(result.deadReasons)}`,
+      unplannedExits.length > 0 && `${unplannedExits.length} processes exited on their own: ${JSON.stringify(unplannedExits)}`,
       result.webhookIdMismatches > 0 && `${result.webhookIdMismatches} receipts with a webhook-id other than the event's`,
       result.invalidSignatures > 0 && `${result.invalidSignatures} receipts with an invalid signature`,
       result.unexpectedReceipts > 0 && `${result.unexpectedReceipts} receipts of events never accepted`,
@@ -219,6 +249,7 @@ async function main(): Promise<void> {
     ].filter((failure): failure is string => typeof failure === 'string');
     const report = {
       date: new Date().toISOString(),
+      commit: gitCommit(),
       machine: {
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -228,6 +259,7 @@ async function main(): Promise<void> {
       },
       settings: { events: EVENTS, ratePerSecond: RATE, subscribers: SUBSCRIBERS, retrySchedule: RETRY_SCHEDULE, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, seed: Number(flags.seed) },
       faults,
+      receiversFlapped: flapped,
       unplannedExits,
       receiverMoodChanges: flapping.reduce((sum, f) => sum + f.moodChanges, 0),
       producers: { accepted: accepted.length, replayed: producers.replayed, retryable: producers.retryable, defects: producers.defects, gaveUp: producers.gaveUp.length },
@@ -243,11 +275,27 @@ async function main(): Promise<void> {
     if (!report.pass) {
       process.stdout.write(`\nCHAOS RUN FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
       process.exitCode = 1;
+      keepLogs = true;
     }
+  } catch (error) {
+    keepLogs = true;
+    throw error;
   } finally {
     progress('chaos: stopping everything');
     await stopAll();
-    if (process.exitCode !== 1) await rm(runDir, { recursive: true, force: true });
+    if (keepLogs) progress(`chaos: logs kept in ${runDir}`);
+    else await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+/** The commit the run measured, with a mark when the tree had changes on top. */
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return 'unknown (not a git checkout)';
   }
 }
 
