@@ -2,7 +2,7 @@
 // Postgres, its failure turned into the wait Temporal should take next.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { loadDeliveryTarget, markDeliveryDead as markDead, recordAttempt, reopenDelivery } from '../src/db/deliveries.js';
+import { lastAttempt, loadDeliveryTarget, markDeliveryDead as markDead, recordAttempt, reopenDelivery } from '../src/db/deliveries.js';
 import type { Pool } from '../src/db/pool.js';
 import { classifyStatus } from '../src/delivery/classify.js';
 import { decideAfterFailure } from '../src/delivery/failure-decision.js';
@@ -60,6 +60,14 @@ export function createDeliverActivities(deps: DeliverDeps) {
   async function deliver({ deliveryId }: { deliveryId: string }): Promise<DeliverResult> {
     const target = await loadDeliveryTarget(deps.pool, deliveryId);
     if (!target) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`, FailureType.DeliveryNotFound);
+    if (target.status === 'succeeded') {
+      // An earlier run of this activity delivered and recorded it, and its
+      // result then died with a worker or a Temporal restart: the receiver
+      // has it, and sending it again would only make a duplicate.
+      const last = await lastAttempt(deps.pool, deliveryId);
+      if (last?.statusCode == null) throw new Error(`delivery ${deliveryId} is succeeded without an answered attempt`);
+      return { statusCode: last.statusCode, attemptNumber: last.number };
+    }
     if (target.subscriptionStatus === 'paused') {
       // Held, not failed: no HTTP call and no attempt spent until it is resumed.
       throw ApplicationFailure.create({

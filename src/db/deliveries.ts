@@ -202,6 +202,15 @@ export async function recordAttempt(
   return { number: row.number, attemptInRound: row.number - row.retry_base };
 }
 
+/** The delivery's latest attempt. */
+export async function lastAttempt(db: Queryable, deliveryId: string): Promise<{ number: number; statusCode: number | null } | undefined> {
+  const { rows } = await db.query<{ number: number; status_code: number | null }>(
+    'SELECT number, status_code FROM attempts WHERE delivery_id = $1 ORDER BY number DESC LIMIT 1',
+    [deliveryId],
+  );
+  return rows[0] && { number: rows[0].number, statusCode: rows[0].status_code };
+}
+
 export async function markDeliveryDead(db: Queryable, deliveryId: string, reason: string): Promise<void> {
   await db.query(`UPDATE deliveries SET status = 'dead', last_error = $2, updated_at = now() WHERE id = $1`, [
     deliveryId,

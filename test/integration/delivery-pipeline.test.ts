@@ -4,6 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { recordEvent } from '../../src/db/events.js';
+import { createGuardedAgent } from '../../src/net/guarded-connect.js';
+import { createActivities } from '../../activities/index.js';
 import { FANOUT_BATCH_SIZE, SEARCH_ATTRIBUTES, deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
@@ -277,6 +279,27 @@ describe('delivery pipeline', () => {
     expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-3')).toEqual(first);
     const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM deliveries WHERE event_id = $1', [event.id]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('does not send again when an attempt already recorded as succeeded runs again', async () => {
+    // What a worker dying between recording a success and reporting it to
+    // Temporal leads to: the activity runs again for a delivery that is done.
+    const type = `${uniqueName('done')}.event`;
+    const target = await receiver();
+    await stack.api('POST', '/v1/subscriptions', { url: target.url, eventTypes: [type] });
+    const { body: accepted } = await publish(type, { once: true });
+    const event = await settledEvent(accepted.id, 1);
+    expect(event.deliveries[0]).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+
+    const http = createGuardedAgent(stack.workerOptions.activities.addressPolicy);
+    try {
+      const { deliver } = createActivities({ ...stack.workerOptions.activities, http, userAgent: 'test' });
+      expect(await deliver({ deliveryId: event.deliveries[0].id })).toEqual({ statusCode: 200, attemptNumber: 1 });
+    } finally {
+      await http.close();
+    }
+    expect(target.requests).toHaveLength(1);
+    expect((await stack.api('GET', `/v1/deliveries/${event.deliveries[0].id}`)).body).toMatchObject({ status: 'succeeded', attemptCount: 1 });
   });
 
   it('shows an accepted event from Temporal before any worker has recorded it', async () => {

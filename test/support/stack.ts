@@ -36,6 +36,8 @@ export interface TestStack {
   temporal: Client;
   taskQueue: string;
   worker: HookflowWorker;
+  /** What the worker was started with: for tests that call an activity themselves. */
+  workerOptions: Parameters<typeof startHookflowWorker>[0];
   /** Starts another worker on the same task queue (workers share breaker and rate-limit state). */
   startAnotherWorker(identity: string): Promise<HookflowWorker>;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
@@ -98,6 +100,7 @@ export async function startTestStack(options: {
     temporal,
     taskQueue,
     worker,
+    workerOptions,
     async startAnotherWorker(identity) {
       const another = await startHookflowWorker({ ...workerOptions, identity });
       extraWorkers.push(another);
