@@ -63,6 +63,8 @@ interface FaultRecord {
 
 async function main(): Promise<void> {
   const runStarted = Date.now();
+  // Read before the run: the tree may change while it runs.
+  const commit = gitCommit();
   const clock = () => Date.now() - runStarted;
   const seconds = (ms: number) => Math.round(ms / 100) / 10;
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-chaos-'));
@@ -249,7 +251,7 @@ async function main(): Promise<void> {
     ].filter((failure): failure is string => typeof failure === 'string');
     const report = {
       date: new Date().toISOString(),
-      commit: gitCommit(),
+      commit,
       machine: {
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model ?? 'unknown',
