@@ -32,7 +32,7 @@ export interface Tally {
   lost: number;
   /** Examples of lost deliveries, to start an investigation from. */
   lostExamples: string[];
-  /** Recorded as succeeded though the receiver never processed it. Must be 0. */
+  /** Recorded as succeeded though the receiver never processed it; each is also counted in `lost`. */
   succeededWithoutReceipt: number;
   /** Receipts beyond the first for the same event at the same receiver (at-least-once). */
   duplicateReceipts: number;
