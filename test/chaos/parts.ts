@@ -3,7 +3,7 @@
 // PostgreSQL server, the API and the workers. Like a process supervisor in
 // production, it restarts an API or worker that exits on its own, and counts
 // those exits for the report (the run fails on any).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/dev/embedded-postgres.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/dev/temporal-dev-server.js';
+import { spawnHookflowPart } from '../support/hookflow-process.js';
 
 export interface UnplannedExit {
   part: string;
@@ -37,7 +38,6 @@ export class HookflowProcess {
     readonly name: string,
     private readonly command: 'api' | 'worker',
     private readonly env: NodeJS.ProcessEnv,
-    private readonly root: string,
     logDir: string,
     private readonly unplannedExits: UnplannedExit[],
     private readonly clock: () => number,
@@ -50,38 +50,19 @@ export class HookflowProcess {
     if (this.stopped) return;
     clearTimeout(this.restartTimer);
     const generation = ++this.generation;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', this.command], {
-      cwd: this.root,
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { child, ready, closed } = spawnHookflowPart(this.command, this.env, {
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      onOutput: (chunk) => this.log.write(chunk),
     });
     this.child = child;
-    const readyLine = this.command === 'api' ? 'API listening on' : 'worker polling';
-    let recent = '';
-    let settle!: (error?: Error) => void;
-    const ready = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
-    const timer = setTimeout(() => settle(new Error(`${this.name} not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => this.log.write(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => {
-      this.log.write(chunk);
-      // The line may arrive split across chunks.
-      recent = (recent + chunk.toString('utf8')).slice(-4096);
-      if (recent.includes(readyLine)) settle();
+    this.closed = closed.then(({ code, signal }) => {
+      if (generation === this.generation && !this.stopped) {
+        // Nobody asked for this exit: count it, and restart like a supervisor.
+        this.unplannedExits.push({ part: this.name, code, signal, atMs: this.clock() });
+        progress(`chaos: ${this.name} exited on its own (code ${code}, signal ${signal}); restarting it`);
+        this.restartTimer = setTimeout(() => void this.start().catch(() => {}), 1_000);
+      }
     });
-    // 'close', not 'exit': the output is flushed by then, and the log may end.
-    this.closed = new Promise((resolve) =>
-      child.once('close', (code, signal) => {
-        clearTimeout(timer);
-        settle(new Error(`${this.name} exited (code ${code}, signal ${signal}) before it was ready`));
-        if (generation === this.generation && !this.stopped) {
-          // Nobody asked for this exit: count it, and restart like a supervisor.
-          this.unplannedExits.push({ part: this.name, code, signal, atMs: this.clock() });
-          progress(`chaos: ${this.name} exited on its own (code ${code}, signal ${signal}); restarting it`);
-          this.restartTimer = setTimeout(() => void this.start().catch(() => {}), 1_000);
-        }
-        resolve();
-      }),
-    );
     await ready;
   }
 

@@ -122,11 +122,11 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
     };
-    const api = new HookflowProcess('api', 'api', env, ROOT, runDir, unplannedExits, clock);
+    const api = new HookflowProcess('api', 'api', env, runDir, unplannedExits, clock);
     const workers = await Promise.all(
       ['worker-1', 'worker-2'].map(
         async (name) =>
-          new HookflowProcess(name, 'worker', { ...env, HOOKFLOW_WORKER_METRICS_PORT: String(await stablePort()) }, ROOT, runDir, unplannedExits, clock),
+          new HookflowProcess(name, 'worker', { ...env, HOOKFLOW_WORKER_METRICS_PORT: String(await stablePort()) }, runDir, unplannedExits, clock),
       ),
     );
     parts.push(api, ...workers);

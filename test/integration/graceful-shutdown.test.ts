@@ -1,13 +1,13 @@
 // SIGTERM to a worker process lets the delivery under way finish and exits
 // cleanly; SIGTERM to an API process stops taking connections but answers the
 // request it is in the middle of. Real processes (src/main.ts), real signals.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { freePort } from '../../src/dev/ports.js';
 import { eventWorkflowId } from '../../workflows/definitions.js';
-import { REPO_ROOT } from '../support/hookflow-parts.js';
+import { spawnHookflowPart } from '../support/hookflow-process.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
@@ -39,14 +39,10 @@ async function startPart(command: 'api' | 'worker', taskQueue: string, extraEnv:
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  spawned.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: Date.now() })));
-  const readyLine = command === 'api' ? 'API listening on' : 'worker polling';
-  await waitFor(`the ${command} process to start`, async () => (stderr.includes(readyLine) ? true : undefined), 60_000);
-  return { child, exited, stderr: () => stderr };
+  const part = spawnHookflowPart(command, env, { readyTimeoutMs: 60_000 });
+  spawned.push(part.child);
+  await part.ready;
+  return { child: part.child, exited: part.closed.then(({ code, exitedAt }) => ({ code, at: exitedAt })) };
 }
 
 describe('graceful shutdown', () => {

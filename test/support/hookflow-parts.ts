@@ -4,7 +4,6 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Client, Connection } from '@temporalio/client';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
@@ -23,6 +22,7 @@ import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import { REPO_ROOT } from './hookflow-process.js';
 
 export interface PartsOptions {
   pool: Pool;
@@ -97,7 +97,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
   return { apiDeps, worker, workerOptions, adminKey, encryptionKey };
 }
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { REPO_ROOT };
 
 export interface ScratchStack {
   infrastructure: Infrastructure;
