@@ -1,9 +1,13 @@
-// The `deliver` activity: one signed POST of one delivery, recorded in
-// Postgres, its failure turned into the wait Temporal should take next.
+// The delivery attempt, in phases: load what it needs, admit it past the SSRF
+// guard, breaker and rate limit, send the signed POST, record the attempt,
+// decide what comes next. It ends in an AttemptOutcome: the event workflow's
+// first attempt (a local activity) takes it as it is; the `deliver` activity
+// of a delivery workflow turns it into the failure Temporal retries or stops on.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import { lastAttempt, loadDeliveryTarget, markDeliveryDead as markDead, recordAttempt, reopenDelivery } from '../src/db/deliveries.js';
 import type { Pool } from '../src/db/pool.js';
+import { giveUp, retryAfter, type AttemptOutcome, type FailedOutcome } from '../src/delivery/attempt-outcome.js';
 import { classifyStatus } from '../src/delivery/classify.js';
 import { decideAfterFailure } from '../src/delivery/failure-decision.js';
 import { FailureType } from '../src/delivery/failure-types.js';
@@ -18,7 +22,7 @@ import { describeNetworkError, postWebhook, type PostResult } from './http-post.
 import { checkUrl, type AddressPolicy } from '../src/delivery/url-guard.js';
 import { ForbiddenTargetError } from '../src/net/guarded-connect.js';
 import { disableSubscription } from '../src/db/subscriptions.js';
-import { dueForAutoDisable, type EndpointState } from '../src/delivery/endpoint-gate.js';
+import { dueForAutoDisable, type BreakerState, type EndpointState, type GatePolicy } from '../src/delivery/endpoint-gate.js';
 import type { JsonValue } from '../src/json.js';
 import { statusClass, type HookflowMetrics } from '../src/metrics/metrics.js';
 import { gatePolicy, passGate, recordGateFailure, recordGateSuccess, type BreakerSettings } from './endpoint-gate.js';
@@ -56,41 +60,74 @@ export interface DeliverResult {
   attemptNumber: number;
 }
 
+/** What the send phase came back with: an answer, or why there was none. */
+interface Sent {
+  startedAt: Date;
+  durationMs: number;
+  result: PostResult | undefined;
+  networkError: string | undefined;
+  forbidden: boolean;
+  succeeded: boolean;
+}
+
+/** A delivery let through to its endpoint. */
+interface Admitted {
+  target: DeliveryTarget;
+  policy: GatePolicy;
+  passedAs: BreakerState;
+  /** Why the SSRF guard refused the URL itself, if it did. */
+  refusedUrl: string | undefined;
+}
+
 export function createDeliverActivities(deps: DeliverDeps) {
-  async function deliver({ deliveryId }: { deliveryId: string }): Promise<DeliverResult> {
+  /** One attempt at a delivery, start to finish. Infrastructure errors (PostgreSQL) throw, to be retried. */
+  async function attempt(deliveryId: string): Promise<AttemptOutcome> {
+    const loaded = await load(deliveryId);
+    if ('outcome' in loaded) return loaded.outcome;
+    const admitted = await admit(loaded.target);
+    if ('wait' in admitted) return admitted.wait;
+    const sent = await send(admitted);
+    const attemptNumber = await record(admitted.target, sent);
+    return decide(admitted, sent, attemptNumber);
+  }
+
+  /** The delivery, its event and subscription; or the outcome when there is nothing to send. */
+  async function load(deliveryId: string): Promise<{ target: DeliveryTarget } | { outcome: AttemptOutcome }> {
     const target = await loadDeliveryTarget(deps.pool, deliveryId);
-    if (!target) throw ApplicationFailure.nonRetryable(`delivery ${deliveryId} does not exist`, FailureType.DeliveryNotFound);
+    if (!target) return { outcome: giveUp(FailureType.DeliveryNotFound, `delivery ${deliveryId} does not exist`) };
     if (target.status === 'succeeded') {
-      // An earlier run of this activity delivered and recorded it, and its
+      // An earlier run of this attempt delivered and recorded it, and its
       // result then died with a worker or a Temporal restart: the receiver
       // has it, and sending it again would only make a duplicate.
       const last = await lastAttempt(deps.pool, deliveryId);
       if (last?.statusCode == null) throw new Error(`delivery ${deliveryId} is succeeded without an answered attempt`);
-      return { statusCode: last.statusCode, attemptNumber: last.number };
+      return { outcome: { kind: 'succeeded', statusCode: last.statusCode, attemptNumber: last.number } };
     }
     if (target.subscriptionStatus === 'paused') {
       // Held, not failed: no HTTP call and no attempt spent until it is resumed.
-      throw ApplicationFailure.create({
-        message: `subscription ${target.subscriptionId} is paused; delivery held`,
-        type: FailureType.SubscriptionPaused,
-        nextRetryDelay: deps.pausedRecheckMs ?? DEFAULT_PAUSED_RECHECK_MS,
-      });
+      const message = `subscription ${target.subscriptionId} is paused; delivery held`;
+      return { outcome: retryAfter(FailureType.SubscriptionPaused, message, deps.pausedRecheckMs ?? DEFAULT_PAUSED_RECHECK_MS) };
     }
     if (target.subscriptionStatus !== 'active') {
-      throw ApplicationFailure.nonRetryable(
-        `subscription ${target.subscriptionId} is ${target.subscriptionStatus}`,
-        FailureType.SubscriptionInactive,
-      );
+      return { outcome: giveUp(FailureType.SubscriptionInactive, `subscription ${target.subscriptionId} is ${target.subscriptionStatus}`) };
     }
+    return { target };
+  }
 
-    const where = displayTarget(target.url);
-    const log = deps.logger.child({ deliveryId, eventId: target.eventId, subscriptionId: target.subscriptionId });
-    const timeoutMs = target.timeoutMs ?? deps.deliveryTimeoutMs;
+  /** Past the SSRF guard's look at the URL, the circuit breaker and the rate limit; or told to wait. */
+  async function admit(target: DeliveryTarget): Promise<Admitted | { wait: FailedOutcome }> {
+    const policy = gatePolicy(deps.breaker, timeoutOf(target), target.rateLimitPerSecond);
     // An IP-literal host never reaches the dispatcher's lookup: check the URL itself first.
     const verdict = checkUrl(target.url, deps.addressPolicy);
-    const policy = gatePolicy(deps.breaker, timeoutMs, target.rateLimitPerSecond);
-    const passedAs = verdict.allowed ? await passGate(deps.pool, target.subscriptionId, policy) : 'closed';
+    // A refused URL is recorded as a failed attempt without a call, whatever the breaker says.
+    if (!verdict.allowed) return { target, policy, passedAs: 'closed', refusedUrl: verdict.reason };
+    const pass = await passGate(deps.pool, target.subscriptionId, policy);
+    if ('wait' in pass) return pass;
+    return { target, policy, passedAs: pass.passedAs, refusedUrl: undefined };
+  }
 
+  /** Signs the body and POSTs it; the dispatcher's guard checks every resolved address. */
+  async function send({ target, refusedUrl }: Admitted): Promise<Sent> {
     const body = webhookBody({ type: target.eventType, createdAt: target.eventCreatedAt, payload: target.payload });
     const headers = {
       ...target.headers,
@@ -102,18 +139,18 @@ export function createDeliverActivities(deps: DeliverDeps) {
       'content-type': 'application/json',
       'user-agent': deps.userAgent,
     };
-
     const startedAt = new Date();
     let result: PostResult | undefined;
     let networkError: string | undefined;
-    let forbidden: ForbiddenTargetError | undefined;
+    let forbidden = false;
     deps.metrics.inFlight.inc();
     try {
-      if (!verdict.allowed) throw new ForbiddenTargetError(verdict.reason);
-      result = await postWebhook(deps.http, { url: target.url, headers, body, timeoutMs });
+      if (refusedUrl !== undefined) throw new ForbiddenTargetError(refusedUrl);
+      result = await postWebhook(deps.http, { url: target.url, headers, body, timeoutMs: timeoutOf(target) });
     } catch (error) {
-      forbidden = forbiddenTargetIn(error);
-      networkError = forbidden?.message ?? describeNetworkError(error);
+      const refusal = forbiddenTargetIn(error);
+      forbidden = refusal !== undefined;
+      networkError = refusal?.message ?? describeNetworkError(error);
     } finally {
       deps.metrics.inFlight.dec();
     }
@@ -122,52 +159,69 @@ export function createDeliverActivities(deps: DeliverDeps) {
     const outcome = succeeded ? 'succeeded' : 'failed';
     deps.metrics.attempts.inc({ outcome, status_class: statusClass(result?.statusCode) });
     deps.metrics.attemptDuration.observe({ outcome }, durationMs / 1000);
-    const { number: attemptNumber, attemptInRound } = await recordAttempt(deps.pool, {
-      deliveryId,
-      startedAt,
-      durationMs,
-      statusCode: result?.statusCode ?? null,
-      error: networkError ?? null,
-      responseBody: result?.responsePreview ?? null,
-      succeeded,
-    });
-    log.info({ attempt: attemptNumber, statusCode: result?.statusCode, durationMs, error: networkError }, 'delivery attempt');
+    return { startedAt, durationMs, result, networkError, forbidden, succeeded };
+  }
 
-    if (forbidden) {
-      throw ApplicationFailure.create({ message: `${networkError} (${where})`, type: FailureType.ForbiddenTarget, nonRetryable: true });
-    }
-    if (succeeded) {
+  /** The attempt's row, and the delivery's counters and status; returns the attempt's numbers. */
+  async function record(target: DeliveryTarget, sent: Sent) {
+    const numbers = await recordAttempt(deps.pool, {
+      deliveryId: target.deliveryId,
+      startedAt: sent.startedAt,
+      durationMs: sent.durationMs,
+      statusCode: sent.result?.statusCode ?? null,
+      error: sent.networkError ?? null,
+      responseBody: sent.result?.responsePreview ?? null,
+      succeeded: sent.succeeded,
+    });
+    deps.logger.info(
+      {
+        deliveryId: target.deliveryId,
+        eventId: target.eventId,
+        subscriptionId: target.subscriptionId,
+        attempt: numbers.number,
+        statusCode: sent.result?.statusCode,
+        durationMs: sent.durationMs,
+        error: sent.networkError,
+      },
+      'delivery attempt',
+    );
+    return numbers;
+  }
+
+  /** The endpoint's health after this attempt, the 410 and auto-disable rules, and the retry schedule. */
+  async function decide(
+    { target, policy, passedAs }: Admitted,
+    sent: Sent,
+    { number: attemptNumber, attemptInRound }: { number: number; attemptInRound: number },
+  ): Promise<AttemptOutcome> {
+    const where = displayTarget(target.url);
+    if (sent.forbidden) return giveUp(FailureType.ForbiddenTarget, `${sent.networkError} (${where})`);
+    if (sent.succeeded) {
       deps.metrics.deliveries.inc({ outcome: 'succeeded' });
       await recordGateSuccess(deps.pool, target.subscriptionId, policy, passedAs);
-      return { statusCode: result!.statusCode, attemptNumber };
+      return { kind: 'succeeded', statusCode: sent.result!.statusCode, attemptNumber };
     }
     const health = await recordGateFailure(deps.pool, target.subscriptionId, policy);
-
-    if (result?.statusCode === 410) {
+    if (sent.result?.statusCode === 410) {
       await disableAndAnnounce(target, 'the receiver answered 410 Gone', health);
-      throw ApplicationFailure.create({ message: `HTTP 410 from ${where}; subscription disabled`, type: FailureType.PermanentFailure, nonRetryable: true });
+      return giveUp(FailureType.PermanentFailure, `HTTP 410 from ${where}; subscription disabled`);
     }
     if (dueForAutoDisable(health, new Date(), deps.autoDisableAfterMs)) {
       const reason = `no successful delivery since ${health.failingSince!.toISOString()}`;
       await disableAndAnnounce(target, reason, health);
-      throw ApplicationFailure.create({ message: `${reason}; subscription disabled`, type: FailureType.SubscriptionInactive, nonRetryable: true });
+      return giveUp(FailureType.SubscriptionInactive, `${reason}; subscription disabled`);
     }
-    throw failureFor(target, attemptInRound, result, networkError ?? '', where);
+    return onSchedule(target, attemptInRound, sent, where);
   }
 
   /**
-   * The failure Temporal acts on: retry after the wait we chose, or stop.
-   * `attemptInRound` counts HTTP attempts only, so waits for infrastructure
-   * (Postgres unreachable) or a pause never spend the schedule.
+   * Retry after the wait the schedule (or the receiver's Retry-After) sets, or
+   * give up. `attemptInRound` counts HTTP attempts only, so waits for
+   * infrastructure (Postgres unreachable) or a pause never spend the schedule.
    */
-  function failureFor(
-    target: DeliveryTarget,
-    attemptInRound: number,
-    result: PostResult | undefined,
-    networkError: string,
-    where: string,
-  ): ApplicationFailure {
-    const cause = result ? `HTTP ${result.statusCode} from ${where}` : `${networkError} (${where})`;
+  function onSchedule(target: DeliveryTarget, attemptInRound: number, sent: Sent, where: string): FailedOutcome {
+    const { result } = sent;
+    const cause = result ? `HTTP ${result.statusCode} from ${where}` : `${sent.networkError ?? ''} (${where})`;
     const decision = decideAfterFailure(
       { attempt: attemptInRound, statusCode: result?.statusCode, retryAfter: result?.retryAfter },
       {
@@ -177,18 +231,30 @@ export function createDeliverActivities(deps: DeliverDeps) {
       new Date(),
     );
     if (decision.kind === 'retry') {
-      return ApplicationFailure.create({
-        message: cause,
-        type: result ? FailureType.HttpStatus : FailureType.NetworkError,
-        nextRetryDelay: decision.delayMs,
-      });
+      return retryAfter(result ? FailureType.HttpStatus : FailureType.NetworkError, cause, decision.delayMs);
     }
     const why = decision.reason === 'permanent' ? 'permanent failure' : `gave up after ${attemptInRound} attempts`;
-    return ApplicationFailure.create({
-      message: `${cause}; ${why}`,
-      type: decision.reason === 'permanent' ? FailureType.PermanentFailure : FailureType.RetriesExhausted,
-      nonRetryable: true,
+    return giveUp(decision.reason === 'permanent' ? FailureType.PermanentFailure : FailureType.RetriesExhausted, `${cause}; ${why}`);
+  }
+
+  function timeoutOf(target: DeliveryTarget): number {
+    return target.timeoutMs ?? deps.deliveryTimeoutMs;
+  }
+
+  /** A delivery workflow's attempt: Temporal retries it after the outcome's wait, or stops. */
+  async function deliver({ deliveryId }: { deliveryId: string }): Promise<DeliverResult> {
+    const outcome = await attempt(deliveryId);
+    if (outcome.kind === 'succeeded') return { statusCode: outcome.statusCode, attemptNumber: outcome.attemptNumber };
+    throw ApplicationFailure.create({
+      message: outcome.message,
+      type: outcome.failureType,
+      ...(outcome.kind === 'retry' ? { nextRetryDelay: outcome.delayMs } : { nonRetryable: true }),
     });
+  }
+
+  /** The event workflow's first attempt at one subscriber: its outcome, for the workflow to act on. */
+  async function attemptFirst({ deliveryId }: { deliveryId: string }): Promise<AttemptOutcome> {
+    return attempt(deliveryId);
   }
 
   /**
@@ -216,7 +282,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
     await reopenDelivery(deps.pool, deliveryId);
   }
 
-  return { deliver, markDeliveryDead, markDeliveryPending };
+  return { deliver, attemptFirst, markDeliveryDead, markDeliveryPending };
 }
 
 /** The guard's refusal, whether thrown directly or wrapped by undici as a connect error's cause. */

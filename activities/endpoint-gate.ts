@@ -2,7 +2,7 @@
 // workers share. Short waits are slept here (Temporal retries in no less than
 // about a second); long ones go back to Temporal as the next retry's delay.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationFailure } from '@temporalio/activity';
+import { retryAfter, type FailedOutcome } from '../src/delivery/attempt-outcome.js';
 import { peekBreakerState, recordSuccessWhileClosed, withEndpointState } from '../src/db/endpoint-health.js';
 import type { Pool } from '../src/db/pool.js';
 import {
@@ -30,16 +30,19 @@ export function gatePolicy(settings: BreakerSettings, timeoutMs: number, rateLim
   return { ...settings, probeLeaseMs: timeoutMs + 1_000, rateLimitPerSecond };
 }
 
+/** Let through in this breaker state, or told to wait (a retry that spends no attempt). */
+export type GatePass = { passedAs: BreakerState } | { wait: FailedOutcome };
+
 /**
- * Returns once this delivery may call the endpoint; throws a retryable wait
- * when it must wait long. Returns the breaker state it passed through.
+ * Returns once this delivery may call the endpoint, with the breaker state it
+ * passed through; or, when it must wait long, the wait to hand to Temporal.
  */
-export async function passGate(pool: Pool, subscriptionId: string, policy: GatePolicy): Promise<BreakerState> {
+export async function passGate(pool: Pool, subscriptionId: string, policy: GatePolicy): Promise<GatePass> {
   // Fast path, the healthy common case: closed and unlimited needs no lock.
-  if (policy.rateLimitPerSecond === null && (await peekBreakerState(pool, subscriptionId)) === 'closed') return 'closed';
+  if (policy.rateLimitPerSecond === null && (await peekBreakerState(pool, subscriptionId)) === 'closed') return { passedAs: 'closed' };
   for (;;) {
     const admission = await withEndpointState(pool, subscriptionId, (state, now) => ({ ...admit(state, policy, now), before: state.state }));
-    if (admission.kind === 'send') return admission.before;
+    if (admission.kind === 'send') return { passedAs: admission.before };
     if (admission.waitMs <= SLEEP_IN_ACTIVITY_MS) {
       await sleep(admission.waitMs);
       continue;
@@ -51,11 +54,13 @@ export async function passGate(pool: Pool, subscriptionId: string, policy: GateP
           ? 'circuit half-open: another delivery is probing the endpoint'
           : 'rate limit reached';
     // A wait, not a failure: no HTTP call was made and no attempt is spent.
-    throw ApplicationFailure.create({
-      message: `${why}; waiting without calling the endpoint`,
-      type: admission.reason === 'rate-limited' ? FailureType.RateLimited : FailureType.CircuitOpen,
-      nextRetryDelay: withJitterWait(admission.waitMs),
-    });
+    return {
+      wait: retryAfter(
+        admission.reason === 'rate-limited' ? FailureType.RateLimited : FailureType.CircuitOpen,
+        `${why}; waiting without calling the endpoint`,
+        withJitterWait(admission.waitMs),
+      ),
+    };
   }
 }
 

@@ -3,7 +3,9 @@ import { Context } from '@temporalio/activity';
 import { nextFanoutBatch, recordEvent as record, type FanoutTarget } from '../src/db/events.js';
 import type { Pool } from '../src/db/pool.js';
 import { displayTarget } from '../src/delivery/target.js';
+import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 import type { AcceptedEvent } from '../src/schemas/event.js';
+import { fanoutBatchSize } from '../workflows/definitions.js';
 
 export interface FanoutBatchItem {
   deliveryId: string;
@@ -12,18 +14,31 @@ export interface FanoutBatchItem {
   target: string;
 }
 
-export function createEventActivities(deps: { pool: Pool }) {
+export interface RecordedEvent {
+  fannedOut: boolean;
+  batch: FanoutBatchItem[];
+  /**
+   * This worker's setting, decided once per event and kept in the history
+   * with this result, so a replay takes the same path whatever the setting
+   * is by then. Absent from histories recorded before the setting existed,
+   * which all started a delivery workflow per subscriber.
+   */
+  deliveryWorkflows?: DeliveryWorkflowsMode;
+}
+
+export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: DeliveryWorkflowsMode }) {
   const forTemporal = (rows: FanoutTarget[]): FanoutBatchItem[] =>
     rows.map((row) => ({ deliveryId: row.deliveryId, subscriptionId: row.subscriptionId, target: displayTarget(row.url) }));
 
-  /** Records the event and its deliveries, and returns the first batch to start. */
-  async function recordEvent(input: { event: AcceptedEvent; batchSize: number }): Promise<{ fannedOut: boolean; batch: FanoutBatchItem[] }> {
+  /** Records the event and its deliveries, and returns the first batch to deliver. */
+  async function recordEvent(input: { event: AcceptedEvent }): Promise<RecordedEvent> {
     // The asking run, from the activity's context: a retry of this local
     // activity in the same run must get its batch again (see recordEvent).
     const run = Context.current().info.workflowExecution;
     if (!run) throw new Error('recordEvent runs only as the event workflow\'s local activity');
-    const { fannedOut, batch } = await record(deps.pool, input.event, input.batchSize, run.runId);
-    return { fannedOut, batch: forTemporal(batch) };
+    const mode = deps.deliveryWorkflows;
+    const { fannedOut, batch } = await record(deps.pool, input.event, fanoutBatchSize(mode), run.runId);
+    return { fannedOut, batch: forTemporal(batch), deliveryWorkflows: mode };
   }
 
   async function listFanoutBatch(input: { eventId: string; afterSubscriptionId: string; limit: number }): Promise<FanoutBatchItem[]> {

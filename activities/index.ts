@@ -2,8 +2,12 @@
 // dependencies it is given, so tests pass real ones of their own.
 import { createDeliverActivities, type DeliverDeps } from './deliver.js';
 import { createEventActivities } from './events.js';
+import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 
-export type ActivityDeps = DeliverDeps;
+export type ActivityDeps = DeliverDeps & {
+  /** When a delivery gets a workflow of its own (see deliveryWorkflowsModeSchema). */
+  deliveryWorkflows: DeliveryWorkflowsMode;
+};
 
 export function createActivities(deps: ActivityDeps) {
   return { ...createEventActivities(deps), ...createDeliverActivities(deps) };

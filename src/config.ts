@@ -2,6 +2,7 @@
 // so a typo in the environment fails at start-up with a clear message.
 import { z } from 'zod';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from './delivery/retry-schedule.js';
+import { deliveryWorkflowsModeSchema, type DeliveryWorkflowsMode } from './schemas/delivery.js';
 
 const retryScheduleFromEnv = z.string().transform((value, ctx) => {
   const parts = value.split(',').map((part) => part.trim());
@@ -34,6 +35,7 @@ const configSchema = z.object({
   HOOKFLOW_DATA_DIR: z.string().min(1).default('.data'),
   HOOKFLOW_RETRY_SCHEDULE: retryScheduleFromEnv.optional(),
   HOOKFLOW_DELIVERY_TIMEOUT_MS: integerFromEnv(100, 60_000, 15_000),
+  HOOKFLOW_DELIVERY_WORKFLOWS: deliveryWorkflowsModeSchema.default('on-failure'),
   TEMPORAL_PORT: integerFromEnv(1, 65535, 7233),
   TEMPORAL_UI_PORT: integerFromEnv(1, 65535, 8233),
   HOOKFLOW_POSTGRES_PORT: integerFromEnv(1, 65535, 54329),
@@ -72,6 +74,8 @@ export interface Config {
   /** Waits in seconds before each retry; attempts = waits + 1. */
   retryScheduleSeconds: readonly number[];
   deliveryTimeoutMs: number;
+  /** When a delivery gets a Temporal workflow of its own: only after a failed first attempt, or always. */
+  deliveryWorkflows: DeliveryWorkflowsMode;
   /** Embedded mode: the dev server's gRPC port, its Web UI port, and the embedded Postgres port. */
   temporalPort: number;
   temporalUiPort: number;
@@ -113,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.HOOKFLOW_DATA_DIR,
     retryScheduleSeconds: e.HOOKFLOW_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_SECONDS,
     deliveryTimeoutMs: e.HOOKFLOW_DELIVERY_TIMEOUT_MS,
+    deliveryWorkflows: e.HOOKFLOW_DELIVERY_WORKFLOWS,
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     postgresPort: e.HOOKFLOW_POSTGRES_PORT,

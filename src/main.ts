@@ -164,6 +164,7 @@ async function startParts(
           addressPolicy,
           retryScheduleSeconds: config.retryScheduleSeconds,
           deliveryTimeoutMs: config.deliveryTimeoutMs,
+          deliveryWorkflows: config.deliveryWorkflows,
           breaker: config.breaker,
           autoDisableAfterMs: config.autoDisableAfterMs,
           announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue }),

@@ -3,6 +3,8 @@
 // import it; everything else imports it from here too.
 import { defineSignal } from '@temporalio/workflow';
 import type { AcceptedEvent } from '../src/schemas/event.js';
+import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
+import type { FailedOutcome } from '../src/delivery/attempt-outcome.js';
 
 /** `event:<eventId>`: one event workflow per event id, which is what makes publishing idempotent. */
 export function eventWorkflowId(eventId: string): string {
@@ -14,24 +16,41 @@ export function deliveryWorkflowId(eventId: string, subscriptionId: string): str
   return `delivery:${eventId}:${subscriptionId}`;
 }
 
-/** A keyword search attribute key (the shape of the SDK's SearchAttributeKey<'KEYWORD'>, without its runtime import). */
-function keyword(name: string): { name: string; type: 'KEYWORD' } {
-  return { name, type: 'KEYWORD' };
+/** A search attribute key (the shape of the SDK's SearchAttributeKey, without its runtime import). */
+function attribute<T extends 'KEYWORD' | 'KEYWORD_LIST'>(name: string, type: T): { name: string; type: T } {
+  return { name, type };
 }
 
 export const SEARCH_ATTRIBUTES = {
-  eventType: keyword('HookflowEventType'),
-  eventId: keyword('HookflowEventId'),
-  subscriptionId: keyword('HookflowSubscriptionId'),
-  deliveryStatus: keyword('HookflowDeliveryStatus'),
+  eventType: attribute('HookflowEventType', 'KEYWORD'),
+  eventId: attribute('HookflowEventId', 'KEYWORD'),
+  subscriptionId: attribute('HookflowSubscriptionId', 'KEYWORD'),
+  deliveryStatus: attribute('HookflowDeliveryStatus', 'KEYWORD'),
+  /**
+   * On an event workflow run: the subscriptions whose first attempt it made
+   * and that succeeded (`HookflowDeliveredTo = 'sub_…'` finds them). A
+   * delivery that needed more lives in its own delivery workflow.
+   */
+  deliveredTo: attribute('HookflowDeliveredTo', 'KEYWORD_LIST'),
 } as const;
 
 /**
- * Children an event workflow starts per run. Continue-as-new between batches
- * keeps each run's history short and its pending children far below
- * Temporal's 2,000 limit, however many subscribers an event has.
+ * Subscribers an event workflow run handles before it continues as new, so
+ * each run's history stays short and its pending children far below
+ * Temporal's 2,000 limit, however many subscribers an event has. A run that
+ * makes first attempts itself takes fewer: their subscription ids must fit in
+ * one `HookflowDeliveredTo` value (2 KiB by default; 50 ids of 26 characters
+ * take about 1.5 KiB).
  */
 export const FANOUT_BATCH_SIZE = 200;
+export const INLINE_FANOUT_BATCH_SIZE = 50;
+
+export function fanoutBatchSize(mode: DeliveryWorkflowsMode): number {
+  return mode === 'always' ? FANOUT_BATCH_SIZE : INLINE_FANOUT_BATCH_SIZE;
+}
+
+/** Upper bound for one attempt: the longest allowed HTTP timeout plus Postgres work. */
+export const ATTEMPT_TIMEOUT = '90 seconds';
 
 /** Operator's manual retry of a dead delivery; ignored while the delivery is not dead. */
 export const redeliverSignal = defineSignal('redeliver');
@@ -40,6 +59,8 @@ export interface EventWorkflowInput {
   event: AcceptedEvent;
   /** Set on continue-as-new: fan-out resumes after this subscription id. */
   afterSubscriptionId?: string;
+  /** Set on continue-as-new: the mode the first run was told by the worker that recorded the event. */
+  deliveryWorkflows?: DeliveryWorkflowsMode;
 }
 
 export interface DeliveryWorkflowInput {
@@ -51,4 +72,6 @@ export interface DeliveryWorkflowInput {
   target: string;
   /** A fresh run started by a redelivery request (the earlier run had closed). */
   redelivery?: boolean;
+  /** The event workflow made the first attempt and it failed: wait as it says, or dead-letter at once. */
+  firstAttempt?: FailedOutcome;
 }

@@ -6,18 +6,16 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { DeliveryStatus } from '../src/schemas/delivery.js';
-import { SEARCH_ATTRIBUTES, redeliverSignal, type DeliveryWorkflowInput } from './definitions.js';
+import { ATTEMPT_TIMEOUT, SEARCH_ATTRIBUTES, redeliverSignal, type DeliveryWorkflowInput } from './definitions.js';
 
 /** How long a dead letter keeps its workflow open for a redeliver signal. */
 export const DEAD_LETTER_RETENTION = '30 days';
-
-/** Upper bound for one attempt: the longest allowed HTTP timeout plus Postgres work. */
-const ATTEMPT_TIMEOUT = '90 seconds';
 
 const bookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -43,22 +41,41 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     if (dead) redeliverRequested = true;
   });
 
+  /** Delivers, retrying under Temporal's policy; the reason it was dead-lettered, if it was. */
+  async function attempts(): Promise<string | undefined> {
+    try {
+      await deliver({ deliveryId: input.deliveryId });
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      return failureReason(error);
+    }
+  }
+
   let redelivery = input.redelivery ?? false;
+  // The event workflow's failed first attempt, if it made one: this workflow
+  // takes over from there, with the wait that attempt asked for.
+  let firstAttempt = redelivery ? undefined : input.firstAttempt;
   for (;;) {
     if (redelivery) {
       await bookkeeping.markDeliveryPending(input.deliveryId);
       setStatus('pending');
     }
-    try {
-      await deliver({ deliveryId: input.deliveryId });
+    let deadReason: string | undefined;
+    if (firstAttempt?.kind === 'give-up') {
+      deadReason = firstAttempt.message;
+    } else {
+      if (firstAttempt?.kind === 'retry') await sleep(firstAttempt.delayMs);
+      deadReason = await attempts();
+    }
+    firstAttempt = undefined;
+    if (deadReason === undefined) {
       setStatus('succeeded');
       return 'succeeded';
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      dead = true;
-      await bookkeeping.markDeliveryDead({ deliveryId: input.deliveryId, reason: failureReason(error) });
-      setStatus('dead');
     }
+    dead = true;
+    await bookkeeping.markDeliveryDead({ deliveryId: input.deliveryId, reason: deadReason });
+    setStatus('dead');
 
     if (!(await condition(() => redeliverRequested, DEAD_LETTER_RETENTION))) return 'dead';
     dead = false;

@@ -4,33 +4,95 @@ import {
   continueAsNew,
   proxyLocalActivities,
   startChild,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { FanoutBatchItem } from '../activities/events.js';
-import { FANOUT_BATCH_SIZE, SEARCH_ATTRIBUTES, deliveryWorkflowId, type EventWorkflowInput } from './definitions.js';
+import type { AcceptedEvent } from '../src/schemas/event.js';
+import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
+import type { FailedOutcome } from '../src/delivery/attempt-outcome.js';
+import { ATTEMPT_TIMEOUT, SEARCH_ATTRIBUTES, deliveryWorkflowId, fanoutBatchSize, type EventWorkflowInput } from './definitions.js';
 import { deliveryWorkflow } from './delivery-workflow.js';
-
 
 // Local activities: quick Postgres work run by the worker that holds the
 // workflow, with no task queue round trip. Postgres may be down for a while:
 // keep trying, the event is safe in Temporal meanwhile.
+const LOCAL_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 const { recordEvent, listFanoutBatch } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: LOCAL_RETRY,
 });
 
-export async function eventWorkflow(input: EventWorkflowInput): Promise<{ deliveriesStarted: number }> {
+export interface EventWorkflowResult {
+  /** Subscribers this run delivered to at the first attempt. */
+  deliveredInline?: number;
+  /** Delivery workflows this run started (for retries, or for every subscriber in the `always` mode). */
+  deliveriesStarted: number;
+}
+
+/**
+ * One event: record it, then deliver it to every matching subscriber, a batch
+ * per run. In the `on-failure` mode (see deliveryWorkflowsModeSchema) the
+ * first attempts are this workflow's own local activities, one per
+ * subscriber, and only a subscriber whose first attempt failed gets a
+ * delivery workflow; in the `always` mode every subscriber gets one.
+ */
+export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWorkflowResult> {
   const { event } = input;
   let batch: FanoutBatchItem[];
+  let mode: DeliveryWorkflowsMode;
   if (input.afterSubscriptionId === undefined) {
-    const recorded = await recordEvent({ event, batchSize: FANOUT_BATCH_SIZE });
+    const recorded = await recordEvent({ event });
     if (recorded.fannedOut) return { deliveriesStarted: 0 };
     batch = recorded.batch;
+    mode = recorded.deliveryWorkflows ?? 'always';
   } else {
-    batch = await listFanoutBatch({ eventId: event.id, afterSubscriptionId: input.afterSubscriptionId, limit: FANOUT_BATCH_SIZE });
+    mode = input.deliveryWorkflows ?? 'always';
+    batch = await listFanoutBatch({ eventId: event.id, afterSubscriptionId: input.afterSubscriptionId, limit: fanoutBatchSize(mode) });
   }
+
+  let result: EventWorkflowResult;
+  if (mode === 'always') {
+    await startDeliveryWorkflows(event, batch.map((target) => ({ target })));
+    result = { deliveriesStarted: batch.length };
+  } else {
+    const outcomes = await Promise.all(batch.map((target) => attemptFirst(event, target)));
+    const delivered = batch.filter((_, i) => outcomes[i]!.kind === 'succeeded');
+    if (delivered.length > 0) {
+      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.deliveredTo, value: delivered.map((t) => t.subscriptionId) }]);
+    }
+    const failed = batch.flatMap((target, i) => {
+      const outcome = outcomes[i]!;
+      return outcome.kind === 'succeeded' ? [] : [{ target, firstAttempt: outcome }];
+    });
+    // Awaited: the server drops the child starts of a workflow that has already closed.
+    await startDeliveryWorkflows(event, failed);
+    result = { deliveredInline: delivered.length, deliveriesStarted: failed.length };
+  }
+
+  const last = batch.at(-1);
+  if (batch.length === fanoutBatchSize(mode) && last) {
+    return continueAsNew<typeof eventWorkflow>({ event, afterSubscriptionId: last.subscriptionId, deliveryWorkflows: mode });
+  }
+  return result;
+}
+
+/** One subscriber's first attempt, as a local activity whose summary says where it goes. */
+function attemptFirst(event: AcceptedEvent, target: FanoutBatchItem) {
+  const { attemptFirst: attempt } = proxyLocalActivities<Activities>({
+    startToCloseTimeout: ATTEMPT_TIMEOUT,
+    retry: LOCAL_RETRY,
+    summary: `POST ${event.type} to ${target.target}, attempt 1`,
+  });
+  return attempt({ deliveryId: target.deliveryId });
+}
+
+async function startDeliveryWorkflows(
+  event: AcceptedEvent,
+  deliveries: Array<{ target: FanoutBatchItem; firstAttempt?: FailedOutcome }>,
+): Promise<void> {
   await Promise.all(
-    batch.map((target) =>
+    deliveries.map(({ target, firstAttempt }) =>
       startChild(deliveryWorkflow, {
         workflowId: deliveryWorkflowId(event.id, target.subscriptionId),
         args: [
@@ -40,6 +102,7 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<{ delive
             eventType: event.type,
             subscriptionId: target.subscriptionId,
             target: target.target,
+            ...(firstAttempt === undefined ? {} : { firstAttempt }),
           },
         ],
         parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -60,10 +123,4 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<{ delive
       }),
     ),
   );
-
-  const last = batch.at(-1);
-  if (batch.length === FANOUT_BATCH_SIZE && last) {
-    return continueAsNew<typeof eventWorkflow>({ event, afterSubscriptionId: last.subscriptionId });
-  }
-  return { deliveriesStarted: batch.length };
 }

@@ -54,6 +54,7 @@ export const ENVIRONMENT = {
   HOOKFLOW_ADMIN_KEY: 'an admin API key accepted as given (at least 32 characters)',
   HOOKFLOW_RETRY_SCHEDULE: 'default retry waits in seconds, comma-separated (default: the Standard Webhooks schedule)',
   HOOKFLOW_DELIVERY_TIMEOUT_MS: 'default timeout of one delivery attempt (default 15000)',
+  HOOKFLOW_DELIVERY_WORKFLOWS: 'on-failure (default: first attempts inside the event workflow, a delivery workflow only to retry) or always (a delivery workflow per subscriber)',
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: 'how long a rotated-out secret keeps signing (default 86400)',
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key, burst twice that (default 100)',
   HOOKFLOW_ALLOWED_CIDRS: 'delivery targets allowed despite the SSRF guard, comma-separated CIDRs (start adds loopback)',
@@ -81,6 +82,7 @@ const API_SETTINGS: EnvironmentVariable[] = [
 const DELIVERY_SETTINGS: EnvironmentVariable[] = [
   'HOOKFLOW_RETRY_SCHEDULE',
   'HOOKFLOW_DELIVERY_TIMEOUT_MS',
+  'HOOKFLOW_DELIVERY_WORKFLOWS',
   'HOOKFLOW_BREAKER_FAILURE_THRESHOLD',
   'HOOKFLOW_BREAKER_COOLDOWN_SECONDS',
   'HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS',

@@ -36,3 +36,14 @@ export const listDeliveriesQuerySchema = pageQuerySchema.extend({
   eventId: idSchema.optional(),
 });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuerySchema>;
+
+/**
+ * When a delivery gets a workflow of its own. `on-failure` (the default): the
+ * event workflow makes every subscriber's first attempt itself, from local
+ * activities, and starts a delivery workflow only for a subscriber whose first
+ * attempt did not succeed; that workflow owns the retries, the dead letter and
+ * `redeliver`. `always`: a delivery workflow per subscriber from the start,
+ * one per delivery in the Web UI, at about three times the cost per delivery.
+ */
+export const deliveryWorkflowsModeSchema = z.enum(['on-failure', 'always']);
+export type DeliveryWorkflowsMode = z.infer<typeof deliveryWorkflowsModeSchema>;

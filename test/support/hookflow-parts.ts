@@ -23,6 +23,7 @@ import { createAnnouncer } from '../../src/services/events.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { REPO_ROOT } from './hookflow-process.js';
+import type { DeliveryWorkflowsMode } from '../../src/schemas/delivery.js';
 
 export interface PartsOptions {
   pool: Pool;
@@ -32,6 +33,8 @@ export interface PartsOptions {
   logger: Logger;
   retryScheduleSeconds: number[];
   deliveryTimeoutMs?: number;
+  /** The worker's HOOKFLOW_DELIVERY_WORKFLOWS; the default mode unless a test asks for the other. */
+  deliveryWorkflows?: DeliveryWorkflowsMode;
   breaker?: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
   autoDisableAfterMs?: number;
   /** CIDRs the SSRF guard lets through; loopback by default, for the receivers. */
@@ -70,6 +73,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
       addressPolicy,
       retryScheduleSeconds: options.retryScheduleSeconds,
       deliveryTimeoutMs: options.deliveryTimeoutMs ?? 2_000,
+      deliveryWorkflows: options.deliveryWorkflows ?? 'on-failure',
       pausedRecheckMs: 300,
       // No breaker in the way unless a test asks for one.
       breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },

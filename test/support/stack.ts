@@ -17,6 +17,7 @@ import { createLogger } from '../../src/logger.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import type { DeliveryWorkflowsMode } from '../../src/schemas/delivery.js';
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -60,6 +61,7 @@ export async function startTestStack(options: {
   hosts?: Record<string, string[]>;
   breaker?: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
   autoDisableAfterMs?: number;
+  deliveryWorkflows?: DeliveryWorkflowsMode;
 }): Promise<TestStack> {
   const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_test'));
   const pool = createPool(databaseUrl);
@@ -85,6 +87,7 @@ export async function startTestStack(options: {
     ...(options.allowedCidrs === undefined ? {} : { allowedCidrs: options.allowedCidrs }),
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
     ...(options.autoDisableAfterMs === undefined ? {} : { autoDisableAfterMs: options.autoDisableAfterMs }),
+    ...(options.deliveryWorkflows === undefined ? {} : { deliveryWorkflows: options.deliveryWorkflows }),
     ...(options.apiRateLimitPerSecond === undefined ? {} : { apiRateLimitPerSecond: options.apiRateLimitPerSecond }),
     ...(options.secretRotationOverlapSeconds === undefined ? {} : { secretRotationOverlapSeconds: options.secretRotationOverlapSeconds }),
   });

@@ -10,24 +10,36 @@ import { WORKFLOWS_PATH } from '../../src/runtime/worker.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
 
+// One folder per recording: each delivery-workflow mode of today's code, and
+// the histories recorded by older code, kept because executions started by it
+// may still be running.
 describe('recorded workflow histories', () => {
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(FIXTURES, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
-  it('cover every recorded situation', () => {
+  it('cover every recorded situation, in each mode and from older code', () => {
+    const situations = ['success', 'retries', 'dead-then-redelivered', 'breaker-wait'];
     expect(files).toEqual(
       expect.arrayContaining([
-        'success.event.json',
-        'success.delivery.json',
-        'retries.delivery.json',
-        'dead-then-redelivered.delivery.json',
-        'breaker-wait.delivery.json',
+        ...situations.flatMap((s) => [`before-first-attempts/${s}.event.json`, `before-first-attempts/${s}.delivery.json`]),
+        ...situations.flatMap((s) => [`always/${s}.event.json`, `always/${s}.delivery.json`]),
+        'always/redelivered-after-success.delivery.json',
+        'always/permanent-failure-then-redelivered.delivery.json',
+        ...situations.map((s) => `on-failure/${s}.event.json`),
+        'on-failure/retries.delivery.json',
+        'on-failure/dead-then-redelivered.delivery.json',
+        'on-failure/breaker-wait.delivery.json',
+        'on-failure/redelivered-after-success.delivery.json',
+        'on-failure/permanent-failure-then-redelivered.event.json',
+        'on-failure/permanent-failure-then-redelivered.delivery.json',
       ]),
     );
   });
 
   it('replay against the current workflow code without a determinism error', async () => {
     const histories = files.map((file) => ({
-      workflowId: path.basename(file, '.json'),
+      workflowId: file.replace(/\.json$/, ''),
       history: JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')),
     }));
     const results: Array<{ workflowId: string; error: string | undefined }> = [];
