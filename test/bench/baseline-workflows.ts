@@ -1,9 +1,13 @@
-// The baseline: hookflow's workflow shape with nothing of hookflow in it. A
-// parent starts one child per "subscriber"; each child runs one no-op
-// activity. Same server, same worker settings: what Temporal itself allows.
-import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+// The baselines: hookflow's workflow shapes with nothing of hookflow in them.
+// Same server, same worker defaults: what Temporal itself allows.
+//  - baselineParent (the `always` shape): a parent starts one child per
+//    "subscriber"; each child runs one no-op activity.
+//  - baselineLocalParent (the `on-failure` shape when nothing fails): the
+//    parent runs one no-op local activity per "subscriber" and starts no child.
+import { ParentClosePolicy, proxyActivities, proxyLocalActivities, startChild } from '@temporalio/workflow';
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '30 seconds' });
+const local = proxyLocalActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '30 seconds' });
 
 export async function baselineParent(input: { id: string; children: number }): Promise<void> {
   await Promise.all(
@@ -19,4 +23,8 @@ export async function baselineParent(input: { id: string; children: number }): P
 
 export async function baselineChild(): Promise<void> {
   await noop();
+}
+
+export async function baselineLocalParent(input: { id: string; children: number }): Promise<void> {
+  await Promise.all(Array.from({ length: input.children }, () => local.noop()));
 }

@@ -72,3 +72,33 @@ export function table(rows: Array<Record<string, string | number>>): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(headers.map((h) => String(r[h]))))].join('\n');
 }
+
+export interface SecondSample {
+  /** Seconds since the scenario's first publish (this second starts at t). */
+  t: number;
+  published: number;
+  delivered: number;
+  /** Publish-to-receipt lag of the deliveries received in this second; null when none were. */
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+}
+
+/** A per-second time series from the first publish to the last receipt. */
+export function perSecond(firstAt: number, publishedAt: readonly number[], receipts: ReadonlyArray<{ at: number; lagMs: number }>): SecondSample[] {
+  const second = (at: number) => Math.max(0, Math.floor((at - firstAt) / 1000));
+  const length = Math.max(0, ...publishedAt.map(second), ...receipts.map((r) => second(r.at))) + 1;
+  const published = new Array<number>(length).fill(0);
+  const lags = Array.from({ length }, () => [] as number[]);
+  for (const at of publishedAt) published[second(at)]! += 1;
+  for (const r of receipts) lags[second(r.at)]!.push(r.lagMs);
+  return lags.map((bucket, t) => {
+    const sorted = bucket.sort((a, b) => a - b);
+    return {
+      t,
+      published: published[t]!,
+      delivered: sorted.length,
+      lagP50Ms: sorted.length ? percentile(sorted, 50) : null,
+      lagP99Ms: sorted.length ? percentile(sorted, 99) : null,
+    };
+  });
+}
