@@ -149,6 +149,17 @@ describe('first attempt in the event workflow', () => {
     ]);
   });
 
+  it('retries at once when the schedule asks for no wait after the first attempt', async () => {
+    const type = `${uniqueName('nowait')}.event`;
+    const flaky = await receiver((n) => (n === 1 ? { status: 503 } : { status: 200 }));
+    await subscribe(inline, flaky.url, type, { retrySchedule: [0] });
+    const eventId = await publish(inline, type);
+
+    const [delivery] = await deliveriesOf(inline, eventId);
+    expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 2 });
+    expect(flaky.requests).toHaveLength(2);
+  });
+
   it('dead-letters a permanent failure at the first attempt without sending again, and redelivers it', async () => {
     const type = `${uniqueName('refused')}.event`;
     const refusing = await receiver(() => ({ status: 422, body: 'never' }));
