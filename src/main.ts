@@ -26,6 +26,7 @@ import { startApiServer } from './runtime/api-server.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 import { sdkMetricsUrl } from './runtime/sdk-runtime.js';
 import { startHookflowWorker } from './runtime/worker.js';
+import { connectSharedTemporal } from './runtime/shared-connection.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
 import { registerSearchAttributes } from './temporal/search-attributes.js';
 
@@ -146,7 +147,9 @@ async function startParts(
     // One registry per process: in the embedded mode API and worker share it,
     // and the API's /metrics carries the worker's SDK metrics too.
     const metrics = createMetrics({ pool, sdkMetricsUrl });
-    const { client: temporal, connection } = await connectTemporalClient(temporalAddress, config.temporalNamespace);
+    // API and worker in one process share one connection: events start eagerly.
+    const shared = parts.api && parts.worker ? await connectSharedTemporal(temporalAddress, config.temporalNamespace, logger) : undefined;
+    const { client: temporal, connection } = shared ?? (await connectTemporalClient(temporalAddress, config.temporalNamespace));
     stops.push(() => connection.close());
     const added = await registerSearchAttributes(connection, config.temporalNamespace);
     if (added.length > 0) printProgress(`registered search attributes: ${added.join(', ')}`);
@@ -155,6 +158,7 @@ async function startParts(
       printProgress('starting worker (bundling workflow code)');
       const worker = await startHookflowWorker({
         temporalAddress,
+        ...(shared ? { connection: shared.connection } : {}),
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
         activities: {
@@ -193,6 +197,7 @@ async function startParts(
           addressPolicy,
           resolve: systemResolver,
           metrics,
+          eagerStart: shared !== undefined,
         },
         config.port,
         config.host,

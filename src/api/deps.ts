@@ -24,4 +24,6 @@ export interface ApiDeps {
   addressPolicy: AddressPolicy;
   resolve: Resolver;
   metrics: HookflowMetrics;
+  /** Eager workflow start, for an API sharing its process and Temporal connection with a worker (see publishEvent). */
+  eagerStart?: boolean;
 }

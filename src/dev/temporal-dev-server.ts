@@ -38,6 +38,8 @@ export async function startTemporalDevServer(options: {
     '--sqlite-pragma', 'journal_mode=WAL',
     '--sqlite-pragma', 'synchronous=NORMAL',
     '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+    // An API and a worker sharing a process start event workflows eagerly (src/runtime/shared-connection.ts).
+    '--dynamic-config-value', 'system.enableEagerWorkflowStart=true',
     ...searchAttributeFlags(),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
   ];

@@ -28,9 +28,12 @@ export async function startHookflowWorker(options: {
   resolve?: Resolver;
   /** The worker's name in Temporal histories (the SDK's pid@host by default). */
   identity?: string;
+  /** A connection shared with a client in this process (for eager workflow start); its owner closes it. */
+  connection?: NativeConnection;
 }): Promise<HookflowWorker> {
   await installSdkRuntimeOnce(options.activities.logger);
-  const connection = await NativeConnection.connect({ address: options.temporalAddress });
+  const ownConnection = options.connection === undefined;
+  const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporalAddress }));
   const http = createGuardedAgent(options.activities.addressPolicy, options.resolve);
   const worker = await Worker.create({
     connection,
@@ -45,7 +48,7 @@ export async function startHookflowWorker(options: {
     activities: createActivities({ ...options.activities, http, userAgent: USER_AGENT }),
   });
   const running = worker.run().finally(async () => {
-    await connection.close();
+    if (ownConnection) await connection.close();
     await http.close();
   });
   return {

@@ -16,6 +16,8 @@ export interface PublishResult {
   event: Pick<AcceptedEvent, 'id' | 'type' | 'createdAt'>;
   /** True when this id (or Idempotency-Key) had been published before: nothing new was started. */
   duplicate: boolean;
+  /** The server handed the event workflow's first task straight to a worker in this process (eager start). */
+  eagerlyStarted?: boolean;
 }
 
 export class IdempotencyConflictError extends Error {}
@@ -25,7 +27,18 @@ export const START_TIMEOUT_MS = 5_000;
 
 export async function publishEvent(
   /** Without `pool` (a producer with no access to hookflow's database), a repeat is read from Temporal alone. */
-  deps: { pool?: Queryable; temporal: Client; taskQueue: string },
+  deps: {
+    pool?: Queryable;
+    temporal: Client;
+    taskQueue: string;
+    /**
+     * Ask for eager workflow start: the server returns the event workflow's
+     * first task with the start, to the worker sharing this client's
+     * connection, with no task-queue dispatch. Only where a worker runs in the
+     * same process on the same NativeConnection (the embedded `npm start`).
+     */
+    eagerStart?: boolean;
+  },
   input: PublishEvent,
   idempotencyKey: string | undefined,
 ): Promise<PublishResult> {
@@ -50,12 +63,13 @@ export async function publishEvent(
         { key: SEARCH_ATTRIBUTES.eventType, value: input.type },
         { key: SEARCH_ATTRIBUTES.eventId, value: id },
       ],
+      ...(deps.eagerStart ? { requestEagerStart: true } : {}),
     });
   try {
     // Bounded: when Temporal does not answer, the producer gets a 503 to retry
     // (same id or Idempotency-Key) instead of a request that hangs.
-    await withinDeadline(deps.temporal, START_TIMEOUT_MS, start);
-    return { event: { id, type: event.type, createdAt: event.createdAt }, duplicate: false };
+    const { eagerlyStarted } = await withinDeadline(deps.temporal, START_TIMEOUT_MS, start);
+    return { event: { id, type: event.type, createdAt: event.createdAt }, duplicate: false, eagerlyStarted };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }

@@ -1,7 +1,6 @@
 // Registers hookflow's search attributes with the server, idempotently. The
 // dev server's --search-attribute flags are ignored for an existing db file,
 // and a production cluster has none of them until someone adds them.
-import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
 
@@ -13,7 +12,12 @@ const INDEXED_TYPE = {
 /** The dev server's spelling of each type in --search-attribute. */
 const FLAG_TYPE = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList' } as const;
 
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+/** Either connection kind: the client's (gRPC in JavaScript) or a worker's NativeConnection. */
+interface OperatorConnection {
+  operatorService: proto.temporal.api.operatorservice.v1.OperatorService;
+}
+
+export async function registerSearchAttributes(connection: OperatorConnection, namespace: string): Promise<string[]> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
   const existing = new Set(Object.keys(customAttributes ?? {}));
   const missing = Object.values(SEARCH_ATTRIBUTES).filter((key) => !existing.has(key.name));

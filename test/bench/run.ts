@@ -48,6 +48,9 @@ const { values: flags } = parseArgs({
     'database-url': { type: 'string' },
     'worker-env': { type: 'string', multiple: true, default: [] },
     label: { type: 'string', default: 'default' },
+    // separate: API and worker as two processes (production); one-process: `hookflow start` against the
+    // same services, API and worker sharing a process and a Temporal connection (eager workflow start).
+    layout: { type: 'string', default: 'separate' },
     charts: { type: 'string' },
     from: { type: 'string', multiple: true, default: [] },
   },
@@ -67,6 +70,8 @@ function parseShapes(): Shape[] {
 async function main(): Promise<void> {
   if (flags.from.length > 0) return redraw(flags.from);
   const shapes = parseShapes();
+  if (!['separate', 'one-process'].includes(flags.layout)) throw new Error(`--layout: separate or one-process, not ${flags.layout}`);
+  const oneProcess = flags.layout === 'one-process';
   const defs = scenarioDefs({ scale: SCALE, concurrency: CONCURRENCY, fanout: Number(flags.fanout) });
   const scenarios = list(flags.scenarios).map((name) => {
     const def = defs[name];
@@ -123,13 +128,14 @@ async function main(): Promise<void> {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
     };
-    const start = async (part: 'api' | 'worker', partEnv: NodeJS.ProcessEnv) => {
+    const start = async (part: 'api' | 'worker' | 'start', partEnv: NodeJS.ProcessEnv) => {
       const handle = spawnHookflowPart(part, partEnv, { readyTimeoutMs: 180_000, onOutput: (chunk) => forwardErrors(part, chunk) });
       parts.add(handle);
       await handle.ready;
       return handle;
     };
-    const api = await start('api', env);
+    // One process: the API comes and goes with the worker, in each shape's `hookflow start`.
+    const api = oneProcess ? undefined : await start('api', env);
     const { call, close: closeHttp } = apiClient(`http://127.0.0.1:${apiPort}`, adminKey, CONCURRENCY);
 
     const fixedPids = { temporal: infrastructure.pids.temporal, postgres: infrastructure.pids.postgres };
@@ -137,7 +143,7 @@ async function main(): Promise<void> {
       label: flags.label,
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      settings: { shapes, scenarios: scenarios.map((s) => ({ ...s })), scale: SCALE, concurrency: CONCURRENCY, workerEnv: flags['worker-env'] },
+      settings: { shapes, layout: flags.layout, scenarios: scenarios.map((s) => ({ ...s })), scale: SCALE, concurrency: CONCURRENCY, workerEnv: flags['worker-env'] },
       scenarios: [],
       baselines: [],
       processes: {},
@@ -152,14 +158,17 @@ async function main(): Promise<void> {
     const processCosts = (pid: number) => ({ cpuSeconds: Math.round(cpuSeconds(pid) * 100) / 100, peakRssMiB: peakRssMiB(pid) });
 
     for (const [index, shape] of shapes.entries()) {
-      progress(`worker shape ${shape}: starting the worker with HOOKFLOW_DELIVERY_WORKFLOWS=${shape}`);
-      const worker = await start('worker', {
+      progress(`worker shape ${shape}: starting the ${oneProcess ? 'API and worker in one process' : 'worker'} with HOOKFLOW_DELIVERY_WORKFLOWS=${shape}`);
+      const worker = await start(oneProcess ? 'start' : 'worker', {
         ...env,
         ...Object.fromEntries(flags['worker-env'].map((kv) => kv.split('=', 2) as [string, string])),
         HOOKFLOW_DELIVERY_WORKFLOWS: shape,
         HOOKFLOW_WORKER_METRICS_PORT: String(await freePort()),
+        // `start` keeps its generated admin key here; the bench uses its own.
+        HOOKFLOW_DATA_DIR: path.join(dataDir, 'hookflow'),
       });
-      const pids = () => definedOnly({ api: api.child.pid, worker: worker.child.pid, ...fixedPids });
+      // One process: its CPU counts as the API's (the worker's work included).
+      const pids = () => definedOnly({ api: (api ?? worker).child.pid, ...(api ? { worker: worker.child.pid } : {}), ...fixedPids });
       for (const def of scenarios) {
         const result = await runScenario({ call, temporal, pids, concurrency: CONCURRENCY }, def, shape);
         progress(`  ${def.name} [${shape}]: ${result.deliveriesPerSecond} deliveries/s, ${result.cost.perDelivery.historyEventsPerDelivery} history events per delivery`);
@@ -167,7 +176,7 @@ async function main(): Promise<void> {
         await save();
       }
       if (index === shapes.length - 1 && Number(flags['soak-seconds']) > 0) {
-        report.soak = await soak(call, { api: api.child.pid!, worker: worker.child.pid! }, Number(flags['soak-seconds']), Number(flags['soak-rate']), `bench.soak.${shape}`);
+        report.soak = await soak(call, { api: (api ?? worker).child.pid!, worker: worker.child.pid! }, Number(flags['soak-seconds']), Number(flags['soak-rate']), `bench.soak.${shape}`);
       }
       report.processes[`worker (${shape})`] = processCosts(worker.child.pid!);
       await stopPart(worker);
@@ -185,7 +194,7 @@ async function main(): Promise<void> {
       }
     }
 
-    for (const [name, pid] of Object.entries(definedOnly({ api: api.child.pid, ...fixedPids }))) report.processes[name] = processCosts(pid);
+    for (const [name, pid] of Object.entries(definedOnly({ api: api?.child.pid, ...fixedPids }))) report.processes[name] = processCosts(pid);
     await save();
     process.stdout.write(`\n${formatReport(report)}\n`);
     progress(`results written to ${path.relative(ROOT, file)} (${report.wallSeconds} s)`);

@@ -1,4 +1,4 @@
-// One hookflow part (`api` or `worker`, src/main.ts) as its own OS process,
+// One hookflow part (`api`, `worker`, or `start` with both, src/main.ts) as its own OS process,
 // started as an operator would start it, and serving once it prints its
 // ready line. For tests and the chaos run that signal or kill real processes.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const READY_LINES = { api: 'API listening on', worker: 'worker polling' } as const;
+// `start` prints its summary once the API listens, after the worker polls.
+const READY_LINES = { api: 'API listening on', worker: 'worker polling', start: 'hookflow is running' } as const;
 
 export interface HookflowProcessHandle {
   child: ChildProcess;
