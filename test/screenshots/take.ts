@@ -1,8 +1,8 @@
 // `npm run screenshots`: runs hookflow with its Temporal Web UI, delivers one
 // event that succeeds and one that is dead-lettered, and photographs with
 // Debian's headless Chromium what an operator looks at: an event and its
-// deliveries, the dead-letter queue, the dead letter's own history, and the
-// API reference. PNGs go to docs/screenshots/ for the README.
+// deliveries, the event workflow's history with its first attempts, the
+// dead-letter queue, the dead letter's own history, and the API reference. PNGs go to docs/screenshots/ for the README.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,11 +63,16 @@ async function main(): Promise<void> {
     try {
       const shoot = (name: string, url: string, shownWhen: string[], options: ShotOptions = {}) =>
         photograph(browser, path.join(OUT, name), url, shownWhen, options);
+      // The good subscriber took it at the first attempt, inside the event workflow: no workflow of its own.
       await shoot('1-event-and-deliveries.png', `${ui}/workflows?query=${encodeURIComponent(`HookflowEventId="${event.id}"`)}`, [
         `event:${event.id}`,
         deadId,
-        `delivery:${event.id}:${good.id}`,
       ]);
+      const { runId: eventRunId } = await temporal.workflow.getHandle(`event:${event.id}`).describe();
+      await shoot('5-event-history.png', `${ui}/workflows/${encodeURIComponent(`event:${event.id}`)}/${eventRunId}/history`, ['Local Activity', 'attempt 1', 'Child Workflow Execution Started'], {
+        height: 1400,
+        cropBelow: 'table',
+      });
       await shoot('2-dead-letter-queue.png', `${ui}/workflows?query=${encodeURIComponent('HookflowDeliveryStatus="dead"')}`, [deadId]);
       // Down to the end of the event table: the attempts and the failure that ended them.
       await shoot('4-dead-letter-history.png', `${ui}/workflows/${encodeURIComponent(deadId)}/${deadRunId}/history`, ['Activity Task Failed', 'gave up after 3'], {
