@@ -87,8 +87,8 @@ export function createDeliverActivities(deps: DeliverDeps) {
     const admitted = await admit(loaded.target);
     if ('wait' in admitted) return admitted.wait;
     const sent = await send(admitted);
-    const attemptNumber = await record(admitted.target, sent);
-    return decide(admitted, sent, attemptNumber);
+    const numbers = await record(admitted.target, sent);
+    return decide(admitted, sent, numbers);
   }
 
   /** The delivery, its event and subscription; or the outcome when there is nothing to send. */
