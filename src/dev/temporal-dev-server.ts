@@ -40,6 +40,11 @@ export async function startTemporalDevServer(options: {
     '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
     // An API and a worker sharing a process start event workflows eagerly (src/runtime/shared-connection.ts).
     '--dynamic-config-value', 'system.enableEagerWorkflowStart=true',
+    // One partition per task queue: on one machine, more partitions only spread tasks and pollers
+    // apart (fewer sync matches, more forwarding). Measured: +13 % deliveries/s with one subscriber,
+    // +32 % with ten (docs/benchmarks.md).
+    '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
     ...searchAttributeFlags(),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
   ];
