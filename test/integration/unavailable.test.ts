@@ -139,7 +139,15 @@ describe('Temporal unreachable', () => {
       const { rows } = await stack.pool.query("SELECT count(*)::int AS n FROM events WHERE id = 'evt_never_accepted'");
       expect(rows[0].n).toBe(0);
     } finally {
+      // The abandoned start is still in the SDK's gRPC retry loop, asleep on a
+      // timer; its next try, past the deadline, ends it (DEADLINE_EXCEEDED).
+      // Closing the channel before that try makes it throw from the timer, an
+      // uncaught error (seen in CI). The longest sleep is 5 s plus 20 % jitter.
+      await new Promise((resolve) => setTimeout(resolve, SDK_RETRY_LONGEST_SLEEP_MS));
       await deadConnection.close();
     }
   }, 30_000);
 });
+
+/** @temporalio/client's gRPC retry interceptor: at most 5 s between tries, jitter ±20 %. */
+const SDK_RETRY_LONGEST_SLEEP_MS = 6_500;
