@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import { lastAttempt, loadDeliveryTarget, markDeliveryDead as markDead, recordAttempt, reopenDelivery } from '../src/db/deliveries.js';
 import type { Pool } from '../src/db/pool.js';
-import { giveUp, retryAfter, type AttemptOutcome, type FailedOutcome } from '../src/delivery/attempt-outcome.js';
+import { giveUp, retryLater, type AttemptOutcome, type FailedOutcome } from '../src/delivery/attempt-outcome.js';
 import { classifyStatus } from '../src/delivery/classify.js';
 import { decideAfterFailure } from '../src/delivery/failure-decision.js';
 import { FailureType } from '../src/delivery/failure-types.js';
@@ -106,7 +106,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
     if (target.subscriptionStatus === 'paused') {
       // Held, not failed: no HTTP call and no attempt spent until it is resumed.
       const message = `subscription ${target.subscriptionId} is paused; delivery held`;
-      return { outcome: retryAfter(FailureType.SubscriptionPaused, message, deps.pausedRecheckMs ?? DEFAULT_PAUSED_RECHECK_MS) };
+      return { outcome: retryLater(FailureType.SubscriptionPaused, message, deps.pausedRecheckMs ?? DEFAULT_PAUSED_RECHECK_MS) };
     }
     if (target.subscriptionStatus !== 'active') {
       return { outcome: giveUp(FailureType.SubscriptionInactive, `subscription ${target.subscriptionId} is ${target.subscriptionStatus}`) };
@@ -231,7 +231,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
       new Date(),
     );
     if (decision.kind === 'retry') {
-      return retryAfter(result ? FailureType.HttpStatus : FailureType.NetworkError, cause, decision.delayMs);
+      return retryLater(result ? FailureType.HttpStatus : FailureType.NetworkError, cause, decision.delayMs);
     }
     const why = decision.reason === 'permanent' ? 'permanent failure' : `gave up after ${attemptInRound} attempts`;
     return giveUp(decision.reason === 'permanent' ? FailureType.PermanentFailure : FailureType.RetriesExhausted, `${cause}; ${why}`);

@@ -2,7 +2,7 @@
 // workers share. Short waits are slept here (Temporal retries in no less than
 // about a second); long ones go back to Temporal as the next retry's delay.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { retryAfter, type FailedOutcome } from '../src/delivery/attempt-outcome.js';
+import { retryLater, type FailedOutcome } from '../src/delivery/attempt-outcome.js';
 import { peekBreakerState, recordSuccessWhileClosed, withEndpointState } from '../src/db/endpoint-health.js';
 import type { Pool } from '../src/db/pool.js';
 import {
@@ -55,7 +55,7 @@ export async function passGate(pool: Pool, subscriptionId: string, policy: GateP
           : 'rate limit reached';
     // A wait, not a failure: no HTTP call was made and no attempt is spent.
     return {
-      wait: retryAfter(
+      wait: retryLater(
         admission.reason === 'rate-limited' ? FailureType.RateLimited : FailureType.CircuitOpen,
         `${why}; waiting without calling the endpoint`,
         withJitterWait(admission.waitMs),

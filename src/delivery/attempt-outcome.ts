@@ -14,7 +14,7 @@ export type AttemptOutcome =
 
 export type FailedOutcome = Exclude<AttemptOutcome, { kind: 'succeeded' }>;
 
-export function retryAfter(failureType: FailureTypeName, message: string, delayMs: number): FailedOutcome {
+export function retryLater(failureType: FailureTypeName, message: string, delayMs: number): FailedOutcome {
   return { kind: 'retry', failureType, message, delayMs };
 }
 
