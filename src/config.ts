@@ -2,6 +2,7 @@
 // so a typo in the environment fails at start-up with a clear message.
 import { z } from 'zod';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from './delivery/retry-schedule.js';
+import type { TemporalTlsSettings } from './temporal/connection-options.js';
 import { deliveryWorkflowsModeSchema, type DeliveryWorkflowsMode } from './schemas/delivery.js';
 
 const retryScheduleFromEnv = z.string().transform((value, ctx) => {
@@ -31,6 +32,13 @@ const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  // mTLS (a self-hosted cluster) and API keys (Temporal Cloud): PEM text or a file path each.
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0']).optional().transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   HOOKFLOW_TASK_QUEUE: z.string().min(1).default('hookflow'),
   HOOKFLOW_DATA_DIR: z.string().min(1).default('.data'),
   HOOKFLOW_RETRY_SCHEDULE: retryScheduleFromEnv.optional(),
@@ -57,6 +65,15 @@ const configSchema = z.object({
   HOOKFLOW_API_KEY: z.string().min(1).optional(),
   HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((env, ctx) => {
+  // One of a pair alone is a half-configured mTLS that would fail at the handshake, far from its cause.
+  if ((env.TEMPORAL_TLS_CERT === undefined) !== (env.TEMPORAL_TLS_KEY === undefined)) {
+    const missing = env.TEMPORAL_TLS_CERT === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (client certificate and its key)' });
+  }
+  if (env.TEMPORAL_TLS === false && (env.TEMPORAL_TLS_CERT ?? env.TEMPORAL_TLS_CA ?? env.TEMPORAL_TLS_SERVER_NAME) !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'TEMPORAL_TLS=false contradicts the TEMPORAL_TLS_* settings that are set' });
+  }
 });
 
 /** The names of every variable hookflow reads, for the CLI's help to be checked against. */
@@ -69,6 +86,9 @@ export interface Config {
   databaseUrl: string | undefined;
   temporalAddress: string | undefined;
   temporalNamespace: string;
+  /** How to secure the connection to TEMPORAL_ADDRESS: TLS (undefined: plain gRPC) and an API key. */
+  temporalTls: TemporalTlsSettings | undefined;
+  temporalApiKey: string | undefined;
   taskQueue: string;
   dataDir: string;
   /** Waits in seconds before each retry; attempts = waits + 1. */
@@ -113,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     temporalAddress: e.TEMPORAL_ADDRESS,
     temporalNamespace: e.TEMPORAL_NAMESPACE,
+    temporalTls: temporalTlsSettings(e),
+    temporalApiKey: e.TEMPORAL_API_KEY,
     taskQueue: e.HOOKFLOW_TASK_QUEUE,
     dataDir: e.HOOKFLOW_DATA_DIR,
     retryScheduleSeconds: e.HOOKFLOW_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_SECONDS,
@@ -139,4 +161,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKey: e.HOOKFLOW_API_KEY,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * TLS is on when any TLS setting is given, or TEMPORAL_TLS=true. An API key
+ * alone turns it on too: Temporal Cloud takes API keys over TLS only, and
+ * sending one in the clear would leak it. TEMPORAL_TLS=false says otherwise
+ * (a key checked by a proxy on loopback, say).
+ */
+function temporalTlsSettings(e: z.infer<typeof configSchema>): TemporalTlsSettings | undefined {
+  const settings: TemporalTlsSettings = {
+    clientCert: e.TEMPORAL_TLS_CERT,
+    clientKey: e.TEMPORAL_TLS_KEY,
+    serverCa: e.TEMPORAL_TLS_CA,
+    serverName: e.TEMPORAL_TLS_SERVER_NAME,
+  };
+  const anySetting = Object.values(settings).some((value) => value !== undefined);
+  const enabled = e.TEMPORAL_TLS ?? (anySetting || e.TEMPORAL_API_KEY !== undefined);
+  return enabled ? settings : undefined;
 }

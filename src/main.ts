@@ -28,6 +28,7 @@ import { sdkMetricsUrl } from './runtime/sdk-runtime.js';
 import { startHookflowWorker } from './runtime/worker.js';
 import { connectSharedTemporal } from './runtime/shared-connection.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
+import { describeTemporalTarget, resolveTemporalTarget } from './temporal/connection-options.js';
 import { registerSearchAttributes } from './temporal/search-attributes.js';
 
 const LOOPBACK_CIDRS = '127.0.0.0/8,::1/128';
@@ -131,7 +132,11 @@ async function startParts(
   logger: Logger,
   parts: { api: boolean; worker: boolean },
 ): Promise<Stop> {
-  const temporalAddress = config.temporalAddress ?? DEFAULT_TEMPORAL_ADDRESS;
+  const temporalTarget = resolveTemporalTarget({
+    address: config.temporalAddress ?? DEFAULT_TEMPORAL_ADDRESS,
+    tls: config.temporalTls,
+    apiKey: config.temporalApiKey,
+  });
   if (config.encryptionKey === undefined) {
     throw new Error('HOOKFLOW_ENCRYPTION_KEY is required: 32 random bytes, base64-encoded (openssl rand -base64 32)');
   }
@@ -148,16 +153,17 @@ async function startParts(
     // and the API's /metrics carries the worker's SDK metrics too.
     const metrics = createMetrics({ pool, sdkMetricsUrl });
     // API and worker in one process share one connection: events start eagerly.
-    const shared = parts.api && parts.worker ? await connectSharedTemporal(temporalAddress, config.temporalNamespace, logger) : undefined;
-    const { client: temporal, connection } = shared ?? (await connectTemporalClient(temporalAddress, config.temporalNamespace));
+    const shared = parts.api && parts.worker ? await connectSharedTemporal(temporalTarget, config.temporalNamespace, logger) : undefined;
+    const { client: temporal, connection } = shared ?? (await connectTemporalClient(temporalTarget, config.temporalNamespace));
     stops.push(() => connection.close());
+    printProgress(`connected to Temporal at ${describeTemporalTarget(temporalTarget)}`);
     const added = await registerSearchAttributes(connection, config.temporalNamespace);
     if (added.length > 0) printProgress(`registered search attributes: ${added.join(', ')}`);
 
     if (parts.worker) {
       printProgress('starting worker (bundling workflow code)');
       const worker = await startHookflowWorker({
-        temporalAddress,
+        temporal: temporalTarget,
         ...(shared ? { connection: shared.connection } : {}),
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,

@@ -44,6 +44,12 @@ export const ENVIRONMENT = {
   DATABASE_URL: 'PostgreSQL to use (start: instead of the embedded one)',
   TEMPORAL_ADDRESS: `Temporal to use (start: instead of the embedded dev server; api and worker: default ${DEFAULT_TEMPORAL_ADDRESS})`,
   TEMPORAL_NAMESPACE: 'Temporal namespace (default "default")',
+  TEMPORAL_TLS: 'true: connect to Temporal over TLS (on by default when a TEMPORAL_TLS_* setting or TEMPORAL_API_KEY is set)',
+  TEMPORAL_TLS_CERT: 'client certificate for mTLS to Temporal: PEM text or a file path (with TEMPORAL_TLS_KEY)',
+  TEMPORAL_TLS_KEY: "the client certificate's private key: PEM text or a file path",
+  TEMPORAL_TLS_CA: "CA that signed the Temporal server's certificate: PEM text or a file path (default: the system's CAs)",
+  TEMPORAL_TLS_SERVER_NAME: "name to expect in the Temporal server's certificate (default: the host of TEMPORAL_ADDRESS)",
+  TEMPORAL_API_KEY: 'API key for Temporal (Temporal Cloud); turns TLS on',
   HOOKFLOW_TASK_QUEUE: 'task queue of the workflows and activities (default "hookflow")',
   HOOKFLOW_DATA_DIR: 'where the embedded services and generated keys live (default .data)',
   TEMPORAL_CLI: 'Temporal CLI for the embedded dev server (default: temporal on PATH, else .tools/bin/temporal)',
@@ -71,7 +77,19 @@ export const ENVIRONMENT = {
 
 export type EnvironmentVariable = keyof typeof ENVIRONMENT;
 
-const CONNECTIONS: EnvironmentVariable[] = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'HOOKFLOW_TASK_QUEUE', 'HOOKFLOW_ENCRYPTION_KEY'];
+const CONNECTIONS: EnvironmentVariable[] = [
+  'DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CERT',
+  'TEMPORAL_TLS_KEY',
+  'TEMPORAL_TLS_CA',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_API_KEY',
+  'HOOKFLOW_TASK_QUEUE',
+  'HOOKFLOW_ENCRYPTION_KEY',
+];
 const API_SETTINGS: EnvironmentVariable[] = [
   'PORT',
   'HOST',

@@ -5,6 +5,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../logger.js';
+import type { TemporalTarget } from '../temporal/connection-options.js';
 import { installSdkRuntimeOnce } from './sdk-runtime.js';
 
 export interface SharedTemporal {
@@ -12,9 +13,9 @@ export interface SharedTemporal {
   connection: NativeConnection;
 }
 
-export async function connectSharedTemporal(address: string, namespace: string, logger: Logger): Promise<SharedTemporal> {
+export async function connectSharedTemporal(target: TemporalTarget, namespace: string, logger: Logger): Promise<SharedTemporal> {
   // A NativeConnection brings up the SDK's runtime: ours (logger, metrics) must be installed first.
   await installSdkRuntimeOnce(logger);
-  const connection = await NativeConnection.connect({ address });
+  const connection = await NativeConnection.connect(target);
   return { client: new Client({ connection, namespace }), connection };
 }

@@ -4,6 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { USER_AGENT } from '../version.js';
 import { installSdkRuntimeOnce } from './sdk-runtime.js';
+import type { TemporalTarget } from '../temporal/connection-options.js';
 import { createGuardedAgent, type Resolver } from '../net/guarded-connect.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -19,7 +20,8 @@ export interface HookflowWorker {
 }
 
 export async function startHookflowWorker(options: {
-  temporalAddress: string;
+  /** Where Temporal is and how to reach it (unused when a shared connection is given). */
+  temporal: TemporalTarget;
   namespace: string;
   taskQueue: string;
   /** Everything the activities need but the HTTP client, which the worker owns. */
@@ -33,7 +35,7 @@ export async function startHookflowWorker(options: {
 }): Promise<HookflowWorker> {
   await installSdkRuntimeOnce(options.activities.logger);
   const ownConnection = options.connection === undefined;
-  const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporalAddress }));
+  const connection = options.connection ?? (await NativeConnection.connect(options.temporal));
   const http = createGuardedAgent(options.activities.addressPolicy, options.resolve);
   const worker = await Worker.create({
     connection,

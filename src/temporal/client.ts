@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { TemporalTarget } from './connection-options.js';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 
@@ -8,7 +9,7 @@ export interface TemporalClient {
   connection: Connection;
 }
 
-export async function connectTemporalClient(address: string, namespace: string): Promise<TemporalClient> {
-  const connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
+export async function connectTemporalClient(target: TemporalTarget, namespace: string): Promise<TemporalClient> {
+  const connection = await Connection.connect({ ...target, connectTimeout: '5 seconds' });
   return { client: new Client({ connection, namespace }), connection };
 }

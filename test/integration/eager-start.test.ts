@@ -16,7 +16,7 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   stack = await startTestStack({ retryScheduleSeconds: [0.1] });
-  shared = await connectSharedTemporal(inject('temporalAddress'), 'default', stack.workerOptions.activities.logger);
+  shared = await connectSharedTemporal({ address: inject('temporalAddress') }, 'default', stack.workerOptions.activities.logger);
   eagerWorker = await startHookflowWorker({ ...stack.workerOptions, identity: 'eager-worker', connection: shared.connection });
   receiver = await startReceiver(alwaysOk);
 });

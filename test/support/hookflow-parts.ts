@@ -62,7 +62,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
   const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
   const resolve = options.resolve ?? systemResolver;
   const workerOptions: Parameters<typeof startHookflowWorker>[0] = {
-    temporalAddress: options.temporalAddress,
+    temporal: { address: options.temporalAddress },
     namespace: 'default',
     taskQueue,
     resolve,
@@ -128,7 +128,7 @@ export async function startScratchStack(prefix: string, options: { temporalUiPor
     progress: printProgress,
   });
   const pool = createPool(infrastructure.databaseUrl, 30);
-  const { client: temporal, connection } = await connectTemporalClient(infrastructure.temporalAddress, 'default');
+  const { client: temporal, connection } = await connectTemporalClient({ address: infrastructure.temporalAddress }, 'default');
   await migrate(pool, printProgress);
   await registerSearchAttributes(connection, 'default');
   return {

@@ -66,7 +66,7 @@ export async function startTestStack(options: {
   const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_test'));
   const pool = createPool(databaseUrl);
   await migrate(pool);
-  const { client: temporal, connection } = await connectTemporalClient(inject('temporalAddress'), 'default');
+  const { client: temporal, connection } = await connectTemporalClient({ address: inject('temporalAddress') }, 'default');
   await registerSearchAttributes(connection, 'default');
   const taskQueue = uniqueName('hookflow-test');
   const logSink = options.logSink;

@@ -21,6 +21,8 @@ describe('loadConfig defaults', () => {
       databaseUrl: undefined,
       temporalAddress: undefined,
       temporalNamespace: 'default',
+      temporalTls: undefined,
+      temporalApiKey: undefined,
       taskQueue: 'hookflow',
       dataDir: '.data',
       retryScheduleSeconds: DEFAULT_RETRY_SCHEDULE_SECONDS,
