@@ -8,11 +8,11 @@ import { readOrCreateSecretFile } from './dev-secrets.js';
 
 export const DEV_ADMIN_KEY_FILE = 'admin-api-key';
 
-export async function ensureDevAdminKey(db: Queryable, dataDir: string): Promise<string> {
+export async function ensureDevAdminKey(db: Queryable, dataDir: string, createdBy = 'npm start (embedded mode)'): Promise<string> {
   const { value } = await readOrCreateSecretFile(dataDir, DEV_ADMIN_KEY_FILE, generateApiKey);
   // The file can outlive the database (or be revoked): make sure the key works.
   if (!(await findActiveApiKey(db, hashApiKey(value)))) {
-    await createApiKey(db, { name: 'npm start (embedded mode)', scopes: ['admin'] }, value);
+    await createApiKey(db, { name: createdBy, scopes: ['admin'] }, value);
   }
   return value;
 }

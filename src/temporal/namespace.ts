@@ -1,0 +1,34 @@
+// Registers a namespace on a Temporal server that has none (a new cluster;
+// the dev server makes its own), and waits until the server serves it.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import { status as grpcStatus } from '@grpc/grpc-js';
+
+/** How long closed workflows (and their attempts' history) stay inspectable in the Web UI. */
+export const DEFAULT_NAMESPACE_RETENTION_DAYS = 7;
+
+export async function ensureNamespace(connection: Connection, namespace: string, retentionDays = DEFAULT_NAMESPACE_RETENTION_DAYS): Promise<boolean> {
+  let registered = false;
+  try {
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+      description: 'hookflow',
+    });
+    registered = true;
+  } catch (error) {
+    if ((error as { code?: number }).code !== grpcStatus.ALREADY_EXISTS) throw error;
+  }
+  // The frontend learns of a new namespace when its namespace cache refreshes (every few seconds).
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await connection.workflowService.countWorkflowExecutions({ namespace });
+      return registered;
+    } catch (error) {
+      if ((error as { code?: number }).code !== grpcStatus.NOT_FOUND || Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
+}
