@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { generateEncryptionKey } from '../crypto/secret-box.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
@@ -141,7 +142,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await temporalServer.start();
     stops.push(() => temporalServer.stop());
     await withConnection(temporal, async (connection) => {
-      if (await ensureNamespace(connection, namespace)) progress(`registered namespace ${namespace}`);
+      const retention = shared.TEMPORAL_NAMESPACE_RETENTION ?? '168h';
+      if (await ensureNamespace(connection, namespace, retention as Duration)) progress(`registered namespace ${namespace} (retention ${retention})`);
       const added = await registerSearchAttributes(connection, namespace);
       if (added.length > 0) progress(`registered search attributes: ${added.join(', ')}`);
     });

@@ -2,18 +2,17 @@
 // the dev server makes its own), and waits until the server serves it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { status as grpcStatus } from '@grpc/grpc-js';
 
-/** How long closed workflows (and their attempts' history) stay inspectable in the Web UI. */
-export const DEFAULT_NAMESPACE_RETENTION_DAYS = 7;
-
-export async function ensureNamespace(connection: Connection, namespace: string, retentionDays = DEFAULT_NAMESPACE_RETENTION_DAYS): Promise<boolean> {
+/** `retention`: how long closed workflows (and their attempts' history) stay inspectable in the Web UI, e.g. "168h". */
+export async function ensureNamespace(connection: Connection, namespace: string, retention: Duration): Promise<boolean> {
   let registered = false;
   try {
     await connection.workflowService.registerNamespace({
       namespace,
-      workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+      workflowExecutionRetentionPeriod: msToTs(retention),
       description: 'hookflow',
     });
     registered = true;

@@ -281,6 +281,9 @@ describe('deploy/kubernetes', () => {
     expect(values.server.config.logLevel).toBe(clusterEnv.TEMPORAL_LOG_LEVEL);
     expect(values.server.config.persistence.default.sql.database).toBe(clusterEnv.TEMPORAL_DB);
     expect(values.server.config.persistence.visibility.sql.database).toBe(clusterEnv.TEMPORAL_VISIBILITY_DB);
+    expect(values.server.config.namespaces.namespace.map((ns: { name: string; retention: string }) => [ns.name, ns.retention])).toEqual([
+      [clusterEnv.TEMPORAL_NAMESPACE, clusterEnv.TEMPORAL_NAMESPACE_RETENTION],
+    ]);
     for (const store of ['default', 'visibility']) {
       expect(values.server.config.persistence[store].sql.driver).toBe('postgres12');
       expect(values.server.config.persistence[store].sql.password, 'a password in the repository').toBeUndefined();
