@@ -65,6 +65,10 @@ const configSchema = z.object({
   HOOKFLOW_API_KEY: z.string().min(1).optional(),
   HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // OpenTelemetry's own names, so a deployment's usual OTel settings apply.
+  // OTLP over HTTP (the exporter's only transport here): a bare host:port would parse as a URL of scheme "host".
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL, e.g. http://localhost:4318' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 }).superRefine((env, ctx) => {
   // One of a pair alone is a half-configured mTLS that would fail at the handshake, far from its cause.
   if ((env.TEMPORAL_TLS_CERT === undefined) !== (env.TEMPORAL_TLS_KEY === undefined)) {
@@ -118,6 +122,10 @@ export interface Config {
   apiUrl: string;
   apiKey: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  /** OTLP/HTTP base URL (`/v1/traces` is appended); tracing is off without it. */
+  otlpEndpoint: string | undefined;
+  /** The traces' service.name; unset: named after the process's part (see main.ts). */
+  otelServiceName: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -160,6 +168,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiUrl: e.HOOKFLOW_URL ?? `http://localhost:${e.PORT}`,
     apiKey: e.HOOKFLOW_API_KEY,
     logLevel: e.LOG_LEVEL,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otelServiceName: e.OTEL_SERVICE_NAME,
   };
 }
 

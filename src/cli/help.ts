@@ -73,6 +73,8 @@ export const ENVIRONMENT = {
   HOOKFLOW_URL: 'where the API answers (default http://localhost:$PORT)',
   HOOKFLOW_API_KEY: 'API key to use (default: the key start keeps in $HOOKFLOW_DATA_DIR/admin-api-key)',
   LOG_LEVEL: 'fatal, error, warn, info (default), debug, trace or silent',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP collector to send traces to, e.g. http://localhost:4318 (default: no tracing)',
+  OTEL_SERVICE_NAME: "the traces' service name (default hookflow, hookflow-api or hookflow-worker after the command)",
 } as const satisfies Record<string, string>;
 
 export type EnvironmentVariable = keyof typeof ENVIRONMENT;
@@ -109,6 +111,7 @@ const DELIVERY_SETTINGS: EnvironmentVariable[] = [
 // Both the API (validating subscription URLs) and the worker (connecting) apply the SSRF guard.
 const URL_POLICY: EnvironmentVariable[] = ['HOOKFLOW_ALLOWED_CIDRS', 'HOOKFLOW_HTTPS_ONLY'];
 const EMBEDDED: EnvironmentVariable[] = ['HOOKFLOW_DATA_DIR', 'TEMPORAL_CLI', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'HOOKFLOW_POSTGRES_PORT'];
+const TRACING: EnvironmentVariable[] = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME'];
 const API_CLIENT: EnvironmentVariable[] = ['HOOKFLOW_URL', 'HOOKFLOW_API_KEY', 'PORT', 'HOOKFLOW_DATA_DIR'];
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -122,7 +125,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'key are kept in the data directory, so the next start carries on where this one stopped.',
     positionals: [],
     options: {},
-    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, 'LOG_LEVEL'],
+    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...TRACING, 'LOG_LEVEL'],
     examples: ['hookflow start', 'HOOKFLOW_RETRY_SCHEDULE=2,2 hookflow start'],
   },
   {
@@ -133,7 +136,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'and HOOKFLOW_ENCRYPTION_KEY; run `hookflow migrate` first. Several can run behind a load balancer.',
     positionals: [],
     options: {},
-    environment: [...CONNECTIONS, ...API_SETTINGS, ...URL_POLICY, 'LOG_LEVEL'],
+    environment: [...CONNECTIONS, ...API_SETTINGS, ...URL_POLICY, ...TRACING, 'LOG_LEVEL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow api'],
   },
   {
@@ -145,7 +148,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'and HOOKFLOW_ENCRYPTION_KEY (the same key as the API). Several can run on one task queue.',
     positionals: [],
     options: {},
-    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
+    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow worker'],
   },
   {

@@ -45,6 +45,8 @@ describe('loadConfig defaults', () => {
       apiUrl: 'http://localhost:3000',
       apiKey: undefined,
       logLevel: 'info',
+      otlpEndpoint: undefined,
+      otelServiceName: undefined,
     });
   });
 
@@ -110,6 +112,8 @@ describe('loadConfig overrides', () => {
         HOOKFLOW_URL: 'https://hookflow.internal:8443',
         HOOKFLOW_API_KEY: 'hfk_cli',
         LOG_LEVEL: 'debug',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+        OTEL_SERVICE_NAME: 'hookflow-eu',
       }),
     ).toEqual({
       port: 8080,
@@ -138,6 +142,8 @@ describe('loadConfig overrides', () => {
       apiUrl: 'https://hookflow.internal:8443',
       apiKey: 'hfk_cli',
       logLevel: 'debug',
+      otlpEndpoint: 'http://otel-collector:4318',
+      otelServiceName: 'hookflow-eu',
     });
   });
 
@@ -216,6 +222,9 @@ describe('loadConfig errors', () => {
     ['TEMPORAL_NAMESPACE', ''],
     ['HOOKFLOW_TASK_QUEUE', ''],
     ['TEMPORAL_ADDRESS', ''],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4318'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://collector:4317'],
+    ['OTEL_SERVICE_NAME', ''],
   ])('%s=%j throws an Error naming the variable', (name, value) => {
     expect(errorOf({ [name]: value }).message).toContain(`${name}: `);
   });
