@@ -6,6 +6,7 @@ import { USER_AGENT } from '../version.js';
 import { installSdkRuntimeOnce } from './sdk-runtime.js';
 import type { TemporalTarget } from '../temporal/connection-options.js';
 import { createGuardedAgent, type Resolver } from '../net/guarded-connect.js';
+import type { Tracing } from '../telemetry/tracing.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -32,6 +33,8 @@ export async function startHookflowWorker(options: {
   identity?: string;
   /** A connection shared with a client in this process (for eager workflow start); its owner closes it. */
   connection?: NativeConnection;
+  /** Traces workflows and activities into this process's tracing (none without). */
+  tracing?: Tracing;
 }): Promise<HookflowWorker> {
   await installSdkRuntimeOnce(options.activities.logger);
   const ownConnection = options.connection === undefined;
@@ -48,6 +51,7 @@ export async function startHookflowWorker(options: {
     // mid-request and sent again by another worker.
     shutdownGraceTime: SHUTDOWN_GRACE_TIME,
     activities: createActivities({ ...options.activities, http, userAgent: USER_AGENT }),
+    ...options.tracing?.temporal.worker,
   });
   const running = worker.run().finally(async () => {
     if (ownConnection) await connection.close();

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors } from '@temporalio/client';
 import type { TemporalTarget } from './connection-options.js';
 
 export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
@@ -9,7 +9,12 @@ export interface TemporalClient {
   connection: Connection;
 }
 
-export async function connectTemporalClient(target: TemporalTarget, namespace: string): Promise<TemporalClient> {
+/** `interceptors`: tracing's (src/telemetry/temporal-tracing.ts), when it is on. */
+export async function connectTemporalClient(
+  target: TemporalTarget,
+  namespace: string,
+  interceptors?: ClientInterceptors,
+): Promise<TemporalClient> {
   const connection = await Connection.connect({ ...target, connectTimeout: '5 seconds' });
-  return { client: new Client({ connection, namespace }), connection };
+  return { client: new Client({ connection, namespace, interceptors }), connection };
 }

@@ -7,6 +7,7 @@ import ts from 'typescript';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOWS_PATH } from '../../src/runtime/worker.js';
+import { WORKFLOW_TRACING_MODULE } from '../../src/telemetry/temporal-tracing.js';
 
 const WORKFLOWS_DIR = path.dirname(WORKFLOWS_PATH);
 
@@ -68,6 +69,20 @@ describe('workflow code', () => {
     expect(code).toContain('eventWorkflow');
     expect(code).toContain('deliveryWorkflow');
     // Nothing from Node or from the I/O side of hookflow made it in.
+    expect(code).not.toMatch(/require\(["']node:|from ["']pg["']|undici/);
+  }, 60_000);
+
+  // With tracing on, the worker adds @temporalio/interceptors-opentelemetry's
+  // own workflow interceptor module to the bundle. It is not in our folder, so
+  // the import fence above does not read it: the bundler and this check do.
+  it('bundles for the Temporal sandbox with the tracing interceptors too', async () => {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      workflowInterceptorModules: [WORKFLOW_TRACING_MODULE],
+      logger: silentLogger,
+    });
+    expect(code).toContain('eventWorkflow');
+    expect(code).toContain('OpenTelemetryInboundInterceptor');
     expect(code).not.toMatch(/require\(["']node:|from ["']pg["']|undici/);
   }, 60_000);
 });
