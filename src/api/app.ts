@@ -12,6 +12,7 @@ import type { AppEnv } from './env.js';
 import { authenticate } from './middleware/auth.js';
 import { createKeyVerifier } from '../auth/key-verifier.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
+import { traceRequests } from './middleware/tracing.js';
 import { keyRoutes } from './routes/keys.js';
 import { docsRoutes } from './routes/docs.js';
 import { z } from 'zod';
@@ -23,6 +24,8 @@ const RETRY_AFTER_SECONDS = 5;
 export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  // First, so the span covers the whole request, refusals included.
+  if (deps.tracer) app.use('*', traceRequests(deps.tracer));
   // Who is calling first, so nobody without a key gets a body read or a rate slot.
   app.use('/v1/*', authenticate({ verifyKey: createKeyVerifier(deps.pool), adminKey: deps.adminKey }));
   app.use('/v1/*', rateLimitPerKey(deps.rateLimit));

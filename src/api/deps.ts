@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Pool } from '../db/pool.js';
@@ -26,4 +27,6 @@ export interface ApiDeps {
   metrics: HookflowMetrics;
   /** Eager workflow start, for an API sharing its process and Temporal connection with a worker (see publishEvent). */
   eagerStart?: boolean;
+  /** A server span per request through this tracer, when tracing is on (see src/telemetry/tracing.ts). */
+  tracer?: Tracer;
 }
