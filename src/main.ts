@@ -11,6 +11,7 @@ import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
+import { displayTarget } from './delivery/target.js';
 import { systemResolver } from './net/guarded-connect.js';
 import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
@@ -30,6 +31,7 @@ import { connectSharedTemporal } from './runtime/shared-connection.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
 import { describeTemporalTarget, resolveTemporalTarget } from './temporal/connection-options.js';
 import { registerSearchAttributes } from './temporal/search-attributes.js';
+import type { Tracing } from './telemetry/tracing.js';
 
 const LOOPBACK_CIDRS = '127.0.0.0/8,::1/128';
 
@@ -149,12 +151,17 @@ async function startParts(
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
   };
   try {
+    // Before any client: spans end and are flushed last, after API and worker have stopped.
+    const tracing = await startTracingIfConfigured(config, parts);
+    if (tracing) stops.push(() => tracing.shutdown());
+    const interceptors = tracing?.temporal.client;
     // One registry per process: in the embedded mode API and worker share it,
     // and the API's /metrics carries the worker's SDK metrics too.
     const metrics = createMetrics({ pool, sdkMetricsUrl });
     // API and worker in one process share one connection: events start eagerly.
-    const shared = parts.api && parts.worker ? await connectSharedTemporal(temporalTarget, config.temporalNamespace, logger) : undefined;
-    const { client: temporal, connection } = shared ?? (await connectTemporalClient(temporalTarget, config.temporalNamespace));
+    const shared =
+      parts.api && parts.worker ? await connectSharedTemporal(temporalTarget, config.temporalNamespace, logger, interceptors) : undefined;
+    const { client: temporal, connection } = shared ?? (await connectTemporalClient(temporalTarget, config.temporalNamespace, interceptors));
     stops.push(() => connection.close());
     printProgress(`connected to Temporal at ${describeTemporalTarget(temporalTarget)}`);
     const added = await registerSearchAttributes(connection, config.temporalNamespace);
@@ -165,6 +172,7 @@ async function startParts(
       const worker = await startHookflowWorker({
         temporal: temporalTarget,
         ...(shared ? { connection: shared.connection } : {}),
+        ...(tracing ? { tracing } : {}),
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
         activities: {
@@ -204,6 +212,7 @@ async function startParts(
           resolve: systemResolver,
           metrics,
           eagerStart: shared !== undefined,
+          ...(tracing ? { tracer: tracing.tracer } : {}),
         },
         config.port,
         config.host,
@@ -216,6 +225,19 @@ async function startParts(
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * OpenTelemetry tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set. The SDK is
+ * imported only then: without it, nothing of it is loaded.
+ */
+async function startTracingIfConfigured(config: Config, parts: { api: boolean; worker: boolean }): Promise<Tracing | undefined> {
+  if (config.otlpEndpoint === undefined) return undefined;
+  const { startTracing } = await import('./telemetry/tracing.js');
+  const part = parts.api && parts.worker ? 'hookflow' : parts.api ? 'hookflow-api' : 'hookflow-worker';
+  const tracing = startTracing({ endpoint: config.otlpEndpoint, serviceName: config.otelServiceName ?? part });
+  printProgress(`tracing to ${displayTarget(config.otlpEndpoint)} as ${config.otelServiceName ?? part}`);
+  return tracing;
 }
 
 async function withPool<T>(config: Pick<Config, 'databaseUrl'>, work: (pool: Pool) => Promise<T>): Promise<T> {
