@@ -24,6 +24,7 @@ import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { REPO_ROOT } from './hookflow-process.js';
 import type { DeliveryWorkflowsMode } from '../../src/schemas/delivery.js';
+import type { Tracing } from '../../src/telemetry/tracing.js';
 
 export interface PartsOptions {
   pool: Pool;
@@ -42,6 +43,8 @@ export interface PartsOptions {
   resolve?: Resolver;
   apiRateLimitPerSecond?: number;
   secretRotationOverlapSeconds?: number;
+  /** Traces the worker and the API (the Temporal client's interceptors are the caller's to add). */
+  tracing?: Tracing;
 }
 
 export interface Parts {
@@ -66,6 +69,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     namespace: 'default',
     taskQueue,
     resolve,
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
     activities: {
       pool,
       logger,
@@ -97,6 +101,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     addressPolicy,
     resolve,
     metrics,
+    ...(options.tracing === undefined ? {} : { tracer: options.tracing.tracer }),
   };
   return { apiDeps, worker, workerOptions, adminKey, encryptionKey };
 }

@@ -18,6 +18,7 @@ import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/work
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import type { DeliveryWorkflowsMode } from '../../src/schemas/delivery.js';
+import type { Tracing } from '../../src/telemetry/tracing.js';
 
 export interface ApiAnswer<T = any> {
   status: number;
@@ -62,11 +63,17 @@ export async function startTestStack(options: {
   breaker?: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
   autoDisableAfterMs?: number;
   deliveryWorkflows?: DeliveryWorkflowsMode;
+  /** Traces the API, the Temporal client and the worker into this (started) tracing. */
+  tracing?: Tracing;
 }): Promise<TestStack> {
   const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_test'));
   const pool = createPool(databaseUrl);
   await migrate(pool);
-  const { client: temporal, connection } = await connectTemporalClient({ address: inject('temporalAddress') }, 'default');
+  const { client: temporal, connection } = await connectTemporalClient(
+    { address: inject('temporalAddress') },
+    'default',
+    options.tracing?.temporal.client,
+  );
   await registerSearchAttributes(connection, 'default');
   const taskQueue = uniqueName('hookflow-test');
   const logSink = options.logSink;
@@ -90,6 +97,7 @@ export async function startTestStack(options: {
     ...(options.deliveryWorkflows === undefined ? {} : { deliveryWorkflows: options.deliveryWorkflows }),
     ...(options.apiRateLimitPerSecond === undefined ? {} : { apiRateLimitPerSecond: options.apiRateLimitPerSecond }),
     ...(options.secretRotationOverlapSeconds === undefined ? {} : { secretRotationOverlapSeconds: options.secretRotationOverlapSeconds }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   });
   const app = createApp(apiDeps);
   const extraWorkers: HookflowWorker[] = [];
