@@ -22,6 +22,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          pool: 'forks',
+          // After the other projects, alone: it runs a dozen processes of its own on the machine's two cores.
+          sequence: { groupOrder: 1 },
+          testTimeout: 300_000,
+          // The first run builds the Temporal server and its tools with go install (minutes).
+          hookTimeout: 1_200_000,
+        },
+      },
     ],
   },
 });
