@@ -24,6 +24,13 @@ export interface RecordedEvent {
    * which all started a delivery workflow per subscriber.
    */
   deliveryWorkflows?: DeliveryWorkflowsMode;
+  /**
+   * Subscriptions of this batch's window already delivered to: by this same
+   * run, in a workflow task whose history was lost with a worker or the
+   * Temporal server (the run asks again). Not attempted again, but listed in
+   * HookflowDeliveredTo. Absent when empty, and in older histories.
+   */
+  alreadyDelivered?: string[];
 }
 
 export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: DeliveryWorkflowsMode }) {
@@ -37,8 +44,8 @@ export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: Del
     const run = Context.current().info.workflowExecution;
     if (!run) throw new Error('recordEvent runs only as the event workflow\'s local activity');
     const mode = deps.deliveryWorkflows;
-    const { fannedOut, batch } = await record(deps.pool, input.event, fanoutBatchSize(mode), run.runId);
-    return { fannedOut, batch: forTemporal(batch), deliveryWorkflows: mode };
+    const { fannedOut, batch, alreadyDelivered } = await record(deps.pool, input.event, fanoutBatchSize(mode), run.runId);
+    return { fannedOut, batch: forTemporal(batch), deliveryWorkflows: mode, ...(alreadyDelivered.length > 0 ? { alreadyDelivered } : {}) };
   }
 
   async function listFanoutBatch(input: { eventId: string; afterSubscriptionId: string; limit: number }): Promise<FanoutBatchItem[]> {

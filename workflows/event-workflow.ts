@@ -41,11 +41,14 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
   const { event } = input;
   let batch: FanoutBatchItem[];
   let mode: DeliveryWorkflowsMode;
+  // Delivered by this run in a workflow task lost with a worker or the server (see RecordedEvent).
+  let alreadyDelivered: string[] = [];
   if (input.afterSubscriptionId === undefined) {
     const recorded = await recordEvent({ event });
     if (recorded.fannedOut) return { deliveriesStarted: 0 };
     batch = recorded.batch;
     mode = recorded.deliveryWorkflows ?? 'always';
+    alreadyDelivered = recorded.alreadyDelivered ?? [];
   } else {
     mode = input.deliveryWorkflows ?? 'always';
     batch = await listFanoutBatch({ eventId: event.id, afterSubscriptionId: input.afterSubscriptionId, limit: fanoutBatchSize(mode) });
@@ -57,9 +60,9 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
     result = { deliveriesStarted: batch.length };
   } else {
     const outcomes = await Promise.all(batch.map((target) => attemptFirst(event, target)));
-    const delivered = batch.filter((_, i) => outcomes[i]!.kind === 'succeeded');
-    if (delivered.length > 0) {
-      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.deliveredTo, value: delivered.map((t) => t.subscriptionId) }]);
+    const deliveredTo = [...alreadyDelivered, ...batch.filter((_, i) => outcomes[i]!.kind === 'succeeded').map((t) => t.subscriptionId)];
+    if (deliveredTo.length > 0) {
+      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.deliveredTo, value: deliveredTo }]);
     }
     const failed = batch.flatMap((target, i) => {
       const outcome = outcomes[i]!;
@@ -67,7 +70,7 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
     });
     // Awaited: the server drops the child starts of a workflow that has already closed.
     await startDeliveryWorkflows(event, failed);
-    result = { deliveredInline: delivered.length, deliveriesStarted: failed.length };
+    result = { deliveredInline: deliveredTo.length, deliveriesStarted: failed.length };
   }
 
   const last = batch.at(-1);

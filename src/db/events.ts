@@ -11,13 +11,16 @@ import { inTransaction, type Pool, type Queryable } from './pool.js';
  * retention). The same run asking again (its first answer was lost with a
  * worker or a Temporal restart) gets its batch again: its children were
  * perhaps never started, and starting one twice is refused by Temporal.
+ * That run may also have delivered some of them at the first attempt before
+ * its answer was lost: those are no longer pending, and come back apart, in
+ * `alreadyDelivered`, so the run can still list them as delivered.
  */
 export async function recordEvent(
   pool: Pool,
   event: AcceptedEvent,
   batchSize: number,
   runId: string,
-): Promise<{ fannedOut: boolean; batch: FanoutTarget[] }> {
+): Promise<{ fannedOut: boolean; batch: FanoutTarget[]; alreadyDelivered: string[] }> {
   return inTransaction(pool, async (tx) => {
     const inserted = await tx.query(
       `INSERT INTO events (id, type, payload, idempotency_key, created_at, recorded_by_run)
@@ -40,9 +43,19 @@ export async function recordEvent(
         `SELECT fanned_out_at IS NOT NULL AND recorded_by_run <> $2 AS fanned_out FROM events WHERE id = $1`,
         [event.id, runId],
       );
-      if (rows[0]!.fanned_out) return { fannedOut: true, batch: [] };
+      if (rows[0]!.fanned_out) return { fannedOut: true, batch: [], alreadyDelivered: [] };
+      const batch = await nextFanoutBatch(tx, event.id, null, batchSize);
+      // Within this batch's window: up to its last subscription when more batches follow, else all.
+      const upTo = batch.length === batchSize ? batch.at(-1)!.subscriptionId : null;
+      const { rows: succeeded } = await tx.query<{ subscription_id: string }>(
+        `SELECT subscription_id FROM deliveries
+         WHERE event_id = $1 AND status = 'succeeded' AND ($2::text IS NULL OR subscription_id <= $2)
+         ORDER BY subscription_id`,
+        [event.id, upTo],
+      );
+      return { fannedOut: false, batch, alreadyDelivered: succeeded.map((row) => row.subscription_id) };
     }
-    return { fannedOut: false, batch: await nextFanoutBatch(tx, event.id, null, batchSize) };
+    return { fannedOut: false, batch: await nextFanoutBatch(tx, event.id, null, batchSize), alreadyDelivered: [] };
   });
 }
 

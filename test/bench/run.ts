@@ -9,6 +9,7 @@
 //   npm run bench -- --scale 0.1 --scenarios A,B    # a small run
 //   npm run bench -- --charts docs/benchmarks       # also draw docs/benchmarks/<scenario>.svg
 //   npm run bench -- --from bench-results/x.json --charts docs/benchmarks   # redraw, no run
+//   npm run bench -- --cluster --scenarios A,B      # on npm run cluster's processes, with 1, 2 and 3 workers
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,7 @@ import { registerSearchAttributes } from '../../src/temporal/search-attributes.j
 import { spawnHookflowPart, type HookflowProcessHandle } from '../support/hookflow-process.js';
 import { runBaseline } from './baseline.js';
 import { writeCharts } from './charts.js';
+import { runClusterBench } from './cluster.js';
 import { apiClient } from './publish.js';
 import { formatReport, type BenchReport } from './report.js';
 import { SHAPES, runScenario, scenarioDefs, type Shape } from './scenarios.js';
@@ -52,6 +54,9 @@ const { values: flags } = parseArgs({
     // same services, API and worker sharing a process and a Temporal connection (eager workflow start).
     layout: { type: 'string', default: 'separate' },
     charts: { type: 'string' },
+    // The production shape of `npm run cluster` instead: Temporal server on PostgreSQL, APIs behind HAProxy, 1, 2, 3 workers.
+    cluster: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1,2,3' },
     from: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -78,6 +83,16 @@ async function main(): Promise<void> {
     if (!def) throw new Error(`--scenarios: unknown ${name} (known: ${Object.keys(defs).join(', ')})`);
     return def;
   });
+  if (flags.cluster) {
+    return runClusterBench({
+      root: ROOT,
+      label: flags.label,
+      scenarios,
+      workerCounts: list(flags.workers).map(Number),
+      concurrency: CONCURRENCY,
+      hookflowEnv: Object.fromEntries(flags['worker-env'].map((kv) => kv.split('=', 2) as [string, string])),
+    });
+  }
   const started = Date.now();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-bench-'));
   await chmod(dataDir, 0o755);

@@ -60,6 +60,8 @@ export interface ScenarioContext {
   /** The measured processes' ids now (the worker's changes with the shape). */
   pids: () => Record<string, number>;
   concurrency: number;
+  /** Makes the event type unique when one scenario runs several times on one server (the cluster's worker counts). */
+  eventTypeSuffix?: string;
 }
 
 export interface ScenarioResult {
@@ -99,7 +101,7 @@ export interface ScenarioResult {
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export async function runScenario(ctx: ScenarioContext, def: ScenarioDef, shape: Shape): Promise<ScenarioResult> {
-  const eventType = `bench.${def.name}.${shape}`;
+  const eventType = `bench.${def.name}.${shape}${ctx.eventTypeSuffix ?? ''}`;
   const receiver = await startReceiver();
   let rssTimer: NodeJS.Timeout | undefined;
   try {

@@ -274,12 +274,36 @@ describe('delivery pipeline', () => {
     expect(first.batch.map((item) => item.subscriptionId)).toEqual([sub.id]);
     expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1')).toEqual(first);
     // A later run (the event published again after Temporal forgot the first) starts nothing.
-    expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-2')).toEqual({ fannedOut: true, batch: [] });
+    expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-2')).toEqual({ fannedOut: true, batch: [], alreadyDelivered: [] });
     // Recorded before the run was kept (an older hookflow): the batch again, rather than risk losing it.
     await stack.pool.query('UPDATE events SET recorded_by_run = NULL WHERE id = $1', [event.id]);
     expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-3')).toEqual(first);
     const { rows } = await stack.pool.query('SELECT count(*)::int AS n FROM deliveries WHERE event_id = $1', [event.id]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('gives a run that asks again the deliveries it made before its answer was lost, apart from those still to make', async () => {
+    // Found by the cluster topology test: a worker died after the event
+    // workflow's first attempts had delivered but before its workflow task
+    // completed. The retried task asked again, got no batch (nothing was
+    // pending), attempted nothing, and so never listed the delivered
+    // subscriptions in HookflowDeliveredTo: the README's "one endpoint's
+    // whole traffic" query missed those events.
+    const type = `${uniqueName('lost-task')}.event`;
+    const [delivered, pending] = [await receiver(), await receiver()];
+    const { body: deliveredSub } = await stack.api('POST', '/v1/subscriptions', { url: delivered.url, eventTypes: [type] });
+    const { body: pendingSub } = await stack.api('POST', '/v1/subscriptions', { url: pending.url, eventTypes: [type] });
+    const event = { id: `evt_${uniqueName('lost')}`, type, payload: { n: 1 }, idempotencyKey: null, createdAt: new Date().toISOString() };
+
+    const first = await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1');
+    expect(first.alreadyDelivered).toEqual([]);
+    expect(first.batch.map((item) => item.subscriptionId).sort()).toEqual([deliveredSub.id, pendingSub.id].sort());
+    await stack.pool.query(`UPDATE deliveries SET status = 'succeeded' WHERE event_id = $1 AND subscription_id = $2`, [event.id, deliveredSub.id]);
+
+    const again = await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1');
+    expect(again.fannedOut).toBe(false);
+    expect(again.batch.map((item) => item.subscriptionId)).toEqual([pendingSub.id]);
+    expect(again.alreadyDelivered).toEqual([deliveredSub.id]);
   });
 
   it('does not send again when an attempt already recorded as succeeded runs again', async () => {
