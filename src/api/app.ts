@@ -24,8 +24,10 @@ const RETRY_AFTER_SECONDS = 5;
 export function createApp(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  // First, so the span covers the whole request, refusals included.
-  if (deps.tracer) app.use('*', traceRequests(deps.tracer));
+  // First, so the span covers the whole request, refusals included. The API's
+  // own routes only: /readyz, /healthz and /metrics are polled every second
+  // or so (a balancer, Prometheus) and would drown the traces that matter.
+  if (deps.tracer) app.use('/v1/*', traceRequests(deps.tracer));
   // Who is calling first, so nobody without a key gets a body read or a rate slot.
   app.use('/v1/*', authenticate({ verifyKey: createKeyVerifier(deps.pool), adminKey: deps.adminKey }));
   app.use('/v1/*', rateLimitPerKey(deps.rateLimit));

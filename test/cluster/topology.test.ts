@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../../src/cluster/cluster.js';
 import { freeClusterPorts } from '../../src/cluster/ports.js';
 import { printProgress } from '../../src/dev/progress.js';
@@ -49,7 +49,14 @@ afterAll(async () => {
   await connection?.close();
   await cluster?.stop();
   await Promise.all(receivers.map((receiver) => receiver.close()));
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  // A failure's evidence is in the processes' logs: kept, and named.
+  if (failed) printProgress(`topology: logs kept in ${dataDir}/logs`);
+  else if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+let failed = false;
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') failed = true;
 });
 
 async function api<T>(method: string, route: string, body?: unknown): Promise<T> {
