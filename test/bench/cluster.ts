@@ -24,12 +24,14 @@ type Database = (typeof DATABASES)[number];
 interface WriteCounters {
   commits: number;
   rowsWritten: number;
+  /** pg_database_size: what retention has to hold. */
+  bytes: number;
 }
 
 export interface ClusterScenarioResult extends ScenarioResult {
   workers: number;
-  /** Per successful delivery, by database: transactions committed and rows inserted, updated or deleted. */
-  postgresPerDelivery: Record<Database, { commits: number; rowsWritten: number }>;
+  /** Per successful delivery, by database: transactions committed (reads included), rows inserted, updated or deleted, and growth in bytes. */
+  postgresPerDelivery: Record<Database, WriteCounters>;
 }
 
 export interface ClusterBenchReport {
@@ -113,6 +115,7 @@ export async function runClusterBench(options: {
             {
               commits: round((after[db].commits - before[db].commits) / result.deliveries),
               rowsWritten: round((after[db].rowsWritten - before[db].rowsWritten) / result.deliveries),
+              bytes: Math.round((after[db].bytes - before[db].bytes) / result.deliveries),
             },
           ]),
         ) as ClusterScenarioResult['postgresPerDelivery'];
@@ -132,17 +135,19 @@ export async function runClusterBench(options: {
   }
 }
 
-/** Transactions committed and rows written, per database, since PostgreSQL started (pg_stat_database). */
+/** Transactions committed and rows written since PostgreSQL started (pg_stat_database), and each database's size. */
 async function readWriteCounters(databaseUrl: string): Promise<Record<Database, WriteCounters>> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: Database; commits: string; rows_written: string }>(
-      `SELECT datname, xact_commit AS commits, tup_inserted + tup_updated + tup_deleted AS rows_written
+    const { rows } = await client.query<{ datname: Database; commits: string; rows_written: string; bytes: string }>(
+      `SELECT datname, xact_commit AS commits, tup_inserted + tup_updated + tup_deleted AS rows_written, pg_database_size(datname) AS bytes
          FROM pg_stat_database WHERE datname = ANY($1)`,
       [DATABASES],
     );
-    return Object.fromEntries(rows.map((row) => [row.datname, { commits: Number(row.commits), rowsWritten: Number(row.rows_written) }])) as Record<Database, WriteCounters>;
+    return Object.fromEntries(
+      rows.map((row) => [row.datname, { commits: Number(row.commits), rowsWritten: Number(row.rows_written), bytes: Number(row.bytes) }]),
+    ) as Record<Database, WriteCounters>;
   } finally {
     await client.end();
   }
@@ -168,10 +173,11 @@ export function formatClusterReport(report: Pick<ClusterBenchReport, 'results'>)
             'events/del': per.historyEventsPerDelivery,
             'WF tasks/del': per.workflowTasksPerDelivery,
             'CPU-s/1k del temporal/pg/workers/apis/haproxy (all)': `${cpu.temporal}/${cpu.postgres}/${round(workers)}/${round(apis)}/${cpu.balancer} (${cpu.all})`,
-            'temporal commits/del': r.postgresPerDelivery.temporal.commits,
+            'temporal tx/del': r.postgresPerDelivery.temporal.commits,
             'temporal rows/del': r.postgresPerDelivery.temporal.rowsWritten,
             'visibility rows/del': r.postgresPerDelivery.temporal_visibility.rowsWritten,
             'hookflow rows/del': r.postgresPerDelivery.hookflow.rowsWritten,
+            'bytes/del temporal/vis/hookflow': DATABASES.map((db) => r.postgresPerDelivery[db].bytes).join('/'),
             ...(r.missing ? { missing: r.missing } : {}),
           };
         }),
@@ -179,7 +185,7 @@ export function formatClusterReport(report: Pick<ClusterBenchReport, 'results'>)
     );
     out.push('');
   }
-  out.push('(del = successful delivery; CPU-s/1k = CPU seconds per 1,000 deliveries, children included; rows = inserted + updated + deleted)');
+  out.push('(del = successful delivery; CPU-s/1k = CPU seconds per 1,000 deliveries, children included; tx = transactions committed, reads included; rows = inserted + updated + deleted)');
   return `${out.join('\n')}\n`;
 }
 
