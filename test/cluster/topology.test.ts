@@ -4,7 +4,7 @@
 // are SIGKILLed and brought back; every one must arrive, signed, and the
 // README's visibility queries must find the right workflows in the
 // PostgreSQL visibility store.
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,8 +49,14 @@ afterAll(async () => {
   await connection?.close();
   await cluster?.stop();
   await Promise.all(receivers.map((receiver) => receiver.close()));
-  // A failure's evidence is in the processes' logs: kept, and named.
-  if (failed) printProgress(`topology: logs kept in ${dataDir}/logs`);
+  // A failure's evidence is in the processes' logs: kept, named, and their errors printed.
+  if (failed) {
+    printProgress(`topology: logs kept in ${dataDir}/logs; errors logged by the APIs and workers:`);
+    for (const name of ['api-1', 'api-2', 'worker-1', 'worker-2', 'worker-3']) {
+      const lines = await readFile(path.join(dataDir, 'logs', `${name}.log`), 'utf8').catch(() => '');
+      for (const line of lines.split('\n').filter((l) => l.includes('"level":50')).slice(0, 5)) printProgress(`  ${name}: ${line.slice(0, 2000)}`);
+    }
+  }
   else if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
