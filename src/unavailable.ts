@@ -25,8 +25,9 @@ function unavailableStoreOf(error: unknown): UnavailableStore | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
-    // SQLSTATE class 08 (connection exception), 57P01-57P03 (server shutting down or starting).
-    if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || NETWORK_ERROR_CODES.has(code)) return 'postgres';
+    // SQLSTATE class 08 (connection exception), 57P01-57P03 (server shutting down or starting),
+    // 53300 (too many connections: every slot taken for now, as while a restarted Temporal server reconnects).
+    if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === '53300' || NETWORK_ERROR_CODES.has(code)) return 'postgres';
   }
   // pg's pool gives up waiting for a connection with this message and no code.
   if (typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(message)) {

@@ -94,7 +94,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   try {
     // PostgreSQL: one server, three databases.
-    const database: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, port: ports.postgres, progress });
+    const database: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, port: ports.postgres, progress, maxConnections: maxConnections(options.workers) });
     stops.push(database.stop);
     const postgres: PostgresServer = { host: '127.0.0.1', port: ports.postgres, ...credentialsOf(database.url) };
     await setUpTemporalSchemas({
@@ -256,6 +256,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Every pool that reaches this one server at its fullest, with room for a
+ * restarted process whose old connections PostgreSQL has not closed yet:
+ * Temporal's two stores (deploy/temporal/hookflow.yaml, 20 + 10), each worker
+ * (30, src/main.ts) and each API (10). PostgreSQL's default of 100 is below
+ * that with three workers: "too many clients" was the topology test's 500.
+ */
+function maxConnections(workers: number): number {
+  const atFullest = 20 + 10 + 30 * workers + 10 * CLUSTER_APIS;
+  return 2 * atFullest + 20;
 }
 
 /** deploy/cluster.env: the settings every process shares (also docker-compose.yml's env_file). */

@@ -25,6 +25,8 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   progress: Progress;
+  /** PostgreSQL's max_connections (its default, 100, when unset). */
+  maxConnections?: number;
 }): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(options.dataDir, 'postgres');
   await mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
@@ -37,7 +39,11 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     persistent: true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      ...(options.maxConnections === undefined ? [] : ['-c', `max_connections=${options.maxConnections}`]),
+    ],
     onLog: () => {},
     onError: () => {},
   });

@@ -27,14 +27,14 @@ describe('unavailableStore', () => {
     },
   );
 
-  it.each(['08000', '08001', '08003', '08006', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'])(
+  it.each(['08000', '08001', '08003', '08006', '57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'])(
     'error code %s means PostgreSQL is unreachable',
     (code) => {
       expect(unavailableStore(pgError(code))).toBe('postgres');
     },
   );
 
-  it.each(['23505', '42P01', '22P02', '57014', '40001'])('SQLSTATE %s is not an outage', (code) => {
+  it.each(['23505', '42P01', '22P02', '57014', '40001', '53100', '53200'])('SQLSTATE %s is not an outage', (code) => {
     expect(unavailableStore(pgError(code))).toBeUndefined();
   });
 
