@@ -15,7 +15,7 @@ import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { ensureDevAdminKey } from '../dev/dev-admin-key.js';
 import { readOrCreateSecretFile } from '../dev/dev-secrets.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../dev/embedded-postgres.js';
+import { startRestartablePostgres, type RestartablePostgres } from '../dev/embedded-postgres.js';
 import type { Progress } from '../dev/progress.js';
 import { ensureNamespace } from '../temporal/namespace.js';
 import { resolveTemporalTarget, type TemporalTarget } from '../temporal/connection-options.js';
@@ -58,7 +58,8 @@ export interface Cluster {
   databaseUrl: string;
   dataDir: string;
   parts: {
-    postgres: { pid: number | undefined };
+    /** Stoppable and startable again on the same data directory and port (the chaos run's database outage). */
+    postgres: RestartablePostgres;
     temporal: SupervisedProcess;
     ui: SupervisedProcess | undefined;
     balancer: SupervisedProcess;
@@ -94,8 +95,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   try {
     // PostgreSQL: one server, three databases.
-    const database: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, port: ports.postgres, progress, maxConnections: maxConnections(options.workers) });
-    stops.push(database.stop);
+    const database = await startRestartablePostgres({ dataDir, port: ports.postgres, progress, maxConnections: maxConnections(options.workers) });
+    stops.push(() => database.stop());
     const postgres: PostgresServer = { host: '127.0.0.1', port: ports.postgres, ...credentialsOf(database.url) };
     await setUpTemporalSchemas({
       sqlTool: tools.sqlTool,
@@ -196,24 +197,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       ...(certificates ? clientTlsFileEnv(certificates) : {}),
       ...options.hookflowEnv,
     };
-    const nodePart = (name: string, command: 'api' | 'worker', env: Record<string, string>, readyLine: string, stopGraceMs: number) =>
-      supervise({
-        name,
-        command: process.execPath,
-        args: ['--import', 'tsx', 'src/main.ts', command],
-        cwd: REPO_ROOT,
-        env: { ...hookflowEnv, ...env },
-        logFile: path.join(logDir, `${name}.log`),
-        ready: { line: readyLine },
-        readyTimeoutMs: READY_TIMEOUT_MS,
-        stopGraceMs,
-      });
+    const nodePart = (name: string, command: HookflowCommand, env: Record<string, string>) =>
+      supervise(hookflowProcessSpec({ name, command, env: { ...hookflowEnv, ...env }, logDir }));
     const workers = Array.from({ length: options.workers }, (_, i) =>
-      nodePart(`worker-${i + 1}`, 'worker', { HOOKFLOW_WORKER_METRICS_PORT: String(ports.workerMetricsBase + i) }, 'worker polling', WORKER_STOP_GRACE_MS),
+      nodePart(`worker-${i + 1}`, 'worker', { HOOKFLOW_WORKER_METRICS_PORT: String(ports.workerMetricsBase + i) }),
     );
-    const apis = Array.from({ length: CLUSTER_APIS }, (_, i) =>
-      nodePart(`api-${i + 1}`, 'api', { PORT: String(ports.apiBase + i), HOST: '127.0.0.1' }, 'API listening on', 15_000),
-    );
+    const apis = Array.from({ length: CLUSTER_APIS }, (_, i) => nodePart(`api-${i + 1}`, 'api', { PORT: String(ports.apiBase + i), HOST: '127.0.0.1' }));
     progress(`starting ${workers.length} workers and ${apis.length} APIs (each its own process; logs in ${logDir})`);
     // Workers stop after the APIs (stops run in reverse), so events taken in the last moment still get worked.
     stops.push(() => Promise.all(workers.map((worker) => worker.stop())).then(() => {}));
@@ -248,7 +237,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       temporalUiUrl: options.ui ? `http://localhost:${ports.temporalUi}` : undefined,
       databaseUrl: hookflowDatabaseUrl,
       dataDir,
-      parts: { postgres: { pid: database.pid }, temporal: temporalServer, ui, balancer, apis, workers },
+      parts: { postgres: database, temporal: temporalServer, ui, balancer, apis, workers },
       unplannedExits,
       stop: stopAll,
     };
@@ -268,6 +257,24 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 function maxConnections(workers: number): number {
   const atFullest = 20 + 10 + 30 * workers + 10 * CLUSTER_APIS;
   return 2 * atFullest + 20;
+}
+
+type HookflowCommand = 'api' | 'worker';
+
+/** An `api` or `worker` process of hookflow (src/main.ts), serving once it prints its ready line. The dev-server chaos run supervises the same. */
+export function hookflowProcessSpec(options: { name: string; command: HookflowCommand; env: NodeJS.ProcessEnv; logDir: string }): ProcessSpec {
+  const { name, command } = options;
+  return {
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', 'src/main.ts', command],
+    cwd: REPO_ROOT,
+    env: options.env,
+    logFile: path.join(options.logDir, `${name}.log`),
+    ready: { line: command === 'api' ? 'API listening on' : 'worker polling' },
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    stopGraceMs: command === 'api' ? 15_000 : WORKER_STOP_GRACE_MS,
+  };
 }
 
 /** deploy/cluster.env: the settings every process shares (also docker-compose.yml's env_file). */

@@ -77,6 +77,38 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
+/** A PostgreSQL server that can be stopped and started again. */
+export interface RestartablePostgres {
+  /** The same after a restart: same data directory, same port. */
+  readonly url: string;
+  /** The postmaster's pid; undefined while stopped. */
+  readonly pid: number | undefined;
+  /** Fast shutdown: every session is cut, as when a database server goes down. */
+  stop(): Promise<void>;
+  /** Back on the same data directory and port, so clients reconnect to what they had. */
+  start(): Promise<void>;
+}
+
+/** startEmbeddedPostgres, restartable: the chaos runs take the database away under load and bring it back. */
+export async function startRestartablePostgres(options: Parameters<typeof startEmbeddedPostgres>[0]): Promise<RestartablePostgres> {
+  let running: EmbeddedDatabase | undefined = await startEmbeddedPostgres(options);
+  const { url } = running;
+  return {
+    url,
+    get pid() {
+      return running?.pid;
+    },
+    async stop() {
+      const database = running;
+      running = undefined;
+      await database?.stop();
+    },
+    async start() {
+      running ??= await startEmbeddedPostgres(options);
+    },
+  };
+}
+
 /** Creates the hookflow database if missing (also after a start interrupted mid-way). */
 async function ensureDatabase(server: EmbeddedPostgres): Promise<void> {
   const admin = server.getPgClient('postgres', '127.0.0.1');
