@@ -10,6 +10,7 @@ import { parseEnv } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { generateEncryptionKey } from '../crypto/secret-box.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
@@ -318,8 +319,31 @@ async function withConnection<T>(target: TemporalTarget, work: (connection: Conn
   }
 }
 
+/**
+ * The task queues the server's own worker service polls once it has started
+ * (the task-queue and history scanners, both on by default on SQL stores).
+ */
+const SYSTEM_WORKER_TASK_QUEUES = ['temporal-sys-tq-scanner-taskqueue-0', 'temporal-sys-history-scanner-taskqueue-0'];
+
+/**
+ * Ready means the whole server has started, not just the frontend: the
+ * frontend answers seconds before the worker service is up, and a worker
+ * service whose start fails (its store gone meanwhile) takes the whole
+ * process down (log.Fatal "error starting scanner"). All services run in
+ * this one process, so pollers seen now are pollers of this process.
+ */
 async function probeTemporal(target: TemporalTarget): Promise<void> {
-  await withConnection(target, (connection) => connection.workflowService.getSystemInfo({}));
+  await withConnection(target, async (connection) => {
+    await connection.workflowService.getSystemInfo({});
+    for (const name of SYSTEM_WORKER_TASK_QUEUES) {
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace: 'temporal-system',
+        taskQueue: { name },
+        taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      if (!pollers?.length) throw new Error(`the Temporal server's worker service does not poll ${name} yet`);
+    }
+  });
 }
 
 async function probeHttp(url: string): Promise<void> {
