@@ -1,7 +1,9 @@
 // `npm run test:chaos`: hookflow under load while its parts are broken on
 // purpose, then a count of what arrived. Every part is its own process: the
 // Temporal dev server (persistent SQLite file), PostgreSQL, the API and two
-// workers. Producers publish a numbered stream of events to three flapping
+// workers; with --cluster, the production shape instead (a Temporal server on
+// PostgreSQL, two APIs behind HAProxy, three workers; see parts.ts).
+// Producers publish a numbered stream of events to three flapping
 // loopback receivers while the run kills workers, the API and Temporal with
 // SIGKILL and stops PostgreSQL. When the faults are over it waits for every
 // delivery to settle and reports accepted, expected, delivered, dead, lost
@@ -16,16 +18,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateEncryptionKey } from '../../src/crypto/secret-box.js';
-import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
-import { ensureTemporalCli } from '../../src/dev/temporal-cli.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { table } from '../bench/stats.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { makeFlapping, type FlappingReceiver } from './flapping.js';
-import { HookflowProcess, PostgresPart, TemporalPart, stablePort, type UnplannedExit } from './parts.js';
+import { startClusterStack, startDevServerStack, type ChaosStack } from './parts.js';
 import { produce } from './producers.js';
 import { isDrained, tally, type RecordedDelivery } from './report.js';
 
@@ -38,6 +37,7 @@ const DELIVERY_TIMEOUT_MS = 2_000;
 const { values: flags } = parseArgs({
   options: {
     short: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
     events: { type: 'string' },
     rate: { type: 'string' },
     subscribers: { type: 'string', default: '3' },
@@ -69,23 +69,17 @@ async function main(): Promise<void> {
   const seconds = (ms: number) => Math.round(ms / 100) / 10;
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-chaos-'));
   await chmod(runDir, 0o755);
-  progress(`chaos: ${EVENTS} events at ${RATE}/s × ${SUBSCRIBERS} subscribers; processes' logs in ${runDir}`);
+  progress(`chaos: ${EVENTS} events at ${RATE}/s × ${SUBSCRIBERS} subscribers${flags.cluster ? ' on the cluster' : ''}; processes' logs in ${runDir}`);
 
-  const cli = await ensureTemporalCli({ configured: process.env.TEMPORAL_CLI, toolsDir: path.join(ROOT, '.tools'), progress });
-  const temporal = new TemporalPart({ cli, dataDir: path.join(runDir, 'temporal'), port: await stablePort() });
-  const postgres = new PostgresPart({ dataDir: runDir, port: await stablePort() });
-  const unplannedExits: UnplannedExit[] = [];
-  const parts: HookflowProcess[] = [];
+  let stack: ChaosStack | undefined;
   const receivers: Receiver[] = [];
   let pool: Pool | undefined;
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
     (stopping ??= (async () => {
-      await Promise.all(parts.map((part) => part.stop()));
-      await Promise.all(receivers.map((receiver) => receiver.close()));
       await pool?.end();
-      await postgres.stop();
-      await temporal.stop();
+      await stack?.stop();
+      await Promise.all(receivers.map((receiver) => receiver.close()));
     })());
   // Interrupted (Ctrl-C, or CI's time limit): take down every process started here.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -97,20 +91,7 @@ async function main(): Promise<void> {
   let keepLogs = false;
 
   try {
-    await temporal.start();
-    await postgres.start();
-    pool = createPool(postgres.url, 4);
-    await migrate(pool, progress);
-    const { key: adminKey } = await createApiKey(pool, { name: 'chaos operator', scopes: ['admin'] });
-    const { key: producerKey } = await createApiKey(pool, { name: 'chaos producer', scopes: ['publish'] });
-
-    const apiPort = await stablePort();
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: postgres.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      HOOKFLOW_ENCRYPTION_KEY: generateEncryptionKey(),
+    const hookflowEnv = {
       HOOKFLOW_ALLOWED_CIDRS: '127.0.0.0/8',
       HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '100000',
       HOOKFLOW_RETRY_SCHEDULE: RETRY_SCHEDULE,
@@ -118,20 +99,13 @@ async function main(): Promise<void> {
       // A flapping receiver trips the breaker; short cool-downs keep the run to minutes.
       HOOKFLOW_BREAKER_COOLDOWN_SECONDS: '2',
       HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: '20',
-      PORT: String(apiPort),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
     };
-    const api = new HookflowProcess('api', 'api', env, runDir, unplannedExits, clock);
-    const workers = await Promise.all(
-      ['worker-1', 'worker-2'].map(
-        async (name) =>
-          new HookflowProcess(name, 'worker', { ...env, HOOKFLOW_WORKER_METRICS_PORT: String(await stablePort()) }, runDir, unplannedExits, clock),
-      ),
-    );
-    parts.push(api, ...workers);
-    progress('chaos: starting the API and two workers');
-    await Promise.all(parts.map((part) => part.start()));
+    stack = await (flags.cluster ? startClusterStack : startDevServerStack)(runDir, hookflowEnv);
+    const apiUrl = stack.url;
+    pool = createPool(stack.databaseUrl, 4);
+    const { key: adminKey } = await createApiKey(pool, { name: 'chaos operator', scopes: ['admin'] });
+    const { key: producerKey } = await createApiKey(pool, { name: 'chaos producer', scopes: ['publish'] });
 
     const flapping: FlappingReceiver[] = [];
     for (let i = 0; i < SUBSCRIBERS; i++) {
@@ -158,36 +132,21 @@ async function main(): Promise<void> {
       while (acceptedSoFar < share * EVENTS && !publishingDone) await sleep(100);
     };
     const flapped = { fromSeconds: 0, toSeconds: 0 };
-    const outage = async (fault: string, down: () => Promise<unknown>, pauseMs: number, up: () => Promise<unknown>) => {
-      const at = clock();
-      progress(`chaos: ${fault} (${acceptedSoFar}/${EVENTS} accepted)`);
-      await down();
-      await sleep(pauseMs);
-      await up();
-      faults.push({ fault, atSeconds: seconds(at), outageSeconds: seconds(clock() - at) });
-    };
-    const [worker1, worker2] = workers as [HookflowProcess, HookflowProcess];
+    const { faults: planned } = stack;
     const scenario = async () => {
       await atShare(0.05);
       progress('chaos: receivers start flapping');
       for (const receiver of flapping) receiver.startFlapping();
       flapped.fromSeconds = seconds(clock());
-      await atShare(0.1);
-      await outage('SIGKILL worker-1', () => worker1.kill(), 2_000, () => worker1.start());
-      await atShare(0.2);
-      await outage('SIGKILL the API while producers publish', () => api.kill(), 2_000, () => api.start());
-      await atShare(0.3);
-      await outage('SIGKILL worker-2', () => worker2.kill(), 2_000, () => worker2.start());
-      await atShare(0.4);
-      await outage('SIGKILL the Temporal dev server', () => temporal.kill(), 3_000, () => temporal.start());
-      await atShare(0.55);
-      await outage('stop PostgreSQL (fast shutdown)', () => postgres.stop(), 10_000, () => postgres.start());
-      await atShare(0.65);
-      await outage('SIGKILL the API and worker-1 together', () => Promise.all([api.kill(), worker1.kill()]), 2_000, () => Promise.all([api.start(), worker1.start()]));
-      await atShare(0.75);
-      await outage('SIGKILL the Temporal dev server again', () => temporal.kill(), 3_000, () => temporal.start());
-      await atShare(0.85);
-      await outage('SIGKILL both workers', () => Promise.all(workers.map((w) => w.kill())), 2_000, () => Promise.all(workers.map((w) => w.start())));
+      for (const { share, name, down, pauseMs, up } of planned) {
+        await atShare(share);
+        const at = clock();
+        progress(`chaos: ${name} (${acceptedSoFar}/${EVENTS} accepted)`);
+        await down();
+        await sleep(pauseMs);
+        await up();
+        faults.push({ fault: name, atSeconds: seconds(at), outageSeconds: seconds(clock() - at) });
+      }
     };
 
     const publishing = produce({
@@ -242,7 +201,7 @@ async function main(): Promise<void> {
       result.lost > 0 && `${result.lost} deliveries lost`,
       // The shortened schedule outlasts the flapping many times over: a dead letter here means a fault was taken for the receiver's failure.
       result.deadLettered > 0 && `${result.deadLettered} deliveries dead-lettered: ${JSON.stringify(result.deadReasons)}`,
-      unplannedExits.length > 0 && `${unplannedExits.length} processes exited on their own: ${JSON.stringify(unplannedExits)}`,
+      stack.unplannedExits.length > 0 && `${stack.unplannedExits.length} processes exited on their own: ${JSON.stringify(stack.unplannedExits)}`,
       result.webhookIdMismatches > 0 && `${result.webhookIdMismatches} receipts with a webhook-id other than the event's`,
       result.invalidSignatures > 0 && `${result.invalidSignatures} receipts with an invalid signature`,
       result.unexpectedReceipts > 0 && `${result.unexpectedReceipts} receipts of events never accepted`,
@@ -259,10 +218,11 @@ async function main(): Promise<void> {
         os: `${os.type()} ${os.release()}`,
         node: process.version,
       },
+      topology: stack.topology,
       settings: { events: EVENTS, ratePerSecond: RATE, subscribers: SUBSCRIBERS, retrySchedule: RETRY_SCHEDULE, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, seed: Number(flags.seed) },
       faults,
       receiversFlapped: flapped,
-      unplannedExits,
+      unplannedExits: stack.unplannedExits,
       receiverMoodChanges: flapping.reduce((sum, f) => sum + f.moodChanges, 0),
       producers: { accepted: accepted.length, replayed: producers.replayed, retryable: producers.retryable, defects: producers.defects, gaveUp: producers.gaveUp.length },
       deliveries: result,
@@ -285,7 +245,7 @@ async function main(): Promise<void> {
   } finally {
     progress('chaos: stopping everything');
     await stopAll();
-    if (keepLogs) progress(`chaos: logs kept in ${runDir}`);
+    if (keepLogs) progress(`chaos: logs kept in ${stack?.logDir ?? runDir}`);
     else await rm(runDir, { recursive: true, force: true });
   }
 }
