@@ -319,28 +319,37 @@ async function withConnection<T>(target: TemporalTarget, work: (connection: Conn
   }
 }
 
+const { TASK_QUEUE_TYPE_WORKFLOW: WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY: ACTIVITY } = proto.temporal.api.enums.v1.TaskQueueType;
+
 /**
- * The task queues the server's own worker service polls once it has started
- * (the task-queue and history scanners, both on by default on SQL stores).
+ * The task queues the server's own worker service (v1.29.1, service/worker)
+ * polls once its start-up is through: scanners, parent-close-policy
+ * processor, default worker, and the components' dedicated activity workers
+ * (add-search-attributes has none: v1.29.1's worker service does not run it).
  */
-const SYSTEM_WORKER_TASK_QUEUES = ['temporal-sys-tq-scanner-taskqueue-0', 'temporal-sys-history-scanner-taskqueue-0'];
+const SYSTEM_WORKER_TASK_QUEUES = [
+  ['temporal-sys-tq-scanner-taskqueue-0', WORKFLOW],
+  ['temporal-sys-history-scanner-taskqueue-0', WORKFLOW],
+  ['temporal-sys-processor-parent-close-policy', WORKFLOW],
+  ['default-worker-tq', WORKFLOW],
+  ['temporal-sys-migration-activity-tq', ACTIVITY],
+  ['temporal-sys-delete-namespace-activity-tq', ACTIVITY],
+  ['temporal-sys-dlq-activity-tq', ACTIVITY],
+] as const;
 
 /**
  * Ready means the whole server has started, not just the frontend: the
- * frontend answers seconds before the worker service is up, and a worker
- * service whose start fails (its store gone meanwhile) takes the whole
- * process down (log.Fatal "error starting scanner"). All services run in
- * this one process, so pollers seen now are pollers of this process.
+ * frontend answers seconds before the worker service is through its start-up,
+ * and a step of that start-up that fails (its store gone meanwhile) takes the
+ * whole process down (log.Fatal "error starting scanner", "Unable to start
+ * worker"). All services run in this one process, so pollers seen now are
+ * pollers of this process.
  */
 async function probeTemporal(target: TemporalTarget): Promise<void> {
   await withConnection(target, async (connection) => {
     await connection.workflowService.getSystemInfo({});
-    for (const name of SYSTEM_WORKER_TASK_QUEUES) {
-      const { pollers } = await connection.workflowService.describeTaskQueue({
-        namespace: 'temporal-system',
-        taskQueue: { name },
-        taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-      });
+    for (const [name, taskQueueType] of SYSTEM_WORKER_TASK_QUEUES) {
+      const { pollers } = await connection.workflowService.describeTaskQueue({ namespace: 'temporal-system', taskQueue: { name }, taskQueueType });
       if (!pollers?.length) throw new Error(`the Temporal server's worker service does not poll ${name} yet`);
     }
   });
