@@ -99,7 +99,8 @@ async function postEvent(options: { apiUrl: () => string; key: string; runId: st
   }
   const retryAfter = Number(response.headers.get('retry-after'));
   const problem = response.headers.get('content-type') === 'application/problem+json' ? (safeJson(text) as { detail?: string } | undefined) : undefined;
-  if ((response.status === 503 || response.status === 429) && retryAfter > 0 && problem?.detail) {
+  // 502: the balancer's answer when an API died mid-request with no other to resend to (deploy/haproxy/haproxy.cfg).
+  if ((response.status === 503 || response.status === 429 || response.status === 502) && retryAfter > 0 && problem?.detail) {
     return { accepted: false, kind: `${response.status} ${problem.detail}`, defect: false, waitMs: retryAfter * 1000 };
   }
   return { accepted: false, kind: `${response.status}: ${text.slice(0, 160)}`, defect: true, waitMs: 1_000 };
