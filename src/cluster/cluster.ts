@@ -3,7 +3,6 @@
 // Temporal server from deploy/temporal/, its Web UI server, hookflow's API
 // processes behind HAProxy and its worker processes. `npm run cluster` runs
 // it; the topology test, the chaos run and the benchmark drive it.
-import { spawnSync } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -17,6 +16,7 @@ import { createPool } from '../db/pool.js';
 import { ensureDevAdminKey } from '../dev/dev-admin-key.js';
 import { readOrCreateSecretFile } from '../dev/dev-secrets.js';
 import { startRestartablePostgres, type RestartablePostgres } from '../dev/embedded-postgres.js';
+import { findOnPath } from '../dev/executables.js';
 import type { Progress } from '../dev/progress.js';
 import { ensureNamespace } from '../temporal/namespace.js';
 import { resolveTemporalTarget, type TemporalTarget } from '../temporal/connection-options.js';
@@ -362,7 +362,7 @@ async function probeHttp(url: string): Promise<void> {
 }
 
 function requireHaproxy(): string {
-  const found = spawnSync('sh', ['-c', 'command -v haproxy'], { encoding: 'utf8' }).stdout.trim();
+  const found = findOnPath('haproxy');
   if (!found) {
     throw new Error('HAProxy balances the API processes and is not installed: apt-get install haproxy (Debian, Ubuntu) or brew install haproxy (macOS)');
   }

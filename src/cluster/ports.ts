@@ -1,7 +1,7 @@
 // Where each process of the cluster listens. The defaults are the ports users
 // know (Temporal 7233, its Web UI 8080, the API 3000); tests and benchmarks
 // take free ones so that several clusters, and `npm start`, can run at once.
-import { createServer } from 'node:net';
+import { isPortFree } from '../dev/ports.js';
 
 export interface ClusterPorts {
   /** The balancer: the one address producers use. */
@@ -50,7 +50,7 @@ export async function freeClusterPorts(apis: number, workers: number): Promise<C
       const base = 20_000 + Math.floor(Math.random() * 12_000);
       const ports = Array.from({ length: size }, (_, i) => base + i);
       if (ports.some((port) => taken.has(port))) continue;
-      if ((await Promise.all(ports.map(isFree))).every(Boolean)) {
+      if ((await Promise.all(ports.map(isPortFree))).every(Boolean)) {
         ports.forEach((port) => taken.add(port));
         return base;
       }
@@ -64,12 +64,4 @@ export async function freeClusterPorts(apis: number, workers: number): Promise<C
     temporalBase: await block(10),
     temporalUi: await block(1),
   };
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }

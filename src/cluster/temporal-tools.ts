@@ -4,7 +4,8 @@
 // Web UI server. A later run needs neither Go nor the network.
 import { access, cp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { goInstall, goModuleDir, isExecutable } from '../dev/go-install.js';
+import { isExecutable } from '../dev/executables.js';
+import { goInstall, goModuleDir } from '../dev/go-install.js';
 import type { Progress } from '../dev/progress.js';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from './versions.js';
 

@@ -1,7 +1,7 @@
 // Builds Go programs with `go install`, showing each package as it is
 // downloaded or compiled: the first build of a Temporal binary takes minutes.
 import { spawn, spawnSync } from 'node:child_process';
-import { access, constants, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { Progress } from './progress.js';
 
 export async function goInstall(options: {
@@ -58,11 +58,4 @@ function requireGo(what: string, alternatives: string): void {
   if (spawnSync('go', ['version']).status !== 0) {
     throw new Error(`Go is needed to build ${what} and is not installed. Install Go (https://go.dev/dl/), or ${alternatives}.`);
   }
-}
-
-export async function isExecutable(file: string): Promise<boolean> {
-  return access(file, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
 }

@@ -13,6 +13,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether this process could listen on 127.0.0.1:port right now. */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** Whether something already accepts TCP connections on 127.0.0.1:port. */
 export async function isPortInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,9 +1,9 @@
 // Finds a Temporal CLI, or builds one. Order: TEMPORAL_CLI, `temporal` on PATH,
 // the cached .tools/bin/temporal, else `go install` of the pinned version
 // (v1.6.0 and later carry a go.mod `replace` and cannot be go-installed).
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { goInstall, isExecutable } from './go-install.js';
+import { findOnPath, isExecutable } from './executables.js';
+import { goInstall } from './go-install.js';
 import type { Progress } from './progress.js';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -19,7 +19,7 @@ export async function ensureTemporalCli(options: {
     }
     return options.configured;
   }
-  const onPath = spawnSync('sh', ['-c', 'command -v temporal'], { encoding: 'utf8' }).stdout.trim();
+  const onPath = findOnPath('temporal');
   if (onPath) return onPath;
 
   const binDir = path.resolve(options.toolsDir, 'bin');

@@ -16,7 +16,7 @@ import { freeClusterPorts } from '../../src/cluster/ports.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { apiClient } from './publish.js';
 import { runScenario, type ScenarioDef, type ScenarioResult } from './scenarios.js';
-import { table } from './stats.js';
+import { definedOnly, table } from './stats.js';
 
 const DATABASES = ['temporal', 'temporal_visibility', 'hookflow'] as const;
 type Database = (typeof DATABASES)[number];
@@ -191,6 +191,3 @@ export function formatClusterReport(report: Pick<ClusterBenchReport, 'results'>)
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-function definedOnly(pids: Record<string, number | undefined>): Record<string, number> {
-  return Object.fromEntries(Object.entries(pids).filter((entry): entry is [string, number] => entry[1] !== undefined));
-}

@@ -32,7 +32,7 @@ import { apiClient } from './publish.js';
 import { formatReport, type BenchReport } from './report.js';
 import { SHAPES, runScenario, scenarioDefs, type Shape } from './scenarios.js';
 import { soak } from './soak.js';
-import { cpuSeconds, peakRssMiB } from './stats.js';
+import { cpuSeconds, definedOnly, peakRssMiB } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -237,9 +237,6 @@ async function redraw(files: string[]): Promise<void> {
   for (const chart of await writeCharts(merged.scenarios, dir)) progress(`chart ${path.relative(process.cwd(), chart)}`);
 }
 
-function definedOnly(pids: Record<string, number | undefined>): Record<string, number> {
-  return Object.fromEntries(Object.entries(pids).filter((entry): entry is [string, number] => entry[1] !== undefined));
-}
 
 function forwardErrors(part: string, chunk: Buffer): void {
   const text = chunk.toString('utf8');
