@@ -14,6 +14,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../src/cluster/versions.js';
 import { searchAttributeFlags } from '../../src/temporal/search-attributes.js';
+import { ENABLE_FAIRNESS_SETTING } from '../../src/temporal/fairness.js';
 
 // ajv is CommonJS: under NodeNext the default import is the module object.
 const Ajv2019 = Ajv2019Module.default;
@@ -104,6 +105,10 @@ describe('docker-compose.yml', () => {
     expect(dynamic.startsWith(`${configDir}/`)).toBe(true);
     expect(existsSync(path.join(ROOT, mount![0]!, path.posix.relative(configDir, dynamic)))).toBe(true);
     expect(temporal.env_file).toBe('deploy/cluster.env');
+  });
+
+  it('turns on fairness between tenants in the dynamic config the server reads', () => {
+    expect(readYaml('deploy/temporal/dynamicconfig.yaml')[ENABLE_FAIRNESS_SETTING]).toEqual([{ value: true }]);
   });
 
   it('mounts only files and directories that exist', () => {
@@ -289,6 +294,11 @@ describe('deploy/kubernetes', () => {
       expect(values.server.config.persistence[store].sql.password, 'a password in the repository').toBeUndefined();
     }
     expect(values.server.config.namespaces.namespace.map((n: { name: string }) => n.name)).toEqual([clusterEnv.TEMPORAL_NAMESPACE]);
+  });
+
+  it('temporal-values.yaml carries the dynamic config of deploy/temporal/dynamicconfig.yaml', () => {
+    const values = parse(readFileSync(path.join(K8S_DIR, 'temporal-values.yaml'), 'utf8'));
+    expect(values.server.dynamicConfig).toEqual(readYaml('deploy/temporal/dynamicconfig.yaml'));
   });
 
   it(`.ci/run installs the kubernetes-validate this test pins`, () => {
