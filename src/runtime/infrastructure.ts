@@ -28,6 +28,8 @@ export async function startInfrastructure(options: {
   databaseUrl: string | undefined;
   postgresPort: number;
   progress: Progress;
+  /** The dev server's fairness between tenants (on by default; the fairness benchmark turns it off to compare). */
+  temporalFairness?: boolean;
 }): Promise<Infrastructure> {
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -47,6 +49,7 @@ export async function startInfrastructure(options: {
         uiPort: options.temporalUiPort,
         namespace: options.temporalNamespace,
         progress: options.progress,
+        ...(options.temporalFairness === undefined ? {} : { fairness: options.temporalFairness }),
       });
       stops.push(server.stop);
       temporalAddress = server.address;

@@ -45,15 +45,27 @@
 //   the parent's execution priority into a child's start and an activity's
 //   task; workflow tasks carry the execution's own), and continue-as-new
 //   keeps it (service/history/workflow/mutable_state_impl.go).
+import { createHash } from 'node:crypto';
 import type { Priority } from '@temporalio/common';
 
 /** The dynamic config setting that makes fairness keys take effect (a task-queue setting; hookflow sets it true everywhere). */
 export const ENABLE_FAIRNESS_SETTING = 'matching.enableFairness';
 
-/** The server's limit on a fairness key (common/priorities, fairnessKeyMaxLength). */
+/** The server's limit on a fairness key (common/priorities, fairnessKeyMaxLength): longer keys fail the start. */
 export const FAIRNESS_KEY_MAX_BYTES = 64;
 
-/** The priority an event workflow of this tenant starts with: the tenant id as its fairness key, equal weights. */
+/**
+ * A tenant's fairness key: its id, or for an id longer than the server takes
+ * (tenant ids may have 128 characters) a digest of it: `~` and the SHA-256 in
+ * base64url, 44 characters. `~` is not allowed in tenant ids, so a digest
+ * never equals another tenant's own id.
+ */
+export function fairnessKey(tenantId: string): string {
+  if (Buffer.byteLength(tenantId, 'utf8') <= FAIRNESS_KEY_MAX_BYTES) return tenantId;
+  return `~${createHash('sha256').update(tenantId, 'utf8').digest('base64url')}`;
+}
+
+/** The priority an event workflow of this tenant starts with: the tenant's fairness key, every tenant weighing the same. */
 export function tenantPriority(tenantId: string): Priority {
-  return { fairnessKey: tenantId };
+  return { fairnessKey: fairnessKey(tenantId) };
 }

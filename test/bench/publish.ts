@@ -39,9 +39,12 @@ export async function publishConcurrently(call: Call, type: string, count: numbe
   return recorder.result();
 }
 
-/** `count` events at `perSecond`, each sent on schedule whether or not earlier ones were answered. */
-export async function publishAtRate(call: Call, type: string, count: number, perSecond: number): Promise<Published> {
-  const recorder = recordPublishes(call, type);
+/**
+ * `count` events at `perSecond`, each sent on schedule whether or not earlier ones were answered;
+ * `fields` go into every event's body (a `tenantId`, say).
+ */
+export async function publishAtRate(call: Call, type: string, count: number, perSecond: number, fields: Record<string, unknown> = {}): Promise<Published> {
+  const recorder = recordPublishes(call, type, fields);
   const inFlight: Promise<void>[] = [];
   const start = Date.now();
   for (let i = 0; i < count; i++) {
@@ -53,7 +56,7 @@ export async function publishAtRate(call: Call, type: string, count: number, per
   return recorder.result();
 }
 
-function recordPublishes(call: Call, type: string) {
+function recordPublishes(call: Call, type: string, fields: Record<string, unknown> = {}) {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const firstAt = Date.now();
@@ -63,7 +66,7 @@ function recordPublishes(call: Call, type: string) {
     async publish(i: number): Promise<void> {
       const t0 = Date.now();
       try {
-        const { id } = (await call('POST', '/v1/events', { type, payload: { i, at: t0 } })) as { id: string };
+        const { id } = (await call('POST', '/v1/events', { ...fields, type, payload: { i, at: t0 } })) as { id: string };
         latencies.push(Date.now() - t0);
         sentAt.set(id, t0);
       } catch (error) {

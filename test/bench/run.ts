@@ -16,7 +16,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { generateEncryptionKey } from '../../src/crypto/secret-box.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
 import { freePort } from '../../src/dev/ports.js';
@@ -29,6 +28,7 @@ import { runBaseline } from './baseline.js';
 import { writeCharts } from './charts.js';
 import { runClusterBench } from './cluster.js';
 import { apiClient } from './publish.js';
+import { benchHookflowEnv } from './hookflow-env.js';
 import { formatReport, type BenchReport } from './report.js';
 import { SHAPES, runScenario, scenarioDefs, type Shape } from './scenarios.js';
 import { soak } from './soak.js';
@@ -132,17 +132,7 @@ async function main(): Promise<void> {
     const temporal = new Client({ connection });
 
     const apiPort = await freePort();
-    const env = {
-      ...process.env,
-      DATABASE_URL: infrastructure.databaseUrl,
-      TEMPORAL_ADDRESS: infrastructure.temporalAddress,
-      HOOKFLOW_ENCRYPTION_KEY: generateEncryptionKey(),
-      HOOKFLOW_ALLOWED_CIDRS: '127.0.0.0/8',
-      HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '1000000',
-      PORT: String(apiPort),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-    };
+    const env = benchHookflowEnv(infrastructure, apiPort);
     const start = async (part: 'api' | 'worker' | 'start', partEnv: NodeJS.ProcessEnv) => {
       const handle = spawnHookflowPart(part, partEnv, { readyTimeoutMs: 180_000, onOutput: (chunk) => forwardErrors(part, chunk) });
       parts.add(handle);
