@@ -51,7 +51,7 @@ describe('eventIdForIdempotencyKey', () => {
 
   it('gives different ids for different keys, including near-identical ones', () => {
     const keys = ['a', 'b', 'A', 'a ', ' a', 'order-42', 'order-43', 'order-420', 'x'.repeat(255), 'x'.repeat(254)];
-    const ids = keys.map(eventIdForIdempotencyKey);
+    const ids = keys.map((key) => eventIdForIdempotencyKey(key));
     expect(new Set(ids).size).toBe(keys.length);
   });
 
