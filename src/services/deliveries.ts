@@ -6,6 +6,7 @@ import { findDelivery, listDeadDeliveryIds } from '../db/deliveries.js';
 import type { Queryable } from '../db/pool.js';
 import { findSubscription } from '../db/subscriptions.js';
 import { displayTarget } from '../delivery/target.js';
+import { tenantPriority } from '../temporal/fairness.js';
 import {
   SEARCH_ATTRIBUTES,
   deliveryWorkflowId,
@@ -50,6 +51,9 @@ export async function redeliver(
       { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'pending' },
       { key: SEARCH_ATTRIBUTES.tenantId, value: delivery.tenantId },
     ],
+    // Started from here, not as the event workflow's child, so it inherits no
+    // fairness key: one tenant's bulk recovery queues behind its own work only.
+    priority: tenantPriority(delivery.tenantId),
   });
   return 'requested';
 }

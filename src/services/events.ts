@@ -7,6 +7,7 @@ import { unavailableStore } from '../unavailable.js';
 import { findEvent, tenantOf } from '../db/events.js';
 import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { withinDeadline } from '../temporal/deadline.js';
+import { tenantPriority } from '../temporal/fairness.js';
 import type { Queryable } from '../db/pool.js';
 import { eventIdForIdempotencyKey, newId } from '../ids.js';
 import { acceptedEventSchema, type AcceptedEvent, type Event, type PublishEvent } from '../schemas/event.js';
@@ -69,8 +70,9 @@ export async function publishEvent(
         { key: SEARCH_ATTRIBUTES.tenantId, value: tenantId },
       ],
       // Task-queue fairness per tenant: a tenant's flood queues behind its own
-      // events, not in front of every other tenant's (docs/tenants.md).
-      priority: { fairnessKey: tenantId },
+      // events, not in front of every other tenant's (docs/tenants.md). The
+      // delivery workflows of failed first attempts inherit it (src/temporal/fairness.ts).
+      priority: tenantPriority(tenantId),
       ...(deps.eagerStart ? { requestEagerStart: true } : {}),
     });
   try {

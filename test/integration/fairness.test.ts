@@ -16,7 +16,7 @@ import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/
 /** A's events: enough that many wait in the task queue while the worker is busy with A's slow receiver. */
 const FLOOD = 200;
 /** A's receiver answers after this long, so each of A's first attempts holds a workflow task slot that long. */
-const SLOW_MS = 3_000;
+const SLOW_MS = 2_000;
 /** Below this many of A's events still queued when B publishes, the test could prove nothing: it fails instead. */
 const MIN_BACKLOG = 50;
 
@@ -96,5 +96,22 @@ describe('fairness between tenants', () => {
     const event = await stack.temporal.workflow.getHandle(eventWorkflowId(eventId)).describe();
     expect(event.raw.workflowExecutionInfo?.priority?.fairnessKey).toBe(tenantId);
     await handle.terminate('test done');
+  });
+
+  it("starts a redelivery's workflow with the tenant's fairness key", async () => {
+    const type = 'fairness.redeliver';
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const { tenantId, subscriptionId } = await tenantWithSubscription(receiver, type);
+    const eventId = await publish(tenantId, type, 0);
+    const deliveryId = await waitFor('the delivery succeeded', async () => {
+      const event = await stack.api('GET', `/v1/events/${eventId}`);
+      const delivery = event.body?.deliveries?.[0];
+      return delivery?.status === 'succeeded' ? (delivery.id as string) : undefined;
+    });
+    expect((await stack.api('POST', `/v1/deliveries/${deliveryId}/redeliver`)).status).toBe(202);
+    const redelivery = await stack.temporal.workflow.getHandle(deliveryWorkflowId(eventId, subscriptionId)).describe();
+    expect(redelivery.raw.workflowExecutionInfo?.priority?.fairnessKey).toBe(tenantId);
+    await waitFor('the redelivery received', async () => (receiver.requests.length >= 2 ? true : undefined));
   });
 });
