@@ -39,11 +39,11 @@ export async function publishConcurrently(call: Call, type: string, count: numbe
   return recorder.result();
 }
 
-/**
- * `count` events at `perSecond`, each sent on schedule whether or not earlier ones were answered;
- * `fields` go into every event's body (a `tenantId`, say).
- */
-export async function publishAtRate(call: Call, type: string, count: number, perSecond: number, fields: Record<string, unknown> = {}): Promise<Published> {
+/** More of an event's body than its type and payload (a `tenantId`, say), by the event's number. */
+export type ExtraFields = (i: number) => Record<string, unknown>;
+
+/** `count` events at `perSecond`, each sent on schedule whether or not earlier ones were answered. */
+export async function publishAtRate(call: Call, type: string, count: number, perSecond: number, fields: ExtraFields = () => ({})): Promise<Published> {
   const recorder = recordPublishes(call, type, fields);
   const inFlight: Promise<void>[] = [];
   const start = Date.now();
@@ -56,7 +56,7 @@ export async function publishAtRate(call: Call, type: string, count: number, per
   return recorder.result();
 }
 
-function recordPublishes(call: Call, type: string, fields: Record<string, unknown> = {}) {
+function recordPublishes(call: Call, type: string, fields: ExtraFields = () => ({})) {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const firstAt = Date.now();
@@ -66,7 +66,7 @@ function recordPublishes(call: Call, type: string, fields: Record<string, unknow
     async publish(i: number): Promise<void> {
       const t0 = Date.now();
       try {
-        const { id } = (await call('POST', '/v1/events', { ...fields, type, payload: { i, at: t0 } })) as { id: string };
+        const { id } = (await call('POST', '/v1/events', { ...fields(i), type, payload: { i, at: t0 } })) as { id: string };
         latencies.push(Date.now() - t0);
         sentAt.set(id, t0);
       } catch (error) {
