@@ -11,6 +11,7 @@ import type {
   SubscriptionWithSecret,
   UpdateSubscription,
 } from '../schemas/subscription.js';
+import type { CreateTenant, IssuePortalToken, PortalToken, Tenant, UpdateTenant } from '../schemas/tenant.js';
 
 export interface HookflowClientOptions {
   /** Where the API answers, e.g. `http://localhost:3000`. */
@@ -92,7 +93,8 @@ export function createHookflowClient(options: HookflowClientOptions) {
     subscriptions: {
       create: (input: CreateSubscription) => call<SubscriptionWithSecret>('POST', '/v1/subscriptions', input),
       get: (subscriptionId: string) => call<Subscription>('GET', `/v1/subscriptions/${id(subscriptionId)}`),
-      list: (query: { limit?: number; cursor?: string } = {}) => call<Page<Subscription>>('GET', `/v1/subscriptions${queryString(query)}`),
+      list: (query: { tenantId?: string; limit?: number; cursor?: string } = {}) =>
+        call<Page<Subscription>>('GET', `/v1/subscriptions${queryString(query)}`),
       update: (subscriptionId: string, patch: UpdateSubscription) => call<Subscription>('PATCH', `/v1/subscriptions/${id(subscriptionId)}`, patch),
       delete: async (subscriptionId: string): Promise<void> => {
         await call('DELETE', `/v1/subscriptions/${id(subscriptionId)}`);
@@ -110,9 +112,26 @@ export function createHookflowClient(options: HookflowClientOptions) {
     },
     keys: {
       create: (input: CreateApiKey) => call<ApiKeyWithSecret>('POST', '/v1/keys', input),
-      list: (query: { limit?: number; cursor?: string } = {}) => call<Page<ApiKey>>('GET', `/v1/keys${queryString(query)}`),
+      list: (query: { tenantId?: string; limit?: number; cursor?: string } = {}) => call<Page<ApiKey>>('GET', `/v1/keys${queryString(query)}`),
       revoke: async (keyId: string): Promise<void> => {
         await call('DELETE', `/v1/keys/${id(keyId)}`);
+      },
+    },
+    tenants: {
+      create: (input: CreateTenant) => call<Tenant>('POST', '/v1/tenants', input),
+      get: (tenantId: string) => call<Tenant>('GET', `/v1/tenants/${id(tenantId)}`),
+      list: (query: { limit?: number; cursor?: string } = {}) => call<Page<Tenant>>('GET', `/v1/tenants${queryString(query)}`),
+      update: (tenantId: string, patch: UpdateTenant) => call<Tenant>('PATCH', `/v1/tenants/${id(tenantId)}`, patch),
+      /** Disables its subscriptions, revokes its keys and tokens; its history stays until retention. */
+      delete: async (tenantId: string): Promise<void> => {
+        await call('DELETE', `/v1/tenants/${id(tenantId)}`);
+      },
+      /** A short-lived token for the tenant's portal or its own API calls. */
+      issuePortalToken: (tenantId: string, input: IssuePortalToken = {}) =>
+        call<PortalToken>('POST', `/v1/tenants/${id(tenantId)}/portal-token`, input),
+      /** Refuses every portal token of the tenant issued until now. */
+      revokePortalTokens: async (tenantId: string): Promise<void> => {
+        await call('DELETE', `/v1/tenants/${id(tenantId)}/portal-tokens`);
       },
     },
   };

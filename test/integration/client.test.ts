@@ -68,6 +68,27 @@ describe('HTTP client', () => {
     await hookflow.subscriptions.delete(subscription.id);
   });
 
+  it("manages tenants, and a portal token's client works within its tenant only", async () => {
+    const hookflow = createHookflowClient({ baseUrl: server.url, apiKey: stack.adminKey });
+    const tenant = await hookflow.tenants.create({ name: 'Client Co', metadata: { crm: 'c-1' } });
+    expect(await hookflow.tenants.get(tenant.id)).toEqual(tenant);
+    expect((await hookflow.tenants.update(tenant.id, { name: 'Client Co.' })).name).toBe('Client Co.');
+    expect((await hookflow.tenants.list({ limit: 100 })).data.map((t) => t.id)).toContain(tenant.id);
+
+    const { token, scopes } = await hookflow.tenants.issuePortalToken(tenant.id, { expiresInSeconds: 300 });
+    expect(scopes).toEqual(['admin']);
+    const customer = createHookflowClient({ baseUrl: server.url, apiKey: token });
+    const own = await customer.subscriptions.create({ url: 'https://customer.example/hooks', eventTypes: ['order.created'] });
+    expect(own.tenantId).toBe(tenant.id);
+    expect((await customer.subscriptions.list()).data.map((s) => s.id)).toEqual([own.id]);
+    expect((await hookflow.subscriptions.list({ tenantId: tenant.id })).data.map((s) => s.id)).toEqual([own.id]);
+
+    await hookflow.tenants.revokePortalTokens(tenant.id);
+    await expect(customer.subscriptions.list()).rejects.toMatchObject({ status: 401 });
+    await hookflow.tenants.delete(tenant.id);
+    await expect(hookflow.tenants.get(tenant.id)).rejects.toMatchObject({ status: 404 });
+  });
+
   it('turns problems into HookflowApiError, naming the fields', async () => {
     const hookflow = createHookflowClient({ baseUrl: server.url, apiKey: stack.adminKey });
     const error = await hookflow.subscriptions.create({ url: 'not a url', eventTypes: ['a.b'] }).catch((e: unknown) => e);
