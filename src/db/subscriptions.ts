@@ -1,5 +1,6 @@
 import type { CreateSubscription, Subscription, UpdateSubscription } from '../schemas/subscription.js';
 import type { Page } from '../schemas/common.js';
+import type { PayloadFilter } from '../routing/payload-filter.js';
 import { afterCursorSql, pageParams, toPage } from './page.js';
 import type { Queryable } from './pool.js';
 
@@ -8,6 +9,7 @@ interface SubscriptionRow {
   tenant_id: string;
   url: string;
   event_types: string[];
+  filter: PayloadFilter | null;
   description: string | null;
   headers: Record<string, string>;
   status: Subscription['status'];
@@ -20,7 +22,7 @@ interface SubscriptionRow {
   updated_at: Date;
 }
 
-const COLUMNS = `id, tenant_id, url, event_types, description, headers, status, retry_schedule, timeout_ms,
+const COLUMNS = `id, tenant_id, url, event_types, filter, description, headers, status, retry_schedule, timeout_ms,
   permanent_status_codes, rate_limit_per_second, disabled_reason, created_at, updated_at`;
 
 function toSubscription(row: SubscriptionRow): Subscription {
@@ -29,6 +31,7 @@ function toSubscription(row: SubscriptionRow): Subscription {
     tenantId: row.tenant_id,
     url: row.url,
     eventTypes: row.event_types,
+    filter: row.filter,
     description: row.description,
     headers: row.headers,
     status: row.status,
@@ -50,8 +53,8 @@ export async function insertSubscription(
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
     `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms,
-       permanent_status_codes, rate_limit_per_second, tenant_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       permanent_status_codes, rate_limit_per_second, tenant_id, filter)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      RETURNING ${COLUMNS}`,
     [
       id,
@@ -65,6 +68,7 @@ export async function insertSubscription(
       input.permanentStatusCodes ?? [],
       input.rateLimitPerSecond ?? null,
       input.tenantId,
+      input.filter ?? null,
     ],
   );
   return toSubscription(rows[0]!);
@@ -137,6 +141,7 @@ export async function updateSubscription(
     ['timeout_ms', patch.timeoutMs],
     ['permanent_status_codes', patch.permanentStatusCodes],
     ['rate_limit_per_second', patch.rateLimitPerSecond],
+    ['filter', patch.filter],
     // A status set by hand replaces whatever reason hookflow had for disabling it.
     ['disabled_reason', patch.status === undefined ? undefined : null],
   ];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { eventTypeSchema, idSchema, textSchema, timestampSchema } from './common.js';
+import { idSchema, jsonValueSchema, textSchema, timestampSchema } from './common.js';
+import { eventTypePatternSchema } from '../routing/event-type-pattern.js';
+import { payloadFilterSchema } from '../routing/payload-filter.js';
 
 // Headers a subscription may not set: the signature set, what HTTP itself
 // manages, and hop-by-hop headers (RFC 9110 §7.6.1).
@@ -23,7 +25,10 @@ const subscriptionFields = {
   url: z
     .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
     .max(2048),
-  eventTypes: z.array(z.union([z.literal('*'), eventTypeSchema])).min(1).max(100),
+  /** Event type patterns: names, "*", or "prefix.*" (src/routing/event-type-pattern.ts). */
+  eventTypes: z.array(eventTypePatternSchema).min(1).max(100),
+  /** Only events whose payload passes it; null for every event of the types (docs/routing.md). */
+  filter: payloadFilterSchema.nullable(),
   description: textSchema(1000).nullable(),
   headers: z
     .record(headerNameSchema, headerValueSchema)
@@ -45,6 +50,7 @@ export const createSubscriptionSchema = z.strictObject({
   /** The tenant it belongs to, for good; `default` when left out (a tenant's own key: that tenant). */
   tenantId: idSchema.optional(),
   description: subscriptionFields.description.optional(),
+  filter: subscriptionFields.filter.optional(),
   headers: subscriptionFields.headers.optional(),
   retrySchedule: subscriptionFields.retrySchedule.optional(),
   timeoutMs: subscriptionFields.timeoutMs.optional(),
@@ -64,6 +70,7 @@ export const subscriptionSchema = z.object({
   tenantId: idSchema,
   url: z.string(),
   eventTypes: z.array(z.string()),
+  filter: z.record(z.string(), jsonValueSchema).nullable(),
   description: z.string().nullable(),
   headers: z.record(z.string(), z.string()),
   status: subscriptionStatusSchema,

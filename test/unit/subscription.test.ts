@@ -66,6 +66,16 @@ describe('createSubscriptionSchema', () => {
       expect(accepts({ eventTypes: ['*'] }).eventTypes).toEqual(['*']);
     });
 
+    it('prefix patterns next to names', () => {
+      expect(accepts({ eventTypes: ['order.*', 'a.b.*', 'invoice.paid'] }).eventTypes).toEqual(['order.*', 'a.b.*', 'invoice.paid']);
+    });
+
+    it('a payload filter, and null for none', () => {
+      const filter = { amount: { $gte: 100 }, 'customer.country': { $in: ['NL', 'BE'] } };
+      expect(accepts({ filter }).filter).toEqual(filter);
+      expect(accepts({ filter: null }).filter).toBeNull();
+    });
+
     it.each(['a', 'order.created', 'a.b.c.d', 'A_B-c.9', 'x'.repeat(128)])('event type %j', (eventType) => {
       expect(accepts({ eventTypes: [eventType] }).eventTypes).toEqual([eventType]);
     });
@@ -157,7 +167,7 @@ describe('createSubscriptionSchema', () => {
       expect(rejectionPaths({ eventTypes })).toEqual([['eventTypes']]);
     });
 
-    it.each(['a..b', 'has space', '', '.a', 'a.', 'a.*', '*.a', '**', 'order/created', 'ü', 'x'.repeat(129)])(
+    it.each(['a..b', 'has space', '', '.a', 'a.', '*.a', '**', 'a.*.b', 'a*', '.*', 'order/created', 'ü', 'x'.repeat(129)])(
       'bad event type syntax %j at path ["eventTypes", index]',
       (bad) => {
         const paths = rejectionPaths({ eventTypes: ['good.one', bad] });
@@ -165,6 +175,16 @@ describe('createSubscriptionSchema', () => {
         for (const path of paths) expect(path).toEqual(['eventTypes', 1]);
       },
     );
+
+    it.each([
+      [{ amount: { $gte: true } }, ['filter', 'amount', '$gte']],
+      [{ $or: [{ a: 1 }, { b: { $foo: 1 } }] }, ['filter', '$or', 1, 'b', '$foo']],
+      [{ customer: { country: 'NL' } }, ['filter', 'customer', 'country']],
+      [[{ a: 1 }], ['filter']],
+      ['amount > 100', ['filter']],
+    ])('a bad filter %j at its exact path', (filter, path) => {
+      expect(rejectionPaths({ filter })).toEqual([path]);
+    });
 
     it('eventTypes that is not an array', () => {
       expect(rejectionPaths({ eventTypes: 'order.created' })).toEqual([['eventTypes']]);
@@ -328,6 +348,9 @@ describe('updateSubscriptionSchema', () => {
     const patches: Array<Record<string, unknown>> = [
       { url: 'https://example.com/new' },
       { eventTypes: ['*'] },
+      { eventTypes: ['order.*'] },
+      { filter: null },
+      { filter: { 'items.0.sku': 'A-1' } },
       { description: null },
       { description: 'new' },
       { headers: {} },
@@ -343,6 +366,10 @@ describe('updateSubscriptionSchema', () => {
   it('applies the same field rules as create', () => {
     expect(issuesOf(updateSubscriptionSchema, { url: 'ftp://example.com' }).map((i) => i.path)).toEqual([['url']]);
     expect(issuesOf(updateSubscriptionSchema, { eventTypes: [] }).map((i) => i.path)).toEqual([['eventTypes']]);
+    expect(issuesOf(updateSubscriptionSchema, { eventTypes: ['order*'] }).map((i) => i.path)).toEqual([['eventTypes', 0]]);
+    expect(issuesOf(updateSubscriptionSchema, { filter: { amount: { $in: [] } } }).map((i) => i.path)).toEqual([
+      ['filter', 'amount', '$in'],
+    ]);
     expect(issuesOf(updateSubscriptionSchema, { headers: { 'webhook-signature': 'x' } }).map((i) => i.path)).toEqual([
       ['headers', 'webhook-signature'],
     ]);
