@@ -28,7 +28,13 @@ export const eventTypePatternSchema = z
   .refine(
     isValidEventTypePattern,
     'use an event type ("order.created"), "*" for every type, or a prefix and ".*" ("order.*" for every type below "order")',
-  );
+  )
+  .meta({
+    description:
+      'An event type ("order.created"), "*" for every type, or a prefix and ".*" for every type below it at any depth ' +
+      '("order.*" matches "order.created" and "order.item.added", not "order"). See docs/routing.md.',
+    examples: ['order.created', 'order.*', '*'],
+  });
 
 /** Whether `pattern` selects events of type `eventType` (a valid event type name). */
 export function patternMatches(pattern: string, eventType: string): boolean {
