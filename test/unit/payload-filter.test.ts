@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../src/json.js';
@@ -335,5 +336,25 @@ describe('payload filter: laws (property-based)', () => {
         return matchesFilter(own as PayloadFilter, p);
       }),
     );
+  });
+});
+
+describe('docs/routing.md', () => {
+  const doc = readFileSync(new URL('../../docs/routing.md', import.meta.url), 'utf8');
+  const section = (heading: string) => doc.split(/^## /m).find((part) => part.startsWith(heading))!;
+  const jsonBlocks = (text: string) => [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as JsonValue);
+
+  it('shows valid filters in its examples', () => {
+    const examples = jsonBlocks(section('More examples'));
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+    for (const example of examples) expect(filterIssues(example)).toEqual([]);
+  });
+
+  it('shows the paths and messages hookflow answers with', () => {
+    const [problem] = jsonBlocks(section('Errors')) as Array<{ errors: Array<{ path: string; message: string }> }>;
+    const filterErrors = problem!.errors.filter((e) => e.path.startsWith('filter.'));
+    expect(filterErrors).toHaveLength(2);
+    const issues = filterIssues({ amount: { $gte: true }, $or: [{ customer: { country: 'NL' } }] });
+    expect(issues.map((i) => ({ path: ['filter', ...i.path].join('.'), message: i.message }))).toEqual(filterErrors);
   });
 });
