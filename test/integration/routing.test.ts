@@ -134,6 +134,7 @@ describe('routing', () => {
       ['an unknown operator deep inside', 'POST', { ...base, filter: { $or: [{ a: 1 }, { b: { $like: 'x%' } }] } }, ['filter.$or.1.b.$like']],
       ['a nested object instead of a path', 'POST', { ...base, filter: { customer: { country: 'NL' } } }, ['filter.customer.country']],
       ['an empty $in', 'POST', { ...base, filter: { country: { $in: [] } } }, ['filter.country.$in']],
+      ['a NUL character, which jsonb cannot store', 'POST', { ...base, filter: { note: { $in: ['ok', 'a\u0000b'] } } }, ['filter.note.$in.1']],
       ['a filter that is a string', 'POST', { ...base, filter: 'amount >= 100' }, ['filter']],
       ['a wildcard in the middle', 'POST', { ...base, eventTypes: ['order.*.added'] }, ['eventTypes.0']],
       ['a suffix wildcard', 'POST', { ...base, eventTypes: ['order.created', '*.created'] }, ['eventTypes.1']],

@@ -259,6 +259,14 @@ describe('payload filter: validation', () => {
     expect(filterIssues(multibyte)[0]!.message).toContain('at most 4096 bytes');
   });
 
+  it.each<[JsonValue, Array<string | number>]>([
+    [{ note: 'a\u0000b' }, ['note']],
+    [{ 'a\u0000': 1 }, ['a\u0000']],
+    [{ $or: [{ a: 1 }, { b: { $in: ['x', '\u0000'] } }] }, ['$or', 1, 'b', '$in', 1]],
+  ])('refuses a NUL character in %j, which PostgreSQL cannot store, at its path', (filter, path) => {
+    expect(filterIssues(filter)).toEqual([{ path, message: expect.stringContaining('NUL') }]);
+  });
+
   it('accepts any JSON value for equality, $eq and $neq, and strings or numbers for order', () => {
     const filter = {
       a: null, b: [1, { c: 2 }], 'c.d': 'x', e: { $eq: { nested: { $gt: 1 } } }, f: { $neq: [] },
