@@ -23,18 +23,18 @@ interface Subscriber {
   receiver: Receiver;
 }
 
-async function subscriber(eventTypes: string[], filter?: unknown): Promise<Subscriber> {
+async function subscriber(eventTypes: string[], filter?: unknown, tenantId?: string): Promise<Subscriber> {
   const receiver = await startReceiver();
   receivers.push(receiver);
-  const { status, body } = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes, filter });
+  const { status, body } = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes, filter, tenantId });
   expect(status).toBe(201);
   expect(body.filter).toEqual(filter ?? null);
   return { id: body.id, receiver };
 }
 
 /** Publishes an event and waits until every delivery it got is done; returns who it was delivered to. */
-async function publishAndSettle(type: string, payload: unknown): Promise<{ id: string; deliveredTo: string[] }> {
-  const accepted = await stack.api('POST', '/v1/events', { type, payload });
+async function publishAndSettle(type: string, payload: unknown, tenantId?: string): Promise<{ id: string; deliveredTo: string[] }> {
+  const accepted = await stack.api('POST', '/v1/events', { type, payload, tenantId });
   expect(accepted.status).toBe(202);
   const event = await waitFor(`event ${accepted.body.id} to settle`, async () => {
     const { status, body } = await stack.api('GET', `/v1/events/${accepted.body.id}`);
@@ -109,6 +109,22 @@ describe('routing', () => {
     expect((await publishAndSettle(`${shop}.invoice.credited`, { lines: [{ amount: 10 }] })).deliveredTo).toEqual([]);
     expect((await publishAndSettle(`${shop}.invoice.credited`, { lines: [{ amount: -10 }] })).deliveredTo).toEqual([s.id]);
     expect(s.receiver.requests).toHaveLength(2);
+  });
+
+  it("routes within the event's tenant only", async () => {
+    const shop = uniqueName('shop');
+    const tenant = await stack.api('POST', '/v1/tenants', { name: shop });
+    expect(tenant.status).toBe(201);
+    const filter = { amount: { $gte: 100 } };
+    const inDefault = await subscriber([`${shop}.order.*`], filter);
+    const inTenant = await subscriber([`${shop}.order.*`], filter, tenant.body.id);
+    const everythingInTenant = await subscriber(['*'], undefined, tenant.body.id);
+
+    expect((await publishAndSettle(`${shop}.order.created`, { amount: 500 })).deliveredTo).toEqual([inDefault.id]);
+    expect((await publishAndSettle(`${shop}.order.created`, { amount: 500 }, tenant.body.id)).deliveredTo).toEqual(
+      idsOf(inTenant, everythingInTenant),
+    );
+    expect((await publishAndSettle(`${shop}.order.created`, { amount: 5 }, tenant.body.id)).deliveredTo).toEqual([everythingInTenant.id]);
   });
 
   describe('a bad pattern or filter is a 422 naming the path, and stores nothing', () => {
