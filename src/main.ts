@@ -12,7 +12,8 @@ import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
-import { systemResolver } from './net/guarded-connect.js';
+import { createGuardedAgent, systemResolver } from './net/guarded-connect.js';
+import { noExamples } from './services/test-sends.js';
 import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
 import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
@@ -198,6 +199,9 @@ async function startParts(
       printProgress(`worker polling task queue "${config.taskQueue}"`);
     }
     if (parts.api) {
+      // Test sends go out through the SSRF guard with the worker's policy.
+      const webhookHttp = createGuardedAgent(addressPolicy, systemResolver);
+      stops.push(() => webhookHttp.close());
       const api = await startApiServer(
         {
           pool,
@@ -211,6 +215,9 @@ async function startParts(
           addressPolicy,
           resolve: systemResolver,
           metrics,
+          webhookHttp,
+          deliveryTimeoutMs: config.deliveryTimeoutMs,
+          exampleFor: noExamples,
           eagerStart: shared !== undefined,
           ...(tracing ? { tracer: tracing.tracer } : {}),
         },

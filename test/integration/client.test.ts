@@ -63,7 +63,7 @@ describe('HTTP client', () => {
       return d.status === 'succeeded' ? d : undefined;
     });
     expect(delivered.attempts).toHaveLength(3);
-    new Webhook(subscription.secret).verify(target.requests.at(-1)!.body, target.requests.at(-1)!.headers as Record<string, string>);
+    new Webhook(subscription.secret!).verify(target.requests.at(-1)!.body, target.requests.at(-1)!.headers as Record<string, string>);
 
     await hookflow.subscriptions.delete(subscription.id);
   });
