@@ -81,8 +81,10 @@ export function subscriptionRoutes(deps: ApiDeps): Hono {
 
   // v1: the shared secret; v1a: the public key (the private key is never shown).
   app.get('/:id/secret', async (c) => {
-    const key = await revealVerificationKey(deps, c.req.param('id'));
-    if (key === undefined) throw problems.notFound('Subscription', c.req.param('id'));
+    const id = c.req.param('id');
+    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const key = await revealVerificationKey(deps, id);
+    if (key === undefined) throw problems.notFound('Subscription', id);
     c.header('cache-control', 'no-store');
     return c.json(key);
   });
