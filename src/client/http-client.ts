@@ -7,11 +7,15 @@ import type { Event, PublishEvent } from '../schemas/event.js';
 import type {
   CreateSubscription,
   EndpointHealthView,
+  RotatedKey,
+  SignatureScheme,
   Subscription,
   SubscriptionWithSecret,
   UpdateSubscription,
+  VerificationKey,
 } from '../schemas/subscription.js';
 import type { CreateTenant, IssuePortalToken, PortalToken, Tenant, UpdateTenant } from '../schemas/tenant.js';
+import type { TestSend, TestSendResult } from '../schemas/test-send.js';
 
 export interface HookflowClientOptions {
   /** Where the API answers, e.g. `http://localhost:3000`. */
@@ -99,13 +103,17 @@ export function createHookflowClient(options: HookflowClientOptions) {
       delete: async (subscriptionId: string): Promise<void> => {
         await call('DELETE', `/v1/subscriptions/${id(subscriptionId)}`);
       },
-      secret: async (subscriptionId: string) => (await call<{ secret: string }>('GET', `/v1/subscriptions/${id(subscriptionId)}/secret`)).secret,
-      rotateSecret: (subscriptionId: string, overlapSeconds?: number) =>
-        call<{ secret: string; previousSecretExpiresAt: string }>(
-          'POST',
-          `/v1/subscriptions/${id(subscriptionId)}/secret/rotate`,
-          overlapSeconds === undefined ? {} : { overlapSeconds },
-        ),
+      /** The shared secret of a v1 subscription (undefined for v1a: see verificationKey). */
+      secret: async (subscriptionId: string) => (await call<{ secret?: string }>('GET', `/v1/subscriptions/${id(subscriptionId)}/secret`)).secret,
+      /** What receivers verify with: `{ secret }` (v1) or `{ publicKey }` (v1a). */
+      verificationKey: (subscriptionId: string) => call<VerificationKey>('GET', `/v1/subscriptions/${id(subscriptionId)}/secret`),
+      rotateSecret: (subscriptionId: string, overlapSeconds?: number, signatureScheme?: SignatureScheme) =>
+        call<RotatedKey>('POST', `/v1/subscriptions/${id(subscriptionId)}/secret/rotate`, {
+          ...(overlapSeconds === undefined ? {} : { overlapSeconds }),
+          ...(signatureScheme === undefined ? {} : { signatureScheme }),
+        }),
+      /** A signed test request to the endpoint now; the answer describes the attempt. */
+      test: (subscriptionId: string, input: TestSend = {}) => call<TestSendResult>('POST', `/v1/subscriptions/${id(subscriptionId)}/test`, input),
       health: (subscriptionId: string) => call<EndpointHealthView>('GET', `/v1/subscriptions/${id(subscriptionId)}/health`),
       recover: (subscriptionId: string, window: { since: string; until?: string }) =>
         call<{ requested: number }>('POST', `/v1/subscriptions/${id(subscriptionId)}/recover`, window),

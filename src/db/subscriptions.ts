@@ -1,4 +1,4 @@
-import type { CreateSubscription, Subscription, UpdateSubscription } from '../schemas/subscription.js';
+import type { CreateSubscription, SignatureScheme, Subscription, UpdateSubscription } from '../schemas/subscription.js';
 import type { Page } from '../schemas/common.js';
 import type { PayloadFilter } from '../routing/payload-filter.js';
 import { afterCursorSql, pageParams, toPage } from './page.js';
@@ -18,12 +18,14 @@ interface SubscriptionRow {
   permanent_status_codes: number[];
   rate_limit_per_second: number | null;
   disabled_reason: string | null;
+  signature_scheme: SignatureScheme;
+  public_key: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS = `id, tenant_id, url, event_types, filter, description, headers, status, retry_schedule, timeout_ms,
-  permanent_status_codes, rate_limit_per_second, disabled_reason, created_at, updated_at`;
+  permanent_status_codes, rate_limit_per_second, disabled_reason, signature_scheme, public_key, created_at, updated_at`;
 
 function toSubscription(row: SubscriptionRow): Subscription {
   return {
@@ -40,21 +42,30 @@ function toSubscription(row: SubscriptionRow): Subscription {
     permanentStatusCodes: row.permanent_status_codes,
     rateLimitPerSecond: row.rate_limit_per_second,
     disabledReason: row.disabled_reason,
+    signatureScheme: row.signature_scheme,
+    publicKey: row.public_key,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
+/** The signing key as stored: sealed, with its scheme and (v1a) the public key that goes with it. */
+export interface StoredSigningKey {
+  sealed: string;
+  scheme: SignatureScheme;
+  publicKey: string | null;
+}
+
 export async function insertSubscription(
   db: Queryable,
   id: string,
-  sealedSecret: string,
+  signingKey: StoredSigningKey,
   input: CreateSubscription & { tenantId: string },
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
     `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms,
-       permanent_status_codes, rate_limit_per_second, tenant_id, filter)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       permanent_status_codes, rate_limit_per_second, tenant_id, filter, signature_scheme, public_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      RETURNING ${COLUMNS}`,
     [
       id,
@@ -62,13 +73,15 @@ export async function insertSubscription(
       [...new Set(input.eventTypes)],
       input.description ?? null,
       input.headers ?? {},
-      sealedSecret,
+      signingKey.sealed,
       input.retrySchedule ?? null,
       input.timeoutMs ?? null,
       input.permanentStatusCodes ?? [],
       input.rateLimitPerSecond ?? null,
       input.tenantId,
       input.filter ?? null,
+      signingKey.scheme,
+      signingKey.publicKey,
     ],
   );
   return toSubscription(rows[0]!);
@@ -83,31 +96,58 @@ export async function findSubscription(db: Queryable, id: string, tenantId?: str
   return rows[0] && toSubscription(rows[0]);
 }
 
-/** The sealed (encrypted) signing secret; only the secrets service opens it. */
-export async function findSealedSecret(db: Queryable, id: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ sealed_secret: string }>(
-    'SELECT sealed_secret FROM subscriptions WHERE id = $1 AND deleted_at IS NULL',
+/** A subscription's signing keys, sealed (encrypted); only the secrets service opens them. */
+export interface SealedSigningKeys {
+  subscriptionId: string;
+  signatureScheme: SignatureScheme;
+  publicKey: string | null;
+  sealedSecret: string;
+  previousSealedSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+}
+
+export async function findSigningKeys(db: Queryable, id: string): Promise<SealedSigningKeys | undefined> {
+  const { rows } = await db.query<{
+    signature_scheme: SignatureScheme;
+    public_key: string | null;
+    sealed_secret: string;
+    previous_sealed_secret: string | null;
+    previous_secret_expires_at: Date | null;
+  }>(
+    `SELECT signature_scheme, public_key, sealed_secret, previous_sealed_secret, previous_secret_expires_at
+     FROM subscriptions WHERE id = $1 AND deleted_at IS NULL`,
     [id],
   );
-  return rows[0]?.sealed_secret;
+  const row = rows[0];
+  return (
+    row && {
+      subscriptionId: id,
+      signatureScheme: row.signature_scheme,
+      publicKey: row.public_key,
+      sealedSecret: row.sealed_secret,
+      previousSealedSecret: row.previous_sealed_secret,
+      previousSecretExpiresAt: row.previous_secret_expires_at,
+    }
+  );
 }
 
 /**
- * Makes `newSealed` the signing secret; the current one keeps signing next to
- * it until `previousExpiresAt`. Returns false when there is no such subscription.
+ * Makes `next` the signing key (and its scheme the subscription's); the
+ * current one keeps signing next to it until `previousExpiresAt`. Returns
+ * false when there is no such subscription.
  */
 export async function rotateSealedSecret(
   db: Queryable,
   id: string,
-  newSealed: string,
+  next: StoredSigningKey,
   previousExpiresAt: Date,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE subscriptions
      SET previous_sealed_secret = sealed_secret, previous_secret_expires_at = $3,
-         sealed_secret = $2, updated_at = now()
+         sealed_secret = $2, signature_scheme = $4, public_key = $5, updated_at = now()
      WHERE id = $1 AND deleted_at IS NULL`,
-    [id, newSealed, previousExpiresAt],
+    [id, next.sealed, previousExpiresAt, next.scheme, next.publicKey],
   );
   return rowCount === 1;
 }

@@ -38,6 +38,14 @@ describe('HTTP client', () => {
     const subscription = await hookflow.subscriptions.create({ url: target.url, eventTypes: [type], description: 'via the client' });
     expect(subscription.secret).toMatch(/^whsec_/);
     expect(await hookflow.subscriptions.secret(subscription.id)).toBe(subscription.secret);
+    expect(await hookflow.subscriptions.verificationKey(subscription.id)).toEqual({ secret: subscription.secret });
+    // A test send to the (failing) endpoint answers the attempt, and leaves no delivery behind.
+    expect(await hookflow.subscriptions.test(subscription.id, { payload: { hello: 'test' } })).toMatchObject({
+      eventType: type,
+      statusCode: 500,
+      webhookId: expect.stringMatching(/^test_/),
+    });
+    expect((await hookflow.listDeliveries({ subscriptionId: subscription.id })).data).toEqual([]);
     expect((await hookflow.subscriptions.get(subscription.id)).description).toBe('via the client');
     expect((await hookflow.subscriptions.list({ limit: 100 })).data.map((s) => s.id)).toContain(subscription.id);
 
@@ -63,7 +71,7 @@ describe('HTTP client', () => {
       return d.status === 'succeeded' ? d : undefined;
     });
     expect(delivered.attempts).toHaveLength(3);
-    new Webhook(subscription.secret).verify(target.requests.at(-1)!.body, target.requests.at(-1)!.headers as Record<string, string>);
+    new Webhook(subscription.secret!).verify(target.requests.at(-1)!.body, target.requests.at(-1)!.headers as Record<string, string>);
 
     await hookflow.subscriptions.delete(subscription.id);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createSubscriptionSchema, subscriptionStatusSchema, updateSubscriptionSchema } from '../../src/schemas/subscription.js';
+import { createSubscriptionSchema, rotateSecretSchema, subscriptionStatusSchema, updateSubscriptionSchema } from '../../src/schemas/subscription.js';
 
 const minimal = { url: 'https://example.com/hooks', eventTypes: ['order.created'] };
 
@@ -390,5 +390,31 @@ describe('updateSubscriptionSchema', () => {
   it('accepts a full patch', () => {
     const patch = { ...full, status: 'paused' as const };
     expect(updateSubscriptionSchema.parse(patch)).toEqual(patch);
+  });
+});
+
+describe('signature schemes', () => {
+  it('createSubscriptionSchema takes v1 or v1a, and leaves it out by default', () => {
+    expect(accepts({ signatureScheme: 'v1' }).signatureScheme).toBe('v1');
+    expect(accepts({ signatureScheme: 'v1a' }).signatureScheme).toBe('v1a');
+    expect(accepts({}).signatureScheme).toBeUndefined();
+  });
+
+  it('createSubscriptionSchema refuses any other scheme at path ["signatureScheme"]', () => {
+    for (const scheme of ['v2', 'V1A', '', null, 1]) expect(rejectionPaths({ signatureScheme: scheme })).toEqual([['signatureScheme']]);
+  });
+
+  it('updateSubscriptionSchema does not change the scheme (a rotation does)', () => {
+    expect(issuesOf(updateSubscriptionSchema, { signatureScheme: 'v1a' })[0]!.code).toBe('unrecognized_keys');
+  });
+
+  it('rotateSecretSchema takes an optional scheme to switch to', () => {
+    expect(rotateSecretSchema.parse({})).toEqual({});
+    expect(rotateSecretSchema.parse({ signatureScheme: 'v1a', overlapSeconds: 0 })).toEqual({ signatureScheme: 'v1a', overlapSeconds: 0 });
+    expect(issuesOf(rotateSecretSchema, { signatureScheme: 'hmac' })[0]!.path).toEqual(['signatureScheme']);
+  });
+
+  it('the test marker header is reserved like the signature headers', () => {
+    expect(rejectionPaths({ headers: { 'Webhook-Test': 'false' } })).toEqual([['headers', 'Webhook-Test']]);
   });
 });
