@@ -14,7 +14,8 @@ import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
-import { systemResolver } from './net/guarded-connect.js';
+import { createGuardedAgent, systemResolver } from './net/guarded-connect.js';
+import { noExamples } from './services/test-sends.js';
 import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
 import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
@@ -202,6 +203,9 @@ async function startParts(
     if (parts.api) {
       const tenants = createTenantDirectory(pool, logger);
       stops.push(async () => tenants.stop());
+      // Test sends go out through the SSRF guard with the worker's policy.
+      const webhookHttp = createGuardedAgent(addressPolicy, systemResolver);
+      stops.push(() => webhookHttp.close());
       const api = await startApiServer(
         {
           pool,
@@ -217,6 +221,9 @@ async function startParts(
           addressPolicy,
           resolve: systemResolver,
           metrics,
+          webhookHttp,
+          deliveryTimeoutMs: config.deliveryTimeoutMs,
+          exampleFor: noExamples,
           eagerStart: shared !== undefined,
           ...(tracing ? { tracer: tracing.tracer } : {}),
         },

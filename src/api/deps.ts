@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
+import type { Dispatcher } from 'undici';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
@@ -8,6 +9,7 @@ import type { AddressPolicy } from '../delivery/url-guard.js';
 import type { Resolver } from '../net/guarded-connect.js';
 import type { HookflowMetrics } from '../metrics/metrics.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
+import type { JsonValue } from '../json.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -30,6 +32,12 @@ export interface ApiDeps {
   addressPolicy: AddressPolicy;
   resolve: Resolver;
   metrics: HookflowMetrics;
+  /** Test sends' HTTP client: SSRF-guarded with `addressPolicy` and `resolve`, as the worker's (createGuardedAgent). */
+  webhookHttp: Dispatcher;
+  /** The worker's delivery timeout, which test sends use for subscriptions without their own. */
+  deliveryTimeoutMs: number;
+  /** A test send's default payload for an event type (the event catalog's example), or undefined when there is none. */
+  exampleFor: (eventType: string) => Promise<JsonValue | undefined>;
   /** Eager workflow start, for an API sharing its process and Temporal connection with a worker (see publishEvent). */
   eagerStart?: boolean;
   /** A server span per request through this tracer, when tracing is on (see src/telemetry/tracing.ts). */

@@ -16,7 +16,9 @@ import { freePort } from '../../src/dev/ports.js';
 import { printProgress } from '../../src/dev/progress.js';
 import type { Logger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
+import { createGuardedAgent, systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
+import { noExamples } from '../../src/services/test-sends.js';
+import type { JsonValue } from '../../src/json.js';
 import { startInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
 import { sdkMetricsUrl } from '../../src/runtime/sdk-runtime.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
@@ -45,6 +47,8 @@ export interface PartsOptions {
   resolve?: Resolver;
   apiRateLimitPerSecond?: number;
   secretRotationOverlapSeconds?: number;
+  /** Test sends' example payloads (none by default, as without an event catalog). */
+  exampleFor?: (eventType: string) => Promise<JsonValue | undefined>;
   /** Traces the worker and the API (the Temporal client's interceptors are the caller's to add). */
   tracing?: Tracing;
 }
@@ -105,6 +109,9 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     addressPolicy,
     resolve,
     metrics,
+    webhookHttp: createGuardedAgent(addressPolicy, resolve),
+    deliveryTimeoutMs: workerOptions.activities.deliveryTimeoutMs,
+    exampleFor: options.exampleFor ?? noExamples,
     ...(options.tracing === undefined ? {} : { tracer: options.tracing.tracer }),
   };
   return { apiDeps, worker, workerOptions, adminKey, encryptionKey };

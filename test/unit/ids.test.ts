@@ -73,4 +73,13 @@ describe('eventIdForIdempotencyKey', () => {
   it('never collides with the shape of newId("evt") ids (32 vs 22 random characters)', () => {
     expect(eventIdForIdempotencyKey('k').length).not.toBe(newId('evt').length);
   });
+
+  it('keeps tenants apart: the same key in two tenants names two events', () => {
+    expect(eventIdForIdempotencyKey('order-42', 'tnt_a')).not.toBe(eventIdForIdempotencyKey('order-42', 'tnt_b'));
+    expect(eventIdForIdempotencyKey('order-42', 'tnt_a')).toBe(eventIdForIdempotencyKey('order-42', 'tnt_a'));
+  });
+
+  it("derives the default tenant's ids as before tenants existed (a retry across the upgrade is recognised)", () => {
+    expect(eventIdForIdempotencyKey('abc', 'default')).toBe('evt_ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qc');
+  });
 });
