@@ -8,7 +8,10 @@
 // not sit in front of another tenant's trickle. The event workflow's first
 // task is where every subscriber's first attempt happens (local activities),
 // so fair dispatch of that one workflow task is what bounds a quiet tenant's
-// publish-to-receipt time.
+// publish-to-receipt time. (`npm start` starts event workflows eagerly, which
+// bypasses matching, but only while its worker has a free workflow task slot,
+// the SDK reserving one first (temporalio/sdk-rust#606); a busy worker gets
+// its tasks through the fair task queue like any other.)
 //
 // What the server (v1.29.1) needs, read in its source
 // (go.temporal.io/server@v1.29.1):
