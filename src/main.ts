@@ -10,6 +10,7 @@ import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
+import { createEventCatalog } from './catalog/event-catalog.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
 import { systemResolver } from './net/guarded-connect.js';
@@ -158,6 +159,8 @@ async function startParts(
     // One registry per process: in the embedded mode API and worker share it,
     // and the API's /metrics carries the worker's SDK metrics too.
     const metrics = createMetrics({ pool, sdkMetricsUrl });
+    // One copy of the event catalog per process, for the API's publishing and the worker's announcements alike.
+    const catalog = createEventCatalog({ pool, logger, requireEventTypes: config.requireEventTypes });
     // API and worker in one process share one connection: events start eagerly.
     const shared =
       parts.api && parts.worker ? await connectSharedTemporal(temporalTarget, config.temporalNamespace, logger, interceptors) : undefined;
@@ -185,7 +188,7 @@ async function startParts(
           deliveryWorkflows: config.deliveryWorkflows,
           breaker: config.breaker,
           autoDisableAfterMs: config.autoDisableAfterMs,
-          announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue }),
+          announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue, catalog }),
           metrics,
         },
       });
@@ -211,6 +214,7 @@ async function startParts(
           addressPolicy,
           resolve: systemResolver,
           metrics,
+          catalog,
           eagerStart: shared !== undefined,
           ...(tracing ? { tracer: tracing.tracer } : {}),
         },

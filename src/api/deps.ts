@@ -7,6 +7,7 @@ import type { BucketOptions } from './token-bucket.js';
 import type { AddressPolicy } from '../delivery/url-guard.js';
 import type { Resolver } from '../net/guarded-connect.js';
 import type { HookflowMetrics } from '../metrics/metrics.js';
+import type { EventCatalog } from '../catalog/event-catalog.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -25,6 +26,8 @@ export interface ApiDeps {
   addressPolicy: AddressPolicy;
   resolve: Resolver;
   metrics: HookflowMetrics;
+  /** The event catalog as this process holds it: publishing checks payloads against it (src/catalog/event-catalog.ts). */
+  catalog: EventCatalog;
   /** Eager workflow start, for an API sharing its process and Temporal connection with a worker (see publishEvent). */
   eagerStart?: boolean;
   /** A server span per request through this tracer, when tracing is on (see src/telemetry/tracing.ts). */

@@ -20,6 +20,7 @@ import { sdkMetricsUrl } from '../../src/runtime/sdk-runtime.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
+import { createEventCatalog } from '../../src/catalog/event-catalog.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { REPO_ROOT } from './hookflow-process.js';
@@ -45,6 +46,8 @@ export interface PartsOptions {
   secretRotationOverlapSeconds?: number;
   /** Traces the worker and the API (the Temporal client's interceptors are the caller's to add). */
   tracing?: Tracing;
+  /** HOOKFLOW_REQUIRE_EVENT_TYPES for the API and the worker's announcements. */
+  requireEventTypes?: boolean;
 }
 
 export interface Parts {
@@ -64,6 +67,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
   const metrics = createMetrics({ pool, defaultMetrics: false, sdkMetricsUrl });
   const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
   const resolve = options.resolve ?? systemResolver;
+  const catalog = createEventCatalog({ pool, logger, requireEventTypes: options.requireEventTypes ?? false });
   const workerOptions: Parameters<typeof startHookflowWorker>[0] = {
     temporal: { address: options.temporalAddress },
     namespace: 'default',
@@ -82,7 +86,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
       // No breaker in the way unless a test asks for one.
       breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
-      announce: createAnnouncer({ pool, temporal, taskQueue }),
+      announce: createAnnouncer({ pool, temporal, taskQueue, catalog }),
       metrics,
     },
   };
@@ -101,6 +105,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     addressPolicy,
     resolve,
     metrics,
+    catalog,
     ...(options.tracing === undefined ? {} : { tracer: options.tracing.tracer }),
   };
   return { apiDeps, worker, workerOptions, adminKey, encryptionKey };
