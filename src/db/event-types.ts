@@ -90,7 +90,7 @@ export async function updateEventTypeFields(
   await db.query(
     `UPDATE event_types SET
        description = COALESCE($2, description),
-       examples = COALESCE($3::jsonb, examples),
+       examples = COALESCE($3::json, examples),
        deprecated_at = CASE
          WHEN $4::boolean IS NULL THEN deprecated_at
          WHEN $4::boolean THEN COALESCE(deprecated_at, date_trunc('milliseconds', now()))

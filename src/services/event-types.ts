@@ -88,7 +88,7 @@ export function nextMajorName(name: string): string {
   return major ? `${major[1]}.v${Number(major[2]) + 1}` : `${name}.v2`;
 }
 
-/** jsonb gives keys back in its own order: compare canonically. */
+/** Two schemas differing only in key order are the same schema: no new version. */
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }

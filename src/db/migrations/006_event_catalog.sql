@@ -6,7 +6,9 @@
 CREATE TABLE event_types (
   name           text PRIMARY KEY,
   description    text NOT NULL DEFAULT '',
-  examples       jsonb NOT NULL DEFAULT '[]',
+  -- json, not jsonb: the author's text is kept as written, key order included
+  -- (it is read back and shown, and Ajv reports failures in schema order).
+  examples       json NOT NULL DEFAULT '[]',
   -- Deprecated since then; NULL while current. Deprecated types are still accepted.
   deprecated_at  timestamptz,
   created_at     timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
@@ -17,7 +19,7 @@ CREATE INDEX event_types_page_idx ON event_types (created_at, name);
 CREATE TABLE event_type_schemas (
   name        text NOT NULL REFERENCES event_types (name) ON DELETE CASCADE,
   version     integer NOT NULL CHECK (version >= 1),
-  schema      jsonb NOT NULL,
+  schema      json NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
   PRIMARY KEY (name, version)
 );
