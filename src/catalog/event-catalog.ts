@@ -38,16 +38,12 @@ export interface Admission {
   deprecatedAt?: string;
 }
 
-export interface CatalogEntry {
-  type: EventType;
-  validate: PayloadValidator | undefined;
-}
 
 export interface EventCatalog {
   /** Accepts an event about to be published, or throws EventRejectedError naming each failure. */
   admit(type: string, payload: unknown): Promise<Admission>;
   /** Every type, as this process knows it (for the AsyncAPI document). */
-  entries(): Promise<CatalogEntry[]>;
+  types(): Promise<EventType[]>;
   /** Loads the catalog now; after a change, so this process applies it at once. */
   reload(): Promise<void>;
 }
@@ -63,7 +59,7 @@ export interface EventCatalogOptions {
 }
 
 interface Snapshot {
-  entries: Map<string, CatalogEntry>;
+  types: Map<string, EventType>;
   loadedAt: number;
 }
 
@@ -72,7 +68,11 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
   const refreshAfterMs = options.refreshAfterMs ?? REFRESH_AFTER_MS;
   const refreshWaitMs = options.refreshWaitMs ?? REFRESH_WAIT_MS;
   const now = options.now ?? Date.now;
-  /** Compiled once per schema version, kept while that version is current. */
+  /**
+   * Compiled once per schema version, on the first publish of the type (a
+   * compile takes milliseconds: a catalog of hundreds compiled at once would
+   * stall the process), and kept while that version is current.
+   */
   const compiled = new Map<string, { schema: JsonSchema; validate: PayloadValidator }>();
   let snapshot: Snapshot | undefined;
   let loading: Promise<void> | undefined;
@@ -101,7 +101,6 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
 
   async function loadOnce(): Promise<void> {
     const types = await allEventTypes(pool);
-    const entries = new Map(types.map((type) => [type.name, { type, validate: validatorFor(type) }]));
     // Versions no longer current are let go, from our map and from Ajv's cache.
     const current = new Set(types.map((type) => `${type.name}@${type.schemaVersion}`));
     for (const [key, { schema }] of compiled) {
@@ -110,7 +109,7 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
         forgetPayloadSchema(schema);
       }
     }
-    snapshot = { entries, loadedAt: now() };
+    snapshot = { types: new Map(types.map((type) => [type.name, type])), loadedAt: now() };
   }
 
   /** A load that starts after any load in flight: it sees every change committed before this call. */
@@ -152,21 +151,22 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
 
   return {
     async admit(type, payload) {
-      const entry = (await current()).entries.get(type);
+      const entry = (await current()).types.get(type);
       if (!entry) {
         if (!requireEventTypes) return {};
         throw new EventRejectedError([
           { path: 'type', message: `"${type}" is not in the event catalog, and HOOKFLOW_REQUIRE_EVENT_TYPES is on: add it with POST /v1/event-types` },
         ]);
       }
-      if (entry.validate) {
-        const errors = validationErrors(entry.validate, payload, 'payload');
+      const validate = validatorFor(entry);
+      if (validate) {
+        const errors = validationErrors(validate, payload, 'payload');
         if (errors.length > 0) throw new EventRejectedError(errors);
       }
-      return entry.type.deprecatedAt === null ? {} : { deprecatedAt: entry.type.deprecatedAt };
+      return entry.deprecatedAt === null ? {} : { deprecatedAt: entry.deprecatedAt };
     },
-    async entries() {
-      return [...(await current()).entries.values()];
+    async types() {
+      return [...(await current()).types.values()];
     },
     reload,
   };

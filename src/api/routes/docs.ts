@@ -37,8 +37,7 @@ export function docsRoutes(deps: Pick<ApiDeps, 'catalog'>): Hono {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   // From this process's copy of the catalog: public, so it must not cost a query per request.
   app.get('/asyncapi.json', async (c) => {
-    const entries = await deps.catalog.entries();
-    return c.json(asyncApiDocument(entries.map((entry) => entry.type), { title: 'hookflow events', version: VERSION }));
+    return c.json(asyncApiDocument(await deps.catalog.types(), { title: 'hookflow events', version: VERSION }));
   });
   app.get('/docs', (c) => c.html(PAGE));
   app.get('/docs/assets/:file', async (c) => {
