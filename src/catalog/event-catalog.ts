@@ -1,5 +1,6 @@
 // The event catalog as each process holds it: every type with its current
-// schema compiled, so publishing checks a payload without asking PostgreSQL.
+// schema (compiled on the type's first publish), so publishing checks a
+// payload without asking PostgreSQL.
 //
 // Publishing must keep working while PostgreSQL is down (it needs only
 // Temporal; see src/services/events.ts), so the copy is refreshed on a short
@@ -10,7 +11,8 @@
 // process is seen here within REFRESH_AFTER_MS, plus the time of one query,
 // while PostgreSQL answers within REFRESH_WAIT_MS; when it does not, publishing
 // goes on with the last copy rather than waiting, and the refresh lands when
-// PostgreSQL answers. A process that has never loaded the catalog cannot check
+// PostgreSQL answers (while it hangs, one publish per REFRESH_AFTER_MS waits
+// REFRESH_WAIT_MS for it). A process that has never loaded the catalog cannot check
 // payloads: it answers 503 until PostgreSQL answers once.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FieldError } from '../api/problem.js';
@@ -137,8 +139,12 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
     ]);
     if (outcome === 'refreshed') return snapshot;
     if (outcome === 'waited') {
-      // Still loading: go on with the copy; the refresh lands when it finishes.
+      // Still loading: go on with the copy; the refresh lands when it
+      // finishes. Publishes meanwhile do not wait again before another
+      // REFRESH_AFTER_MS: a PostgreSQL that hangs costs one publish in each
+      // such period a wait of REFRESH_WAIT_MS, not every publish.
       refresh.catch((error: unknown) => logger.warn({ err: error }, 'event catalog refresh failed; keeping the last copy'));
+      kept.loadedAt = now();
       return kept;
     }
     if (unavailableStore(outcome) !== 'postgres') throw outcome;

@@ -264,12 +264,7 @@ describe('publishing against the catalog', () => {
   it('checks payloads from the last copy while PostgreSQL is unreachable, and answers 503 with no copy at all', async () => {
     const name = typeName('outage');
     await createOrderType(name);
-    const url = new URL(inject('databaseUrl'));
-    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
-    const { rows } = await stack.pool.query<{ db: string }>('SELECT current_database() AS db');
-    url.port = String(proxy.port);
-    url.pathname = `/${rows[0]!.db}`;
-    const proxiedPool = createPool(url.toString());
+    const { proxy, proxiedPool } = await proxiedDatabase();
     try {
       const { app } = appWithCatalog({ pool: proxiedPool, refreshAfterMs: 100 });
       const publish = publishTo(app);
@@ -299,7 +294,49 @@ describe('publishing against the catalog', () => {
       await proxy.close();
     }
   }, 30_000);
+
+  it('goes on with the last copy when PostgreSQL hangs, after one bounded wait per refresh period', async () => {
+    const name = typeName('hang');
+    await createOrderType(name);
+    const { proxy, proxiedPool } = await proxiedDatabase();
+    try {
+      // Only the catalog's queries hang: the API key is still checked against the real database.
+      const catalog = createEventCatalog({ pool: proxiedPool, logger: stack.apiDeps.logger, requireEventTypes: false, refreshAfterMs: 100, refreshWaitMs: 500 });
+      const publish = publishTo(createApp({ ...stack.apiDeps, catalog }));
+      const bad = { type: name, payload: { ...GOOD_ORDER, amount: 'lots' } };
+      expect((await publish(bad)).status).toBe(422);
+      proxy.stall();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const timed = async () => {
+        const started = performance.now();
+        const answer = await publish(bad);
+        return { status: answer.status, ms: performance.now() - started };
+      };
+      const first = await timed();
+      expect(first.status).toBe(422);
+      expect(first.ms).toBeGreaterThanOrEqual(450);
+      expect(first.ms).toBeLessThan(5_000);
+      // The refresh still hangs; the next publish does not wait for it again.
+      const second = await timed();
+      expect(second.status).toBe(422);
+      expect(second.ms).toBeLessThan(450);
+    } finally {
+      await proxy.close(); // first: the hung queries fail, so the pool can end
+      await proxiedPool.end();
+    }
+  }, 30_000);
 });
+
+/** A pool reaching this test's database through a proxy the test can cut or stall. */
+async function proxiedDatabase() {
+  const url = new URL(inject('databaseUrl'));
+  const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+  const { rows } = await stack.pool.query<{ db: string }>('SELECT current_database() AS db');
+  url.port = String(proxy.port);
+  url.pathname = `/${rows[0]!.db}`;
+  return { proxy, proxiedPool: createPool(url.toString()) };
+}
 
 /** JSON Schema 2020-12, as the catalog uses it, for the AsyncAPI parser: the schema must compile under Ajv's 2020-12 dialect. */
 const jsonSchema2020Parser: SchemaParser = {
