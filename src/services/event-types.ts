@@ -22,22 +22,11 @@ interface CatalogDeps {
 export async function createEventType(deps: CatalogDeps, input: CreateEventType): Promise<EventType> {
   const examples = input.examples ?? [];
   if (input.schema !== undefined) refuseInvalidExamples(compilePayloadSchema(input.schema), examples, 'examples');
-  const created = await insertEventTypeWithSchema(deps.pool, { ...input, examples });
-  await deps.catalog.reload();
-  return created;
-}
-
-async function insertEventTypeWithSchema(pool: Pool, input: CreateEventType & { examples: unknown[] }): Promise<EventType> {
-  const created = await inTransaction(pool, (tx) =>
-    insertEventType(tx, {
-      name: input.name,
-      description: input.description ?? '',
-      examples: input.examples,
-      deprecated: input.deprecated ?? false,
-      schema: input.schema,
-    }),
+  const created = await inTransaction(deps.pool, (tx) =>
+    insertEventType(tx, { name: input.name, description: input.description ?? '', examples, deprecated: input.deprecated ?? false, schema: input.schema }),
   );
   if (!created) throw new EventTypeExistsError(`event type "${input.name}" already exists; change it with PATCH /v1/event-types/${input.name}`);
+  await deps.catalog.reload();
   return created;
 }
 
