@@ -5,6 +5,8 @@ import path from 'node:path';
 import { parseWith } from './api/validate.js';
 import { loadConfig, type Config } from './config.js';
 import { createSecretBox, generateEncryptionKey } from './crypto/secret-box.js';
+import { portalTokenKey } from './auth/portal-tokens.js';
+import { createTenantDirectory } from './services/tenant-directory.js';
 import { DEV_ADMIN_KEY_FILE, ensureDevAdminKey } from './dev/dev-admin-key.js';
 import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
@@ -201,6 +203,8 @@ async function startParts(
       printProgress(`worker polling task queue "${config.taskQueue}"`);
     }
     if (parts.api) {
+      const tenants = createTenantDirectory(pool, logger);
+      stops.push(async () => tenants.stop());
       const api = await startApiServer(
         {
           pool,
@@ -208,6 +212,8 @@ async function startParts(
           taskQueue: config.taskQueue,
           logger,
           secretBox,
+          portalTokenKey: portalTokenKey(config.encryptionKey),
+          tenants,
           secretRotationOverlapSeconds: config.secretRotationOverlapSeconds,
           adminKey: config.adminKey,
           rateLimit: { ratePerSecond: config.apiRateLimitPerSecond, capacity: 2 * config.apiRateLimitPerSecond },
@@ -255,7 +261,11 @@ async function withPool<T>(config: Pick<Config, 'databaseUrl'>, work: (pool: Poo
 
 /** `keys create --name <name> [--scope admin|publish]...`: prints the new key, once. */
 async function keysCommand(pool: Pool, args: ParsedCommand): Promise<void> {
-  const input = parseWith(createApiKeySchema, { name: args.string('name'), scopes: args.strings('scope') ?? ['admin'] });
+  const input = parseWith(createApiKeySchema, {
+    name: args.string('name'),
+    scopes: args.strings('scope') ?? ['admin'],
+    ...(args.string('tenant') === undefined ? {} : { tenantId: args.string('tenant') }),
+  });
   const created = await createApiKey(pool, input);
   process.stderr.write(`created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(', ')}; it is shown this once:\n`);
   process.stdout.write(`${created.key}\n`);

@@ -8,6 +8,7 @@ import type { AddressPolicy } from '../delivery/url-guard.js';
 import type { Resolver } from '../net/guarded-connect.js';
 import type { HookflowMetrics } from '../metrics/metrics.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
+import type { TenantDirectory } from '../services/tenant-directory.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -18,6 +19,10 @@ export interface ApiDeps {
   secretBox: SecretBox;
   /** How long a rotated-out signing secret keeps signing (default 24 h). */
   secretRotationOverlapSeconds: number;
+  /** Signs and verifies portal tokens (derived from the encryption key: see src/auth/portal-tokens.ts). */
+  portalTokenKey: Uint8Array;
+  /** Which tenants live and since when their tokens count, kept in memory. */
+  tenants: TenantDirectory;
   /** An admin key accepted as given (HOOKFLOW_ADMIN_KEY), besides the keys in Postgres. */
   adminKey: string | undefined;
   /** Inbound requests per API key. */

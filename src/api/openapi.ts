@@ -16,6 +16,13 @@ import {
   subscriptionWithSecretSchema,
   updateSubscriptionSchema,
 } from '../schemas/subscription.js';
+import {
+  createTenantSchema,
+  issuePortalTokenSchema,
+  portalTokenSchema,
+  tenantSchema,
+  updateTenantSchema,
+} from '../schemas/tenant.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -50,6 +57,12 @@ const components: Record<string, z.ZodType> = {
   ApiKey: apiKeySchema,
   ApiKeyWithSecret: apiKeyWithSecretSchema,
   ApiKeyPage: page(apiKeySchema),
+  CreateTenant: createTenantSchema,
+  UpdateTenant: updateTenantSchema,
+  Tenant: tenantSchema,
+  TenantPage: page(tenantSchema),
+  IssuePortalToken: issuePortalTokenSchema,
+  PortalToken: portalTokenSchema,
 };
 
 interface Operation {
@@ -67,11 +80,12 @@ interface Operation {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const limit = { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 }, description: 'page size' };
 const cursor = { name: 'cursor', schema: { type: 'string' }, description: 'nextCursor of the previous page' };
+const tenantId = { name: 'tenantId', schema: { type: 'string' }, description: "one tenant's only (a caller limited to a tenant always sees its own)" };
 
 const operations: Record<string, Record<string, Operation>> = {
   '/v1/subscriptions': {
     post: { summary: 'Create a subscription (the answer shows its signing secret, once)', body: 'CreateSubscription', ok: [201, 'SubscriptionWithSecret'], problems: [413, 415, 422] },
-    get: { summary: 'List subscriptions', query: [limit, cursor], ok: [200, 'SubscriptionPage'], problems: [422] },
+    get: { summary: 'List subscriptions', query: [tenantId, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
   },
   '/v1/subscriptions/{id}': {
     get: { summary: 'Get a subscription', ok: [200, 'Subscription'], problems: [404] },
@@ -114,11 +128,12 @@ const operations: Record<string, Record<string, Operation>> = {
         { name: 'status', schema: z.toJSONSchema(deliveryStatusSchema), description: 'pending, succeeded or dead' },
         { name: 'subscriptionId', schema: { type: 'string' }, description: 'one subscription only' },
         { name: 'eventId', schema: { type: 'string' }, description: 'one event only' },
+        tenantId,
         limit,
         cursor,
       ],
       ok: [200, 'DeliveryPage'],
-      problems: [422],
+      problems: [404, 422],
     },
   },
   '/v1/deliveries/{id}': {
@@ -129,10 +144,35 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/keys': {
     post: { summary: 'Create an API key (shown once)', body: 'CreateApiKey', ok: [201, 'ApiKeyWithSecret'], problems: [413, 415, 422] },
-    get: { summary: 'List API keys (never the keys themselves)', query: [limit, cursor], ok: [200, 'ApiKeyPage'], problems: [422] },
+    get: { summary: 'List API keys (never the keys themselves)', query: [tenantId, limit, cursor], ok: [200, 'ApiKeyPage'], problems: [422] },
   },
   '/v1/keys/{id}': {
     delete: { summary: 'Revoke an API key', ok: [204], problems: [404] },
+  },
+  '/v1/tenants': {
+    post: { summary: 'Create a tenant (the platform only)', body: 'CreateTenant', ok: [201, 'Tenant'], problems: [409, 413, 415, 422] },
+    get: { summary: 'List tenants (a limited caller: its own)', query: [limit, cursor], ok: [200, 'TenantPage'], problems: [422] },
+  },
+  '/v1/tenants/{id}': {
+    get: { summary: 'Get a tenant', ok: [200, 'Tenant'], problems: [404] },
+    patch: { summary: 'Rename a tenant or change its metadata', body: 'UpdateTenant', ok: [200, 'Tenant'], problems: [404, 413, 415, 422] },
+    delete: {
+      summary: 'Delete a tenant: its subscriptions are disabled, its keys and tokens refused, its history kept until retention',
+      ok: [204],
+      problems: [404, 409],
+    },
+  },
+  '/v1/tenants/{id}/portal-token': {
+    post: {
+      summary: 'Issue a short-lived portal token for the tenant (the platform only)',
+      body: 'IssuePortalToken',
+      optionalBody: true,
+      ok: [201, 'PortalToken'],
+      problems: [404, 415, 422],
+    },
+  },
+  '/v1/tenants/{id}/portal-tokens': {
+    delete: { summary: "Revoke every portal token of the tenant issued until now", ok: [204], problems: [404] },
   },
   '/healthz': { get: { summary: 'Liveness', ok: [200], problems: [], public: true } },
   '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', ok: [200], problems: [503], public: true } },
@@ -216,7 +256,9 @@ export function openApiDocument(): object {
     ),
     components: {
       schemas: schemasFromZod(),
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An hookflow API key (hfk_…)' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: "A hookflow API key (hfk_…), or a tenant's portal token (a JWT)" },
+      },
     },
   };
   return cached;

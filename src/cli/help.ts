@@ -168,11 +168,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'create an API key and print it, once',
     description:
       'Creates an API key in the database and prints it on stdout; this is the only time it is shown ' +
-      '(the database keeps a hash). Scopes: admin (everything) or publish (POST /v1/events only).',
+      '(the database keeps a hash). Scopes: admin (everything), publish (POST /v1/events only) or read (every GET). ' +
+      'With --tenant the key reaches that tenant only.',
     positionals: [{ name: 'create', literal: true }],
     options: {
       name: { type: 'string', value: '<name>', required: true, help: 'a name to recognise the key by' },
       scope: { type: 'string', value: apiKeyScopeSchema.options.join('|'), multiple: true, help: 'what the key may do; repeat for several (default admin)' },
+      tenant: { type: 'string', value: '<tenant id>', help: "limit the key to one tenant's resources" },
     },
     environment: ['DATABASE_URL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow hookflow keys create --name billing --scope publish'],

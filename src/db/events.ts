@@ -1,5 +1,6 @@
 import type { AcceptedEvent, Event } from '../schemas/event.js';
 import type { DeliveryStatus } from '../schemas/delivery.js';
+import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
 
 /**
@@ -23,18 +24,19 @@ export async function recordEvent(
 ): Promise<{ fannedOut: boolean; batch: FanoutTarget[]; alreadyDelivered: string[] }> {
   return inTransaction(pool, async (tx) => {
     const inserted = await tx.query(
-      `INSERT INTO events (id, type, payload, idempotency_key, created_at, recorded_by_run)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-      [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt, runId],
+      `INSERT INTO events (id, type, payload, idempotency_key, created_at, recorded_by_run, tenant_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+      [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt, runId, tenantOf(event)],
     );
     if (inserted.rowCount === 1) {
+      // The event's own tenant's subscriptions only.
       await tx.query(
-        `INSERT INTO deliveries (id, event_id, subscription_id)
-         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id
+        `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id)
+         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id, s.tenant_id
          FROM subscriptions s
-         WHERE s.deleted_at IS NULL AND s.status IN ('active', 'paused')
+         WHERE s.tenant_id = $3 AND s.deleted_at IS NULL AND s.status IN ('active', 'paused')
            AND (s.event_types && ARRAY[$2, '*']::text[])`,
-        [event.id, event.type],
+        [event.id, event.type, tenantOf(event)],
       );
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
@@ -90,9 +92,14 @@ export async function nextFanoutBatch(
   return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url }));
 }
 
+/** The event's tenant: events accepted before tenants existed carry none and belong to the default tenant. */
+export function tenantOf(event: Pick<AcceptedEvent, 'tenantId'>): string {
+  return event.tenantId ?? DEFAULT_TENANT_ID;
+}
+
 export async function findEvent(db: Queryable, id: string): Promise<Event | undefined> {
-  const { rows } = await db.query<{ id: string; type: string; payload: Event['payload']; created_at: Date }>(
-    'SELECT id, type, payload, created_at FROM events WHERE id = $1',
+  const { rows } = await db.query<{ id: string; tenant_id: string; type: string; payload: Event['payload']; created_at: Date }>(
+    'SELECT id, tenant_id, type, payload, created_at FROM events WHERE id = $1',
     [id],
   );
   const row = rows[0];
@@ -103,6 +110,7 @@ export async function findEvent(db: Queryable, id: string): Promise<Event | unde
   );
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     type: row.type,
     payload: row.payload,
     createdAt: row.created_at.toISOString(),

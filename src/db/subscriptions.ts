@@ -5,6 +5,7 @@ import type { Queryable } from './pool.js';
 
 interface SubscriptionRow {
   id: string;
+  tenant_id: string;
   url: string;
   event_types: string[];
   description: string | null;
@@ -19,12 +20,13 @@ interface SubscriptionRow {
   updated_at: Date;
 }
 
-const COLUMNS = `id, url, event_types, description, headers, status, retry_schedule, timeout_ms,
+const COLUMNS = `id, tenant_id, url, event_types, description, headers, status, retry_schedule, timeout_ms,
   permanent_status_codes, rate_limit_per_second, disabled_reason, created_at, updated_at`;
 
 function toSubscription(row: SubscriptionRow): Subscription {
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     url: row.url,
     eventTypes: row.event_types,
     description: row.description,
@@ -44,12 +46,12 @@ export async function insertSubscription(
   db: Queryable,
   id: string,
   sealedSecret: string,
-  input: CreateSubscription,
+  input: CreateSubscription & { tenantId: string },
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
     `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms,
-       permanent_status_codes, rate_limit_per_second)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       permanent_status_codes, rate_limit_per_second, tenant_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      RETURNING ${COLUMNS}`,
     [
       id,
@@ -62,15 +64,17 @@ export async function insertSubscription(
       input.timeoutMs ?? null,
       input.permanentStatusCodes ?? [],
       input.rateLimitPerSecond ?? null,
+      input.tenantId,
     ],
   );
   return toSubscription(rows[0]!);
 }
 
-export async function findSubscription(db: Queryable, id: string): Promise<Subscription | undefined> {
+/** `tenantId`: only if it belongs to that tenant (a caller limited to one). */
+export async function findSubscription(db: Queryable, id: string, tenantId?: string): Promise<Subscription | undefined> {
   const { rows } = await db.query<SubscriptionRow>(
-    `SELECT ${COLUMNS} FROM subscriptions WHERE id = $1 AND deleted_at IS NULL`,
-    [id],
+    `SELECT ${COLUMNS} FROM subscriptions WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant_id = $2)`,
+    [id, tenantId ?? null],
   );
   return rows[0] && toSubscription(rows[0]);
 }
@@ -106,13 +110,13 @@ export async function rotateSealedSecret(
 
 export async function listSubscriptions(
   db: Queryable,
-  query: { limit: number; cursor?: string | undefined },
+  query: { limit: number; cursor?: string | undefined; tenantId?: string | undefined },
 ): Promise<Page<Subscription>> {
   const { rows } = await db.query<SubscriptionRow>(
     `SELECT ${COLUMNS} FROM subscriptions
-     WHERE deleted_at IS NULL AND ${afterCursorSql(1)}
+     WHERE deleted_at IS NULL AND ($4::text IS NULL OR tenant_id = $4) AND ${afterCursorSql(1)}
      ORDER BY created_at, id LIMIT $3`,
-    pageParams(query),
+    [...pageParams(query), query.tenantId ?? null],
   );
   return toPage(rows, query.limit, toSubscription);
 }

@@ -6,6 +6,8 @@ export const publishEventSchema = z.strictObject({
   type: eventTypeSchema,
   payload: jsonValueSchema,
   id: idSchema.optional(),
+  /** The tenant whose subscriptions get it; `default` when left out. */
+  tenantId: idSchema.optional(),
 });
 export type PublishEvent = z.infer<typeof publishEventSchema>;
 
@@ -18,6 +20,8 @@ export const acceptedEventSchema = z.object({
   payload: jsonValueSchema,
   idempotencyKey: z.string().nullable(),
   createdAt: timestampSchema,
+  /** Absent in events accepted before tenants existed: they belong to the default tenant. */
+  tenantId: idSchema.optional(),
 });
 export type AcceptedEvent = z.infer<typeof acceptedEventSchema>;
 
@@ -30,6 +34,7 @@ export const eventDeliverySummarySchema = z.object({
 
 export const eventSchema = z.object({
   id: idSchema,
+  tenantId: idSchema,
   type: z.string(),
   payload: jsonValueSchema,
   createdAt: timestampSchema,
@@ -40,4 +45,4 @@ export const eventSchema = z.object({
 export type Event = z.infer<typeof eventSchema>;
 
 /** What `POST /v1/events` answers. */
-export const publishedEventSchema = z.object({ id: idSchema, type: z.string(), createdAt: timestampSchema });
+export const publishedEventSchema = z.object({ id: idSchema, tenantId: idSchema, type: z.string(), createdAt: timestampSchema });

@@ -42,6 +42,8 @@ const subscriptionFields = {
 
 export const createSubscriptionSchema = z.strictObject({
   ...subscriptionFields,
+  /** The tenant it belongs to, for good; `default` when left out (a tenant's own key: that tenant). */
+  tenantId: idSchema.optional(),
   description: subscriptionFields.description.optional(),
   headers: subscriptionFields.headers.optional(),
   retrySchedule: subscriptionFields.retrySchedule.optional(),
@@ -59,6 +61,7 @@ export type UpdateSubscription = z.infer<typeof updateSubscriptionSchema>;
 
 export const subscriptionSchema = z.object({
   id: idSchema,
+  tenantId: idSchema,
   url: z.string(),
   eventTypes: z.array(z.string()),
   description: z.string().nullable(),

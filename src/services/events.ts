@@ -5,7 +5,8 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { unavailableStore } from '../unavailable.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
-import { findEvent } from '../db/events.js';
+import { findEvent, tenantOf } from '../db/events.js';
+import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { withinDeadline } from '../temporal/deadline.js';
 import type { Queryable } from '../db/pool.js';
 import { eventIdForIdempotencyKey, newId } from '../ids.js';
@@ -14,7 +15,7 @@ import { SEARCH_ATTRIBUTES, eventWorkflowId, type EventWorkflowInput } from '../
 import type { eventWorkflow } from '../../workflows/event-workflow.js';
 
 export interface PublishResult {
-  event: Pick<AcceptedEvent, 'id' | 'type' | 'createdAt'>;
+  event: { id: string; tenantId: string; type: string; createdAt: string };
   /** True when this id (or Idempotency-Key) had been published before: nothing new was started. */
   duplicate: boolean;
   /** The server handed the event workflow's first task straight to a worker in this process (eager start). */
@@ -49,6 +50,7 @@ export async function publishEvent(
      */
     catalog?: EventCatalog;
   },
+  /** `tenantId`: resolved and checked by the caller (src/api/tenant-scope.ts); the default tenant when left out. */
   input: PublishEvent,
   idempotencyKey: string | undefined,
 ): Promise<PublishResult> {
@@ -56,13 +58,15 @@ export async function publishEvent(
   // in-memory catalog: this needs no PostgreSQL; see event-catalog.ts.)
   const { deprecatedAt } = deps.catalog ? await deps.catalog.admit(input.type, input.payload) : {};
   const typeDeprecation = deprecatedAt === undefined ? {} : { typeDeprecatedAt: deprecatedAt };
-  const id = input.id ?? (idempotencyKey === undefined ? newId('evt') : eventIdForIdempotencyKey(idempotencyKey));
+  const tenantId = input.tenantId ?? DEFAULT_TENANT_ID;
+  const id = input.id ?? (idempotencyKey === undefined ? newId('evt') : eventIdForIdempotencyKey(idempotencyKey, tenantId));
   const event: AcceptedEvent = {
     id,
     type: input.type,
     payload: input.payload,
     idempotencyKey: idempotencyKey ?? null,
     createdAt: new Date().toISOString(),
+    tenantId,
   };
   const start = () =>
     deps.temporal.workflow.start<typeof eventWorkflow>('eventWorkflow', {
@@ -76,14 +80,18 @@ export async function publishEvent(
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.eventType, value: input.type },
         { key: SEARCH_ATTRIBUTES.eventId, value: id },
+        { key: SEARCH_ATTRIBUTES.tenantId, value: tenantId },
       ],
+      // Task-queue fairness per tenant: a tenant's flood queues behind its own
+      // events, not in front of every other tenant's (docs/tenants.md).
+      priority: { fairnessKey: tenantId },
       ...(deps.eagerStart ? { requestEagerStart: true } : {}),
     });
   try {
     // Bounded: when Temporal does not answer, the producer gets a 503 to retry
     // (same id or Idempotency-Key) instead of a request that hangs.
     const { eagerlyStarted } = await withinDeadline(deps.temporal, START_TIMEOUT_MS, start);
-    return { event: { id, type: event.type, createdAt: event.createdAt }, duplicate: false, eagerlyStarted, ...typeDeprecation };
+    return { event: { id, tenantId, type: event.type, createdAt: event.createdAt }, duplicate: false, eagerlyStarted, ...typeDeprecation };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
@@ -93,12 +101,15 @@ export async function publishEvent(
     if (unavailableStore(error) !== 'postgres') throw error;
     return withinDeadline(deps.temporal, START_TIMEOUT_MS, () => getEvent({ temporal: deps.temporal }, id));
   });
+  // Another tenant's event of that id is a conflict told in words that say nothing of it.
+  if (existing && existing.tenantId !== tenantId) throw new IdempotencyConflictError(`event id ${id} is already in use`);
   if (existing && existing.type !== input.type) {
     throw new IdempotencyConflictError(
       `event ${id} was already published with type "${existing.type}", not "${input.type}"`,
     );
   }
-  return { event: existing ? { id, type: existing.type, createdAt: existing.createdAt } : event, duplicate: true, ...typeDeprecation };
+  const published = existing ?? event;
+  return { event: { id, tenantId, type: published.type, createdAt: published.createdAt }, duplicate: true, ...typeDeprecation };
 }
 
 /**
@@ -114,7 +125,15 @@ export async function getEvent(deps: { pool?: Queryable; temporal: Client }, id:
     if (!payload) return undefined;
     const input = defaultPayloadConverter.fromPayload<EventWorkflowInput>(payload);
     const event = acceptedEventSchema.parse(input.event);
-    return { id: event.id, type: event.type, payload: event.payload, createdAt: event.createdAt, state: 'accepted', deliveries: [] };
+    return {
+      id: event.id,
+      tenantId: tenantOf(event),
+      type: event.type,
+      payload: event.payload,
+      createdAt: event.createdAt,
+      state: 'accepted',
+      deliveries: [],
+    };
   } catch (error) {
     // fetchHistory reports an unknown workflow as a raw gRPC NOT_FOUND.
     if (error instanceof WorkflowNotFoundError) return undefined;

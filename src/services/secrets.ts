@@ -12,7 +12,11 @@ export interface SecretsDeps {
   secretBox: SecretBox;
 }
 
-export async function createSubscription(deps: SecretsDeps, input: CreateSubscription): Promise<SubscriptionWithSecret> {
+/** `input.tenantId`: already resolved and checked by the caller (src/api/tenant-scope.ts). */
+export async function createSubscription(
+  deps: SecretsDeps,
+  input: CreateSubscription & { tenantId: string },
+): Promise<SubscriptionWithSecret> {
   const id = newId('sub');
   const secret = generateSecret();
   const subscription = await insertSubscription(deps.pool, id, deps.secretBox.seal(secret, id), input);

@@ -94,7 +94,7 @@ describe('API keys', () => {
     const { body: created } = await stack.api('POST', '/v1/keys', { name: 'ci', scopes: ['admin', 'publish'] });
     const listed = await stack.api('GET', '/v1/keys?limit=100');
     const entry = listed.body.data.find((k: { id: string }) => k.id === created.id);
-    expect(entry).toEqual({ id: created.id, name: 'ci', prefix: created.key.slice(0, 10), scopes: ['admin', 'publish'], createdAt: created.createdAt, revokedAt: null });
+    expect(entry).toEqual({ id: created.id, name: 'ci', prefix: created.key.slice(0, 10), scopes: ['admin', 'publish'], tenantId: null, createdAt: created.createdAt, revokedAt: null });
     expect(JSON.stringify(listed.body)).not.toContain(created.key);
 
     const headers = { authorization: `Bearer ${created.key}` };

@@ -52,7 +52,7 @@ describe('OpenAPI', () => {
     expect(create.required).toEqual(['url', 'eventTypes']);
     expect(create.additionalProperties).toBe(false);
     expect(Object.keys(create.properties)).toEqual([
-      'url', 'eventTypes', 'description', 'headers', 'retrySchedule', 'timeoutMs', 'permanentStatusCodes', 'rateLimitPerSecond',
+      'url', 'eventTypes', 'description', 'headers', 'retrySchedule', 'timeoutMs', 'permanentStatusCodes', 'rateLimitPerSecond', 'tenantId',
     ]);
     expect(components.schemas.PublishEvent.properties.payload).toEqual({ $ref: '#/components/schemas/JsonValue' });
     expect(components.schemas.Problem.required).toEqual(['type', 'title', 'status']);

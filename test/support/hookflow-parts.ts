@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
+import { portalTokenKey } from '../../src/auth/portal-tokens.js';
+import { createTenantDirectory } from '../../src/services/tenant-directory.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createAddressPolicy } from '../../src/delivery/url-guard.js';
@@ -99,6 +101,8 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     taskQueue,
     logger,
     secretBox,
+    portalTokenKey: portalTokenKey(encryptionKey),
+    tenants: createTenantDirectory(pool, logger),
     secretRotationOverlapSeconds: options.secretRotationOverlapSeconds ?? 24 * 3600,
     adminKey: undefined,
     rateLimit: { ratePerSecond: rate, capacity: 2 * rate },

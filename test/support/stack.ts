@@ -129,6 +129,7 @@ export async function startTestStack(options: {
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
     },
     async close() {
+      apiDeps.tenants.stop();
       await Promise.all(extraWorkers.map((w) => w.shutdown()));
       await worker.shutdown();
       await connection.close();

@@ -1,6 +1,7 @@
 // The event catalog over HTTP. Event types are global (the platform's
-// catalog): reading is for every caller, changing for admins (the auth layer
-// decides). Lookups by name go through findEventType alone.
+// catalog, shared by every tenant): any caller with the `read` scope reads it,
+// and only the platform's admins (keys not limited to a tenant) change it.
+// Lookups by name go through findEventType alone.
 import { Hono } from 'hono';
 import { SchemaInvalidError } from '../../catalog/payload-schema.js';
 import { findEventType, listEventTypes, listSchemaVersions } from '../../db/event-types.js';
@@ -8,14 +9,16 @@ import { pageQuerySchema } from '../../schemas/common.js';
 import { createEventTypeSchema, updateEventTypeSchema } from '../../schemas/event-type.js';
 import { EventTypeExistsError, createEventType, updateEventType } from '../../services/event-types.js';
 import type { ApiDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
+import { platformOnly } from '../tenant-scope.js';
 import { jsonBody, query } from '../validate.js';
 
-export function eventTypeRoutes(deps: ApiDeps): Hono {
+export function eventTypeRoutes(deps: ApiDeps): Hono<AppEnv> {
   const { pool } = deps;
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
 
-  app.post('/', async (c) => {
+  app.post('/', platformOnly, async (c) => {
     const input = await jsonBody(c, createEventTypeSchema);
     return c.json(await refusingInvalid(() => createEventType(deps, input)), 201);
   });
@@ -28,7 +31,7 @@ export function eventTypeRoutes(deps: ApiDeps): Hono {
     return c.json(eventType);
   });
 
-  app.patch('/:name', async (c) => {
+  app.patch('/:name', platformOnly, async (c) => {
     const name = c.req.param('name');
     if (!(await findEventType(pool, name))) throw problems.notFound('Event type', name);
     const patch = await jsonBody(c, updateEventTypeSchema);

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteSubscription, findSubscription, listSubscriptions, updateSubscription } from '../../db/subscriptions.js';
 import { pageQuerySchema } from '../../schemas/common.js';
 import {
@@ -13,22 +13,40 @@ import { recoverDeadDeliveries } from '../../services/deliveries.js';
 import { createSubscription, revealSecret, rotateSecret } from '../../services/secrets.js';
 import { refusalForUrl } from '../../net/guarded-connect.js';
 import type { ApiDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { callerTenant, tenantForList, tenantForNew } from '../tenant-scope.js';
+import { tenantFilterSchema } from '../../schemas/tenant.js';
 import { problems } from '../problem.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
 
-export function subscriptionRoutes(deps: ApiDeps): Hono {
+export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
   const { pool } = deps;
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
+
+  // Every route on one subscription, present and future: a caller limited to
+  // a tenant reaches only that tenant's subscriptions, and any other id is a 404.
+  const ownSubscription: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const tenantId = callerTenant(c);
+    const id = c.req.param('id')!;
+    if (tenantId !== undefined && !(await findSubscription(pool, id, tenantId))) throw problems.notFound('Subscription', id);
+    await next();
+  };
+  app.use('/:id', ownSubscription);
+  app.use('/:id/*', ownSubscription);
 
   app.post('/', async (c) => {
     const input = await jsonBody(c, createSubscriptionSchema);
+    const tenantId = await tenantForNew(c, deps.tenants, input.tenantId);
     await refuseForbiddenUrl(deps, input.url);
     // The only answer that carries the secret, apart from the explicit secret endpoints.
     c.header('cache-control', 'no-store');
-    return c.json(await createSubscription(deps, input), 201);
+    return c.json(await createSubscription(deps, { ...input, tenantId }), 201);
   });
 
-  app.get('/', async (c) => c.json(await listSubscriptions(pool, query(c, pageQuerySchema))));
+  app.get('/', async (c) => {
+    const { tenantId, ...page } = query(c, pageQuerySchema.extend(tenantFilterSchema.shape));
+    return c.json(await listSubscriptions(pool, { ...page, tenantId: tenantForList(c, tenantId) }));
+  });
 
   app.get('/:id', async (c) => {
     const subscription = await findSubscription(pool, c.req.param('id'));
