@@ -34,7 +34,8 @@ export function asyncApiDocument(types: readonly EventType[], info: AsyncApiInfo
   const channels: Record<string, object> = {};
   const operations: Record<string, object> = {};
   const messages: Record<string, object> = {};
-  for (const type of [...types].sort((a, b) => a.name.localeCompare(b.name))) {
+  // In name order, by code unit: the same document on every machine, whatever its locale.
+  for (const type of [...types].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     // Event type names are valid component keys as they are (letters, digits, ".", "_", "-").
     const id = type.name;
     messages[id] = messageObject(type);

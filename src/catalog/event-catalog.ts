@@ -44,8 +44,8 @@ export interface Admission {
 export interface EventCatalog {
   /** Accepts an event about to be published, or throws EventRejectedError naming each failure. */
   admit(type: string, payload: unknown): Promise<Admission>;
-  /** Every type, as this process knows it (for the AsyncAPI document). */
-  types(): Promise<EventType[]>;
+  /** Every type, as this process knows it (for the AsyncAPI document): the same array until the copy changes. */
+  types(): Promise<readonly EventType[]>;
   /** Loads the catalog now; after a change, so this process applies it at once. */
   reload(): Promise<void>;
 }
@@ -61,7 +61,8 @@ export interface EventCatalogOptions {
 }
 
 interface Snapshot {
-  types: Map<string, EventType>;
+  byName: Map<string, EventType>;
+  types: readonly EventType[];
   loadedAt: number;
 }
 
@@ -111,7 +112,7 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
         forgetPayloadSchema(schema);
       }
     }
-    snapshot = { types: new Map(types.map((type) => [type.name, type])), loadedAt: now() };
+    snapshot = { byName: new Map(types.map((type) => [type.name, type])), types, loadedAt: now() };
   }
 
   /** A load that starts after any load in flight: it sees every change committed before this call. */
@@ -157,7 +158,7 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
 
   return {
     async admit(type, payload) {
-      const entry = (await current()).types.get(type);
+      const entry = (await current()).byName.get(type);
       if (!entry) {
         if (!requireEventTypes) return {};
         throw new EventRejectedError([
@@ -172,7 +173,7 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
       return entry.deprecatedAt === null ? {} : { deprecatedAt: entry.deprecatedAt };
     },
     async types() {
-      return [...(await current()).types.values()];
+      return (await current()).types;
     },
     reload,
   };

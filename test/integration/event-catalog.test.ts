@@ -388,6 +388,12 @@ describe('/asyncapi.json', () => {
     const total = message.payload()!.properties()!.data!.properties()!.total!;
     expect(total.pattern()).toBe('^[0-9]+\\.[0-9]{2}$');
 
+    // A change to the catalog is in the next document.
+    const added = typeName('added');
+    expect((await stack.api('POST', '/v1/event-types', { name: added })).status).toBe(201);
+    const again = (await (await stack.app.request('/asyncapi.json')).json()) as any;
+    expect(Object.keys(again.channels).sort()).toEqual([...Object.keys(served.channels), added].sort());
+
     // The parser does refuse a broken document.
     const broken = await parser.parse(JSON.stringify({ ...served, channels: { x: { messages: { y: { $ref: '#/nowhere' } } } } }));
     expect(broken.diagnostics.some((d) => d.severity === 0)).toBe(true);

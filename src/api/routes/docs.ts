@@ -9,6 +9,7 @@ import { openApiDocument } from '../openapi.js';
 import { asyncApiDocument } from '../../catalog/asyncapi.js';
 import { VERSION } from '../../version.js';
 import type { ApiDeps } from '../deps.js';
+import type { EventType } from '../../schemas/event-type.js';
 
 const SWAGGER_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const ASSETS: Record<string, string> = {
@@ -35,9 +36,13 @@ const PAGE = `<!doctype html>
 export function docsRoutes(deps: Pick<ApiDeps, 'catalog'>): Hono {
   const app = new Hono();
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
-  // From this process's copy of the catalog: public, so it must not cost a query per request.
+  // From this process's copy of the catalog, built once per copy: public, so
+  // it must cost neither a query nor a rebuild per request.
+  let built: { from: readonly EventType[]; document: object } | undefined;
   app.get('/asyncapi.json', async (c) => {
-    return c.json(asyncApiDocument(await deps.catalog.types(), { title: 'hookflow events', version: VERSION }));
+    const types = await deps.catalog.types();
+    if (built?.from !== types) built = { from: types, document: asyncApiDocument(types, { title: 'hookflow events', version: VERSION }) };
+    return c.json(built.document);
   });
   app.get('/docs', (c) => c.html(PAGE));
   app.get('/docs/assets/:file', async (c) => {
