@@ -15,7 +15,7 @@ import { createAnnouncer } from './services/events.js';
 import { createEventCatalog } from './catalog/event-catalog.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
-import { systemResolver } from './net/guarded-connect.js';
+import { createGuardedAgent, systemResolver } from './net/guarded-connect.js';
 import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
 import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
@@ -205,6 +205,9 @@ async function startParts(
     if (parts.api) {
       const tenants = createTenantDirectory(pool, logger);
       stops.push(async () => tenants.stop());
+      // Test sends go out through the SSRF guard with the worker's policy.
+      const webhookHttp = createGuardedAgent(addressPolicy, systemResolver);
+      stops.push(() => webhookHttp.close());
       const api = await startApiServer(
         {
           pool,
@@ -221,6 +224,9 @@ async function startParts(
           resolve: systemResolver,
           metrics,
           catalog,
+          webhookHttp,
+          deliveryTimeoutMs: config.deliveryTimeoutMs,
+          exampleFor: (eventType) => catalog.firstExample(eventType),
           eagerStart: shared !== undefined,
           ...(tracing ? { tracer: tracing.tracer } : {}),
         },

@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
+import type { Dispatcher } from 'undici';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
@@ -9,6 +10,7 @@ import type { Resolver } from '../net/guarded-connect.js';
 import type { HookflowMetrics } from '../metrics/metrics.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
+import type { JsonValue } from '../json.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -33,6 +35,12 @@ export interface ApiDeps {
   metrics: HookflowMetrics;
   /** The event catalog as this process holds it: publishing checks payloads against it (src/catalog/event-catalog.ts). */
   catalog: EventCatalog;
+  /** Test sends' HTTP client: SSRF-guarded with `addressPolicy` and `resolve`, as the worker's (createGuardedAgent). */
+  webhookHttp: Dispatcher;
+  /** The worker's delivery timeout, which test sends use for subscriptions without their own. */
+  deliveryTimeoutMs: number;
+  /** A test send's default payload for an event type (the event catalog's example), or undefined when there is none. */
+  exampleFor: (eventType: string) => Promise<JsonValue | undefined>;
   /** Eager workflow start, for an API sharing its process and Temporal connection with a worker (see publishEvent). */
   eagerStart?: boolean;
   /** A server span per request through this tracer, when tracing is on (see src/telemetry/tracing.ts). */

@@ -12,9 +12,11 @@ import {
   endpointHealthSchema,
   recoverSchema,
   rotateSecretSchema,
+  rotatedKeySchema,
   subscriptionSchema,
   subscriptionWithSecretSchema,
   updateSubscriptionSchema,
+  verificationKeySchema,
 } from '../schemas/subscription.js';
 import {
   createTenantSchema,
@@ -23,6 +25,7 @@ import {
   tenantSchema,
   updateTenantSchema,
 } from '../schemas/tenant.js';
+import { testSendResultSchema, testSendSchema } from '../schemas/test-send.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -35,9 +38,11 @@ const components: Record<string, z.ZodType> = {
   Subscription: subscriptionSchema,
   SubscriptionWithSecret: subscriptionWithSecretSchema,
   SubscriptionPage: page(subscriptionSchema),
-  Secret: z.object({ secret: z.string() }),
+  VerificationKey: verificationKeySchema,
   RotateSecret: rotateSecretSchema,
-  RotatedSecret: z.object({ secret: z.string(), previousSecretExpiresAt: z.string() }),
+  RotatedKey: rotatedKeySchema,
+  TestSend: testSendSchema,
+  TestSendResult: testSendResultSchema,
   EndpointHealth: endpointHealthSchema,
   Recover: recoverSchema,
   Recovered: z.object({ requested: z.number().int() }),
@@ -84,7 +89,7 @@ const tenantId = { name: 'tenantId', schema: { type: 'string' }, description: "o
 
 const operations: Record<string, Record<string, Operation>> = {
   '/v1/subscriptions': {
-    post: { summary: 'Create a subscription (the answer shows its signing secret, once)', body: 'CreateSubscription', ok: [201, 'SubscriptionWithSecret'], problems: [413, 415, 422] },
+    post: { summary: 'Create a subscription (v1: the answer shows its signing secret, once; v1a: its public key)', body: 'CreateSubscription', ok: [201, 'SubscriptionWithSecret'], problems: [413, 415, 422] },
     get: { summary: 'List subscriptions', query: [tenantId, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
   },
   '/v1/subscriptions/{id}': {
@@ -93,10 +98,25 @@ const operations: Record<string, Record<string, Operation>> = {
     delete: { summary: 'Delete a subscription', ok: [204], problems: [404] },
   },
   '/v1/subscriptions/{id}/secret': {
-    get: { summary: "Reveal a subscription's signing secret", ok: [200, 'Secret'], problems: [404] },
+    get: { summary: 'What receivers verify signatures with: the v1 secret, or the v1a public key (never the private key)', ok: [200, 'VerificationKey'], problems: [404] },
   },
   '/v1/subscriptions/{id}/secret/rotate': {
-    post: { summary: 'Rotate the signing secret; both sign during the overlap', body: 'RotateSecret', optionalBody: true, ok: [200, 'RotatedSecret'], problems: [404, 415, 422] },
+    post: {
+      summary: 'Rotate the signing key (optionally to another scheme); both sign during the overlap',
+      body: 'RotateSecret',
+      optionalBody: true,
+      ok: [200, 'RotatedKey'],
+      problems: [404, 415, 422],
+    },
+  },
+  '/v1/subscriptions/{id}/test': {
+    post: {
+      summary: 'Send a signed test request (webhook-id test_…, header webhook-test: true) now; 200 describes the attempt, whatever the receiver answered',
+      body: 'TestSend',
+      optionalBody: true,
+      ok: [200, 'TestSendResult'],
+      problems: [400, 404, 413, 415, 422],
+    },
   },
   '/v1/subscriptions/{id}/health': {
     get: { summary: "The endpoint's circuit breaker and failure clock", ok: [200, 'EndpointHealth'], problems: [404] },

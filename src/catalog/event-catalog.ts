@@ -20,6 +20,7 @@ import { allEventTypes } from '../db/event-types.js';
 import type { Queryable } from '../db/pool.js';
 import type { Logger } from '../logger.js';
 import type { EventType } from '../schemas/event-type.js';
+import type { JsonValue } from '../json.js';
 import { unavailableStore } from '../unavailable.js';
 import { compilePayloadSchema, forgetPayloadSchema, validationErrors, type JsonSchema, type PayloadValidator } from './payload-schema.js';
 
@@ -46,6 +47,8 @@ export interface EventCatalog {
   admit(type: string, payload: unknown): Promise<Admission>;
   /** Every type, as this process knows it (for the AsyncAPI document): the same array until the copy changes. */
   types(): Promise<readonly EventType[]>;
+  /** The type's first example: what a test send carries when given no payload. */
+  firstExample(type: string): Promise<JsonValue | undefined>;
   /** Loads the catalog now; after a change, so this process applies it at once. */
   reload(): Promise<void>;
 }
@@ -174,6 +177,9 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
     },
     async types() {
       return (await current()).types;
+    },
+    async firstExample(type) {
+      return (await current()).byName.get(type)?.examples[0] as JsonValue | undefined;
     },
     reload,
   };

@@ -184,8 +184,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     talksToApi: true,
     summary: 'publish an event',
     description:
-      'Publishes an event through the API and prints it as JSON (id, type, createdAt, replayed). Every ' +
-      'subscription to its type receives it. The same --idempotency-key always yields the same event.',
+      'Publishes an event through the API and prints it as JSON (id, tenantId, type, createdAt, replayed). Every ' +
+      'subscription of its tenant to its type receives it. The same --idempotency-key always yields the same event.',
     positionals: [
       { name: 'type', help: 'the event type, e.g. order.created' },
       { name: 'payload-json', optional: true, help: 'the payload, any JSON (default {})' },
@@ -193,6 +193,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       id: { type: 'string', value: 'ID', help: "the event's id (default: a generated evt_… id)" },
       'idempotency-key': { type: 'string', value: 'KEY', help: 'publishing again with this key changes nothing' },
+      tenant: { type: 'string', value: 'ID', help: "the tenant whose subscriptions get it (default: the default tenant, or the key's own)" },
     },
     environment: API_CLIENT,
     examples: [`hookflow publish order.created '{"orderId": 7}' --idempotency-key order-7`],

@@ -1,13 +1,17 @@
 import type { AcceptedEvent, Event } from '../schemas/event.js';
 import type { DeliveryStatus } from '../schemas/delivery.js';
+import { patternsMatching } from '../routing/event-type-pattern.js';
+import { matchesFilter, type PayloadFilter } from '../routing/payload-filter.js';
 import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
 
 /**
  * Records an event and creates one pending delivery per matching subscription
- * that is active or paused (a paused one holds its deliveries until resumed),
- * in one transaction, exactly once per event id; then returns the first batch
- * of deliveries to start. `fannedOut` says another workflow run already
+ * (of the event's tenant; its event type patterns select the type and its
+ * payload filter, if any, passes the payload) that is active or paused (a
+ * paused one holds its deliveries until resumed), in one transaction,
+ * exactly once per event id; then returns the first batch of deliveries to
+ * start. `fannedOut` says another workflow run already
  * finished fanning the event out (a re-publication after Temporal's
  * retention). The same run asking again (its first answer was lost with a
  * worker or a Temporal restart) gets its batch again: its children were
@@ -29,14 +33,13 @@ export async function recordEvent(
       [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt, runId, tenantOf(event)],
     );
     if (inserted.rowCount === 1) {
-      // The event's own tenant's subscriptions only.
+      const candidates = await routingCandidates(tx, event);
+      const recipients = candidates.filter((s) => s.filter === null || matchesFilter(s.filter, event.payload));
       await tx.query(
         `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id)
-         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id, s.tenant_id
-         FROM subscriptions s
-         WHERE s.tenant_id = $3 AND s.deleted_at IS NULL AND s.status IN ('active', 'paused')
-           AND (s.event_types && ARRAY[$2, '*']::text[])`,
-        [event.id, event.type, tenantOf(event)],
+         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, subscription_id, $3
+         FROM unnest($2::text[]) AS subscription_id`,
+        [event.id, recipients.map((s) => s.id), tenantOf(event)],
       );
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
@@ -59,6 +62,24 @@ export async function recordEvent(
     }
     return { fannedOut: false, batch: await nextFanoutBatch(tx, event.id, null, batchSize), alreadyDelivered: [] };
   });
+}
+
+/**
+ * The subscriptions of the event's own tenant whose event type patterns
+ * select the event and that take deliveries (active or paused), with their
+ * payload filters, which are evaluated in JavaScript. The patterns are matched
+ * here, through the GIN index on event_types: every pattern that can select
+ * the type is listed (src/routing/event-type-pattern.ts), so a subscription
+ * that cannot match is never loaded.
+ */
+async function routingCandidates(db: Queryable, event: AcceptedEvent): Promise<Array<{ id: string; filter: PayloadFilter | null }>> {
+  const { rows } = await db.query<{ id: string; filter: PayloadFilter | null }>(
+    `SELECT s.id, s.filter FROM subscriptions s
+     WHERE s.tenant_id = $2 AND s.deleted_at IS NULL AND s.status IN ('active', 'paused')
+       AND s.event_types && $1::text[]`,
+    [patternsMatching(event.type), tenantOf(event)],
+  );
+  return rows;
 }
 
 export interface FanoutTarget {

@@ -41,6 +41,7 @@ describe('API keys', () => {
         'DELETE /v1/subscriptions/x_unknown',
         'GET /v1/subscriptions/x_unknown/secret',
         'POST /v1/subscriptions/x_unknown/secret/rotate',
+        'POST /v1/subscriptions/x_unknown/test',
         'POST /v1/events',
         'GET /v1/events/x_unknown',
         'GET /v1/deliveries',

@@ -200,6 +200,17 @@ describe('publishing against the catalog', () => {
     expect(JSON.parse(delivered.body).data).toEqual({ ...GOOD_ORDER, note: 'ring twice' });
   });
 
+  it("gives a test send without a payload the type's first example", async () => {
+    const name = typeName('tested');
+    await createOrderType(name);
+    const { body: subscription } = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [name] });
+    const sent = await stack.api('POST', `/v1/subscriptions/${subscription.id}/test`, {});
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ eventType: name, statusCode: 200 });
+    const received = receiver.requests.find((r) => r.headers['webhook-id'] === sent.body.webhookId);
+    expect(JSON.parse(received!.body)).toMatchObject({ type: name, data: GOOD_ORDER });
+  });
+
   it('accepts a deprecated type, saying so in a Deprecation header', async () => {
     const name = typeName('old');
     await createOrderType(name);

@@ -102,7 +102,7 @@ describe('SSRF guard', () => {
     const type = `${uniqueName('literal')}.event`;
     // Written past the API (as an older version or an operator might have): delivery must still refuse.
     const id = newId('sub');
-    await insertSubscription(guarded.pool, id, guarded.apiDeps.secretBox.seal('whsec_AAAA', id), { url: receiver.url, eventTypes: [type], tenantId: 'default' });
+    await insertSubscription(guarded.pool, id, { sealed: guarded.apiDeps.secretBox.seal('whsec_AAAA', id), scheme: 'v1', publicKey: null }, { url: receiver.url, eventTypes: [type], tenantId: 'default' });
     const delivery = await deliverOnce(guarded, type);
     expect(delivery.status).toBe('dead');
     expect(delivery.lastError).toMatch(/refused by the SSRF guard: 127\.0\.0\.1 is a loopback address/);

@@ -89,6 +89,7 @@ const cases: Case[] = [
   { method: 'GET', route: '/v1/subscriptions/:id/secret', path: (t) => `/v1/subscriptions/${t.sub}/secret`, other: 404, own: 200 },
   { method: 'POST', route: '/v1/subscriptions/:id/secret/rotate', path: (t) => `/v1/subscriptions/${t.sub}/secret/rotate`, body: () => ({ overlapSeconds: 60 }), other: 404, own: 200 },
   { method: 'GET', route: '/v1/subscriptions/:id/health', path: (t) => `/v1/subscriptions/${t.sub}/health`, other: 404, own: 200 },
+  { method: 'POST', route: '/v1/subscriptions/:id/test', path: (t) => `/v1/subscriptions/${t.sub}/test`, body: () => ({ payload: { ping: true } }), other: 404, own: 200 },
   { method: 'POST', route: '/v1/subscriptions/:id/recover', path: (t) => `/v1/subscriptions/${t.sub}/recover`, body: () => sinceLongAgo, other: 404, own: 202 },
   { method: 'POST', route: '/v1/events', path: () => '/v1/events', body: (t) => ({ type, payload: {}, tenantId: t.tenant }), other: 422, own: 202 },
   { method: 'GET', route: '/v1/events/:id', path: (t) => `/v1/events/${t.evt}`, other: 404, own: 200 },

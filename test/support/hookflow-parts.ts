@@ -16,7 +16,8 @@ import { freePort } from '../../src/dev/ports.js';
 import { printProgress } from '../../src/dev/progress.js';
 import type { Logger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
+import { createGuardedAgent, systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
+import type { JsonValue } from '../../src/json.js';
 import { startInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
 import { sdkMetricsUrl } from '../../src/runtime/sdk-runtime.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
@@ -46,6 +47,8 @@ export interface PartsOptions {
   resolve?: Resolver;
   apiRateLimitPerSecond?: number;
   secretRotationOverlapSeconds?: number;
+  /** Test sends' example payloads (by default the event catalog's first example of the type). */
+  exampleFor?: (eventType: string) => Promise<JsonValue | undefined>;
   /** Traces the worker and the API (the Temporal client's interceptors are the caller's to add). */
   tracing?: Tracing;
   /** HOOKFLOW_REQUIRE_EVENT_TYPES for the API and the worker's announcements. */
@@ -110,6 +113,9 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     resolve,
     metrics,
     catalog,
+    webhookHttp: createGuardedAgent(addressPolicy, resolve),
+    deliveryTimeoutMs: workerOptions.activities.deliveryTimeoutMs,
+    exampleFor: options.exampleFor ?? ((eventType) => catalog.firstExample(eventType)),
     ...(options.tracing === undefined ? {} : { tracer: options.tracing.tracer }),
   };
   return { apiDeps, worker, workerOptions, adminKey, encryptionKey };

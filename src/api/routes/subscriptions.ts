@@ -10,7 +10,9 @@ import {
 } from '../../schemas/subscription.js';
 import { findEndpointHealth, resetEndpointHealth } from '../../db/endpoint-health.js';
 import { recoverDeadDeliveries } from '../../services/deliveries.js';
-import { createSubscription, revealSecret, rotateSecret } from '../../services/secrets.js';
+import { createSubscription, revealVerificationKey, rotateSecret } from '../../services/secrets.js';
+import { firstExactEventType, sendTestWebhook } from '../../services/test-sends.js';
+import { testSendSchema } from '../../schemas/test-send.js';
 import { refusalForUrl } from '../../net/guarded-connect.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
@@ -95,21 +97,48 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
     return c.body(null, 204);
   });
 
+  // v1: the shared secret; v1a: the public key (the private key is never shown).
   app.get('/:id/secret', async (c) => {
-    const secret = await revealSecret(deps, c.req.param('id'));
-    if (secret === undefined) throw problems.notFound('Subscription', c.req.param('id'));
+    const id = c.req.param('id');
+    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const key = await revealVerificationKey(deps, id);
+    if (key === undefined) throw problems.notFound('Subscription', id);
     c.header('cache-control', 'no-store');
-    return c.json({ secret });
+    return c.json(key);
   });
 
   app.post('/:id/secret/rotate', async (c) => {
     const id = c.req.param('id');
-    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
-    const { overlapSeconds } = await optionalJsonBody(c, rotateSecretSchema);
-    const rotated = await rotateSecret(deps, id, overlapSeconds ?? deps.secretRotationOverlapSeconds);
+    const subscription = await findSubscription(pool, id);
+    if (!subscription) throw problems.notFound('Subscription', id);
+    const { overlapSeconds, signatureScheme } = await optionalJsonBody(c, rotateSecretSchema);
+    const rotated = await rotateSecret(deps, id, {
+      overlapSeconds: overlapSeconds ?? deps.secretRotationOverlapSeconds,
+      scheme: signatureScheme ?? subscription.signatureScheme,
+    });
     if (!rotated) throw problems.notFound('Subscription', id);
     c.header('cache-control', 'no-store');
     return c.json(rotated);
+  });
+
+  // A signed request to the endpoint now; 200 with the attempt, whatever the receiver answered.
+  app.post('/:id/test', async (c) => {
+    const id = c.req.param('id');
+    const subscription = await findSubscription(pool, id);
+    if (!subscription) throw problems.notFound('Subscription', id);
+    const input = await optionalJsonBody(c, testSendSchema);
+    const eventType = input.eventType ?? firstExactEventType(subscription.eventTypes);
+    if (eventType === undefined) {
+      throw problems.validation([{ path: 'eventType', message: 'the subscription has no exact event type to default to; give one' }]);
+    }
+    // `null` is a payload like any other: only a missing one falls back to the catalog.
+    const payload = input.payload !== undefined ? input.payload : await deps.exampleFor(eventType);
+    if (payload === undefined) {
+      throw problems.validation([{ path: 'payload', message: `the event catalog has no example for ${eventType}; give a payload` }]);
+    }
+    const result = await sendTestWebhook(deps, subscription, { eventType, payload });
+    if (!result) throw problems.notFound('Subscription', id);
+    return c.json(result);
   });
 
   return app;
