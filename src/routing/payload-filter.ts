@@ -15,7 +15,7 @@
 // object never silently means either "this exact object" or "these fields".
 import { z } from 'zod';
 import { jsonValueSchema } from '../schemas/common.js';
-import type { JsonValue } from '../json.js';
+import { pathToNul, type JsonValue } from '../json.js';
 
 export type PayloadFilter = { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };
@@ -58,28 +58,11 @@ export function filterIssues(filter: JsonValue): FilterIssue[] {
   if (bytes > FILTER_LIMITS.maxBytes) {
     return [{ path: [], message: `a filter may be at most ${FILTER_LIMITS.maxBytes} bytes as JSON (this one is ${bytes})` }];
   }
-  const nul = pathToNul(filter, []);
+  const nul = pathToNul(filter);
   if (nul !== undefined) return [{ path: nul, message: 'may not contain NUL characters (PostgreSQL cannot store them)' }];
   const issues: FilterIssue[] = [];
   checkFilter(filter, [], 1, issues);
   return issues;
-}
-
-/** Where the first key or string holding a NUL character is, if any: jsonb refuses them. */
-function pathToNul(value: JsonValue, path: FilterIssue['path']): FilterIssue['path'] | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = pathToNul(item, [...path, index]);
-      if (found !== undefined) return found;
-    }
-  } else if (isObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? [...path, key] : pathToNul(item!, [...path, key]);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
 }
 
 function checkFilter(filter: JsonValue, path: FilterIssue['path'], depth: number, issues: FilterIssue[]): void {

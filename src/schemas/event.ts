@@ -1,14 +1,23 @@
 import { z } from 'zod';
+import { pathToNul } from '../json.js';
 import { eventTypeSchema, idSchema, jsonValueSchema, timestampSchema } from './common.js';
 import { deliveryStatusSchema } from './delivery.js';
 
-export const publishEventSchema = z.strictObject({
-  type: eventTypeSchema,
-  payload: jsonValueSchema,
-  id: idSchema.optional(),
-  /** The tenant whose subscriptions get it; `default` when left out. */
-  tenantId: idSchema.optional(),
-});
+export const publishEventSchema = z
+  .strictObject({
+    type: eventTypeSchema,
+    payload: jsonValueSchema,
+    id: idSchema.optional(),
+    /** The tenant whose subscriptions get it; `default` when left out. */
+    tenantId: idSchema.optional(),
+  })
+  // Checked on the object: the payload keeps the shared JsonValue schema (one name in the OpenAPI document).
+  .superRefine((event, ctx) => {
+    const nul = pathToNul(event.payload);
+    if (nul !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['payload', ...nul], message: 'may not contain NUL characters (PostgreSQL cannot store them)' });
+    }
+  });
 export type PublishEvent = z.infer<typeof publishEventSchema>;
 
 export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'use printable ASCII without spaces');
