@@ -12,10 +12,10 @@ import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
+import { createEventCatalog } from './catalog/event-catalog.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
 import { createGuardedAgent, systemResolver } from './net/guarded-connect.js';
-import { noExamples } from './services/test-sends.js';
 import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
 import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
@@ -161,6 +161,8 @@ async function startParts(
     // One registry per process: in the embedded mode API and worker share it,
     // and the API's /metrics carries the worker's SDK metrics too.
     const metrics = createMetrics({ pool, sdkMetricsUrl });
+    // One copy of the event catalog per process, for the API's publishing and the worker's announcements alike.
+    const catalog = createEventCatalog({ pool, logger, requireEventTypes: config.requireEventTypes });
     // API and worker in one process share one connection: events start eagerly.
     const shared =
       parts.api && parts.worker ? await connectSharedTemporal(temporalTarget, config.temporalNamespace, logger, interceptors) : undefined;
@@ -188,7 +190,7 @@ async function startParts(
           deliveryWorkflows: config.deliveryWorkflows,
           breaker: config.breaker,
           autoDisableAfterMs: config.autoDisableAfterMs,
-          announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue }),
+          announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue, catalog }),
           metrics,
         },
       });
@@ -221,9 +223,10 @@ async function startParts(
           addressPolicy,
           resolve: systemResolver,
           metrics,
+          catalog,
           webhookHttp,
           deliveryTimeoutMs: config.deliveryTimeoutMs,
-          exampleFor: noExamples,
+          exampleFor: (eventType) => catalog.firstExample(eventType),
           eagerStart: shared !== undefined,
           ...(tracing ? { tracer: tracing.tracer } : {}),
         },

@@ -16,6 +16,7 @@ import { traceRequests } from './middleware/tracing.js';
 import { keyRoutes } from './routes/keys.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { docsRoutes } from './routes/docs.js';
+import { eventTypeRoutes } from './routes/event-types.js';
 import { z } from 'zod';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -42,9 +43,10 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.use('/v1/*', rateLimitPerKey(deps.rateLimit));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));
-  app.route('/', docsRoutes());
+  app.route('/', docsRoutes(deps));
   app.route('/v1/subscriptions', subscriptionRoutes(deps));
   app.route('/v1/events', eventRoutes(deps));
+  app.route('/v1/event-types', eventTypeRoutes(deps));
   app.route('/v1/deliveries', deliveryRoutes(deps));
   app.route('/v1/keys', keyRoutes(deps));
   app.route('/v1/tenants', tenantRoutes(deps));

@@ -8,6 +8,7 @@ import type { BucketOptions } from './token-bucket.js';
 import type { AddressPolicy } from '../delivery/url-guard.js';
 import type { Resolver } from '../net/guarded-connect.js';
 import type { HookflowMetrics } from '../metrics/metrics.js';
+import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
 import type { JsonValue } from '../json.js';
 
@@ -32,6 +33,8 @@ export interface ApiDeps {
   addressPolicy: AddressPolicy;
   resolve: Resolver;
   metrics: HookflowMetrics;
+  /** The event catalog as this process holds it: publishing checks payloads against it (src/catalog/event-catalog.ts). */
+  catalog: EventCatalog;
   /** Test sends' HTTP client: SSRF-guarded with `addressPolicy` and `resolve`, as the worker's (createGuardedAgent). */
   webhookHttp: Dispatcher;
   /** The worker's delivery timeout, which test sends use for subscriptions without their own. */

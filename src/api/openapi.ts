@@ -6,6 +6,7 @@ import { apiKeySchema, apiKeyWithSecretSchema, createApiKeySchema } from '../sch
 import { jsonValueSchema, problemSchema } from '../schemas/common.js';
 import { deliverySchema, deliveryStatusSchema, deliveryWithAttemptsSchema } from '../schemas/delivery.js';
 import { eventSchema, publishEventSchema, publishedEventSchema } from '../schemas/event.js';
+import { createEventTypeSchema, eventTypeSchemaVersionSchema, eventTypeViewSchema, updateEventTypeSchema } from '../schemas/event-type.js';
 import {
   createSubscriptionSchema,
   endpointHealthSchema,
@@ -48,6 +49,11 @@ const components: Record<string, z.ZodType> = {
   PublishEvent: publishEventSchema,
   PublishedEvent: publishedEventSchema,
   Event: eventSchema,
+  CreateEventType: createEventTypeSchema,
+  UpdateEventType: updateEventTypeSchema,
+  EventType: eventTypeViewSchema,
+  EventTypePage: page(eventTypeViewSchema),
+  EventTypeSchemaVersions: z.object({ data: z.array(eventTypeSchemaVersionSchema) }),
   Delivery: deliverySchema,
   DeliveryWithAttempts: deliveryWithAttemptsSchema,
   DeliveryPage: page(deliverySchema),
@@ -124,6 +130,17 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/events/{id}': {
     get: { summary: 'An event and the status of each of its deliveries', ok: [200, 'Event'], problems: [404] },
   },
+  '/v1/event-types': {
+    post: { summary: 'Add an event type to the catalog (with a JSON Schema 2020-12 of its payload, and examples)', body: 'CreateEventType', ok: [201, 'EventType'], problems: [409, 413, 415, 422] },
+    get: { summary: 'List the event catalog', query: [limit, cursor], ok: [200, 'EventTypePage'], problems: [422] },
+  },
+  '/v1/event-types/{name}': {
+    get: { summary: 'An event type with its current schema and version', ok: [200, 'EventType'], problems: [404] },
+    patch: { summary: 'Change an event type; a new schema becomes the next version and must accept the stored examples (a breaking change is a new name, e.g. order.created.v2)', body: 'UpdateEventType', ok: [200, 'EventType'], problems: [404, 413, 415, 422] },
+  },
+  '/v1/event-types/{name}/schemas': {
+    get: { summary: "Every version of an event type's schema, newest first", ok: [200, 'EventTypeSchemaVersions'], problems: [404] },
+  },
   '/v1/deliveries': {
     get: {
       summary: 'List deliveries (status=dead: the dead-letter queue)',
@@ -181,6 +198,7 @@ const operations: Record<string, Record<string, Operation>> = {
   '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', ok: [200], problems: [503], public: true } },
   '/metrics': { get: { summary: 'Prometheus metrics', ok: [200], problems: [], public: true } },
   '/openapi.json': { get: { summary: 'This document', ok: [200], problems: [], public: true } },
+  '/asyncapi.json': { get: { summary: 'The event catalog as an AsyncAPI 3.0 document: what subscribers receive', ok: [200], problems: [503], public: true } },
   '/docs': { get: { summary: 'API reference page', ok: [200], problems: [], public: true } },
 };
 
@@ -222,7 +240,7 @@ function operationObject(path: string, method: string, op: Operation): object {
     responses[status] = { description: PROBLEM_TITLES[status] ?? 'Problem', content: { 'application/problem+json': { schema: ref('Problem') } } };
   }
   const parameters = [
-    ...(path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }] : []),
+    ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
     ...(op.query ?? []).map((q) => ({ name: q.name, in: 'query', required: false, schema: q.schema, description: q.description })),
     ...(path === '/v1/events' && method === 'post'
       ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'the same key always yields the same event' }]

@@ -65,6 +65,7 @@ export const ENVIRONMENT = {
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key, burst twice that (default 100)',
   HOOKFLOW_ALLOWED_CIDRS: 'delivery targets allowed despite the SSRF guard, comma-separated CIDRs (start adds loopback)',
   HOOKFLOW_HTTPS_ONLY: 'true: refuse http:// subscription URLs (default false)',
+  HOOKFLOW_REQUIRE_EVENT_TYPES: 'true: refuse events whose type is not in the event catalog (default false: only types with a schema are checked)',
   HOOKFLOW_BREAKER_FAILURE_THRESHOLD: "consecutive failed attempts that open a subscription's circuit (default 5)",
   HOOKFLOW_BREAKER_COOLDOWN_SECONDS: 'first circuit cool-down (default 30)',
   HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: 'longest circuit cool-down (default 600)',
@@ -110,6 +111,8 @@ const DELIVERY_SETTINGS: EnvironmentVariable[] = [
 ];
 // Both the API (validating subscription URLs) and the worker (connecting) apply the SSRF guard.
 const URL_POLICY: EnvironmentVariable[] = ['HOOKFLOW_ALLOWED_CIDRS', 'HOOKFLOW_HTTPS_ONLY'];
+// Both the API (publishing) and the worker (announcing operational events) check events against the catalog.
+const EVENT_POLICY: EnvironmentVariable[] = ['HOOKFLOW_REQUIRE_EVENT_TYPES'];
 const EMBEDDED: EnvironmentVariable[] = ['HOOKFLOW_DATA_DIR', 'TEMPORAL_CLI', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'HOOKFLOW_POSTGRES_PORT'];
 const TRACING: EnvironmentVariable[] = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME'];
 const API_CLIENT: EnvironmentVariable[] = ['HOOKFLOW_URL', 'HOOKFLOW_API_KEY', 'PORT', 'HOOKFLOW_DATA_DIR'];
@@ -125,7 +128,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'key are kept in the data directory, so the next start carries on where this one stopped.',
     positionals: [],
     options: {},
-    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...TRACING, 'LOG_LEVEL'],
+    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'LOG_LEVEL'],
     examples: ['hookflow start', 'HOOKFLOW_RETRY_SCHEDULE=2,2 hookflow start'],
   },
   {
@@ -136,7 +139,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'and HOOKFLOW_ENCRYPTION_KEY; run `hookflow migrate` first. Several can run behind a load balancer.',
     positionals: [],
     options: {},
-    environment: [...CONNECTIONS, ...API_SETTINGS, ...URL_POLICY, ...TRACING, 'LOG_LEVEL'],
+    environment: [...CONNECTIONS, ...API_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'LOG_LEVEL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow api'],
   },
   {
@@ -148,7 +151,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'and HOOKFLOW_ENCRYPTION_KEY (the same key as the API). Several can run on one task queue.',
     positionals: [],
     options: {},
-    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
+    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow worker'],
   },
   {

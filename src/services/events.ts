@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServ
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { unavailableStore } from '../unavailable.js';
+import type { EventCatalog } from '../catalog/event-catalog.js';
 import { findEvent, tenantOf } from '../db/events.js';
 import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { withinDeadline } from '../temporal/deadline.js';
@@ -20,6 +21,8 @@ export interface PublishResult {
   duplicate: boolean;
   /** The server handed the event workflow's first task straight to a worker in this process (eager start). */
   eagerlyStarted?: boolean;
+  /** The event's type is deprecated in the catalog, since then (it is accepted all the same). */
+  typeDeprecatedAt?: string;
 }
 
 export class IdempotencyConflictError extends Error {}
@@ -40,11 +43,22 @@ export async function publishEvent(
      * same process on the same NativeConnection (the embedded `npm start`).
      */
     eagerStart?: boolean;
+    /**
+     * The event catalog: the payload must match its type's schema (or the
+     * type must be known, with HOOKFLOW_REQUIRE_EVENT_TYPES). The API and the
+     * announcer always pass it; the Temporal client, which has no database,
+     * publishes unchecked, for producers trusted with hookflow's Temporal.
+     */
+    catalog?: EventCatalog;
   },
   /** `tenantId`: resolved and checked by the caller (src/api/tenant-scope.ts); the default tenant when left out. */
   input: PublishEvent,
   idempotencyKey: string | undefined,
 ): Promise<PublishResult> {
+  // Before anything durable: a refused event leaves no trace. (From the
+  // in-memory catalog: this needs no PostgreSQL; see event-catalog.ts.)
+  const { deprecatedAt } = deps.catalog ? await deps.catalog.admit(input.type, input.payload) : {};
+  const typeDeprecation = deprecatedAt === undefined ? {} : { typeDeprecatedAt: deprecatedAt };
   const tenantId = input.tenantId ?? DEFAULT_TENANT_ID;
   const id = input.id ?? (idempotencyKey === undefined ? newId('evt') : eventIdForIdempotencyKey(idempotencyKey, tenantId));
   const event: AcceptedEvent = {
@@ -79,7 +93,7 @@ export async function publishEvent(
     // Bounded: when Temporal does not answer, the producer gets a 503 to retry
     // (same id or Idempotency-Key) instead of a request that hangs.
     const { eagerlyStarted } = await withinDeadline(deps.temporal, START_TIMEOUT_MS, start);
-    return { event: { id, tenantId, type: event.type, createdAt: event.createdAt }, duplicate: false, eagerlyStarted };
+    return { event: { id, tenantId, type: event.type, createdAt: event.createdAt }, duplicate: false, eagerlyStarted, ...typeDeprecation };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
@@ -97,7 +111,7 @@ export async function publishEvent(
     );
   }
   const published = existing ?? event;
-  return { event: { id, tenantId, type: published.type, createdAt: published.createdAt }, duplicate: true };
+  return { event: { id, tenantId, type: published.type, createdAt: published.createdAt }, duplicate: true, ...typeDeprecation };
 }
 
 /**
@@ -131,7 +145,7 @@ export async function getEvent(deps: { pool?: Queryable; temporal: Client }, id:
 }
 
 /** Operational events (such as `subscription.disabled`) go out through hookflow like any other event. */
-export function createAnnouncer(deps: { pool: Queryable; temporal: Client; taskQueue: string }) {
+export function createAnnouncer(deps: { pool: Queryable; temporal: Client; taskQueue: string; catalog: EventCatalog }) {
   return async (event: { type: string; idempotencyKey: string; payload: AcceptedEvent['payload'] }): Promise<void> => {
     await publishEvent(deps, { type: event.type, payload: event.payload }, event.idempotencyKey);
   };

@@ -79,8 +79,3 @@ export async function sendTestWebhook(
   );
   return result;
 }
-
-/** The default source of example payloads until an event catalog is plugged in: none. */
-export async function noExamples(_eventType: string): Promise<JsonValue | undefined> {
-  return undefined;
-}

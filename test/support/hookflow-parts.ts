@@ -17,13 +17,13 @@ import { printProgress } from '../../src/dev/progress.js';
 import type { Logger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { createGuardedAgent, systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
-import { noExamples } from '../../src/services/test-sends.js';
 import type { JsonValue } from '../../src/json.js';
 import { startInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
 import { sdkMetricsUrl } from '../../src/runtime/sdk-runtime.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
+import { createEventCatalog } from '../../src/catalog/event-catalog.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { REPO_ROOT } from './hookflow-process.js';
@@ -47,10 +47,12 @@ export interface PartsOptions {
   resolve?: Resolver;
   apiRateLimitPerSecond?: number;
   secretRotationOverlapSeconds?: number;
-  /** Test sends' example payloads (none by default, as without an event catalog). */
+  /** Test sends' example payloads (by default the event catalog's first example of the type). */
   exampleFor?: (eventType: string) => Promise<JsonValue | undefined>;
   /** Traces the worker and the API (the Temporal client's interceptors are the caller's to add). */
   tracing?: Tracing;
+  /** HOOKFLOW_REQUIRE_EVENT_TYPES for the API and the worker's announcements. */
+  requireEventTypes?: boolean;
 }
 
 export interface Parts {
@@ -70,6 +72,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
   const metrics = createMetrics({ pool, defaultMetrics: false, sdkMetricsUrl });
   const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
   const resolve = options.resolve ?? systemResolver;
+  const catalog = createEventCatalog({ pool, logger, requireEventTypes: options.requireEventTypes ?? false });
   const workerOptions: Parameters<typeof startHookflowWorker>[0] = {
     temporal: { address: options.temporalAddress },
     namespace: 'default',
@@ -88,7 +91,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
       // No breaker in the way unless a test asks for one.
       breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
-      announce: createAnnouncer({ pool, temporal, taskQueue }),
+      announce: createAnnouncer({ pool, temporal, taskQueue, catalog }),
       metrics,
     },
   };
@@ -109,9 +112,10 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     addressPolicy,
     resolve,
     metrics,
+    catalog,
     webhookHttp: createGuardedAgent(addressPolicy, resolve),
     deliveryTimeoutMs: workerOptions.activities.deliveryTimeoutMs,
-    exampleFor: options.exampleFor ?? noExamples,
+    exampleFor: options.exampleFor ?? ((eventType) => catalog.firstExample(eventType)),
     ...(options.tracing === undefined ? {} : { tracer: options.tracing.tracer }),
   };
   return { apiDeps, worker, workerOptions, adminKey, encryptionKey };

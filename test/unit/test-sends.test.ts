@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testSendSchema } from '../../src/schemas/test-send.js';
-import { firstExactEventType, noExamples } from '../../src/services/test-sends.js';
+import { firstExactEventType } from '../../src/services/test-sends.js';
 
 describe('firstExactEventType', () => {
   it('is the first event type that is not a pattern', () => {
@@ -31,11 +31,5 @@ describe('testSendSchema', () => {
     const unknown = testSendSchema.safeParse({ type: 'order.created' });
     expect(unknown.success).toBe(false);
     expect(unknown.error!.issues[0]!.code).toBe('unrecognized_keys');
-  });
-});
-
-describe('noExamples', () => {
-  it('has no example for any event type (the catalog plugs in its own)', async () => {
-    expect(await noExamples('order.created')).toBeUndefined();
   });
 });

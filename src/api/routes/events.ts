@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { idempotencyKeySchema, publishEventSchema } from '../../schemas/event.js';
 import { IdempotencyConflictError, getEvent, publishEvent } from '../../services/events.js';
+import { EventRejectedError } from '../../catalog/event-catalog.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
@@ -16,12 +17,18 @@ export function eventRoutes(deps: ApiDeps): Hono<AppEnv> {
     const key = rawKey === undefined ? undefined : parseWith(idempotencyKeySchema, rawKey, 'header.Idempotency-Key');
     const tenantId = await tenantForNew(c, deps.tenants, input.tenantId);
     try {
-      const { event, duplicate } = await publishEvent(deps, { ...input, tenantId }, key);
+      const { event, duplicate, typeDeprecatedAt } = await publishEvent(deps, { ...input, tenantId }, key);
       if (duplicate) c.header('idempotent-replayed', 'true');
+      if (typeDeprecatedAt !== undefined) {
+        // RFC 9745: the type is deprecated since then (accepted all the same), and where to read about it.
+        c.header('deprecation', `@${Math.floor(Date.parse(typeDeprecatedAt) / 1000)}`);
+        c.header('link', `</v1/event-types/${input.type}>; rel="deprecation"`);
+      }
       deps.metrics.eventsAccepted.inc({ replayed: String(duplicate) });
       return c.json(event, 202);
     } catch (error) {
       if (error instanceof IdempotencyConflictError) throw problems.conflict(error.message);
+      if (error instanceof EventRejectedError) throw problems.validation(error.errors);
       throw error;
     }
   });
