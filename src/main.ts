@@ -10,6 +10,7 @@ import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
+import { wakeStream } from './services/ordered-streams.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
 import { systemResolver } from './net/guarded-connect.js';
@@ -186,6 +187,10 @@ async function startParts(
           breaker: config.breaker,
           autoDisableAfterMs: config.autoDisableAfterMs,
           announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue }),
+          orderedStreams: {
+            wake: (subscriptionId) => wakeStream({ temporal, taskQueue: config.taskQueue }, subscriptionId),
+            holdBackMs: config.fifoHoldBackMs,
+          },
           metrics,
         },
       });

@@ -16,6 +16,11 @@ export function deliveryWorkflowId(eventId: string, subscriptionId: string): str
   return `delivery:${eventId}:${subscriptionId}`;
 }
 
+/** `ordered:<subscriptionId>`: the one ordered delivery workflow (the stream) of a fifo subscription. */
+export function orderedStreamWorkflowId(subscriptionId: string): string {
+  return `ordered:${subscriptionId}`;
+}
+
 /** A search attribute key (the shape of the SDK's SearchAttributeKey, without its runtime import). */
 function attribute<T extends 'KEYWORD' | 'KEYWORD_LIST'>(name: string, type: T): { name: string; type: T } {
   return { name, type };
@@ -54,6 +59,23 @@ export const ATTEMPT_TIMEOUT = '90 seconds';
 
 /** Operator's manual retry of a dead delivery; ignored while the delivery is not dead. */
 export const redeliverSignal = defineSignal('redeliver');
+
+/** New deliveries are waiting in a fifo stream (its queue is in PostgreSQL; the signal carries nothing). */
+export const wakeStreamSignal = defineSignal('wake');
+
+/** An operator's word to a fifo stream about one of its deliveries. */
+export interface StreamRequest {
+  /** redeliver: send it again (and, if the stream is blocked on it, unblock); skip: leave it dead and move on. */
+  kind: 'redeliver' | 'skip';
+  deliveryId: string;
+}
+export const streamRequestSignal = defineSignal<[StreamRequest]>('streamRequest');
+
+export interface OrderedDeliveryInput {
+  subscriptionId: string;
+  /** Set on continue-as-new: the dead delivery the stream is blocked on. */
+  blockedOn?: string;
+}
 
 export interface EventWorkflowInput {
   event: AcceptedEvent;

@@ -110,6 +110,13 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/deliveries/{id}/redeliver': {
     post: { summary: 'Deliver again (a dead or succeeded delivery)', ok: [202, 'RedeliveryRequested'], problems: [404, 409] },
   },
+  '/v1/deliveries/{id}/skip': {
+    post: {
+      summary: 'Let a fifo stream blocked on this dead delivery move on without it',
+      ok: [202, 'RedeliveryRequested'],
+      problems: [404, 409],
+    },
+  },
   '/v1/keys': {
     post: { summary: 'Create an API key (shown once)', body: 'CreateApiKey', ok: [201, 'ApiKeyWithSecret'], problems: [413, 415, 422] },
     get: { summary: 'List API keys (never the keys themselves)', query: [limit, cursor], ok: [200, 'ApiKeyPage'], problems: [422] },

@@ -29,12 +29,15 @@ export async function recordEvent(
     );
     if (inserted.rowCount === 1) {
       await tx.query(
-        `INSERT INTO deliveries (id, event_id, subscription_id)
-         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id
+        // A fifo subscription's delivery takes its place in the stream: the
+        // event's acceptance time (see migration 009).
+        `INSERT INTO deliveries (id, event_id, subscription_id, ordered_at)
+         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id,
+                CASE WHEN s.ordering = 'fifo' THEN $3::timestamptz END
          FROM subscriptions s
          WHERE s.deleted_at IS NULL AND s.status IN ('active', 'paused')
            AND (s.event_types && ARRAY[$2, '*']::text[])`,
-        [event.id, event.type],
+        [event.id, event.type, event.createdAt],
       );
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
@@ -63,6 +66,8 @@ export interface FanoutTarget {
   deliveryId: string;
   subscriptionId: string;
   url: string;
+  /** A fifo subscription's delivery: its stream delivers it, in order, not the event workflow. */
+  ordered: boolean;
 }
 
 /**
@@ -77,8 +82,8 @@ export async function nextFanoutBatch(
   afterSubscriptionId: string | null,
   limit: number,
 ): Promise<FanoutTarget[]> {
-  const { rows } = await db.query<{ delivery_id: string; subscription_id: string; url: string }>(
-    `SELECT d.id AS delivery_id, d.subscription_id, s.url
+  const { rows } = await db.query<{ delivery_id: string; subscription_id: string; url: string; ordered: boolean }>(
+    `SELECT d.id AS delivery_id, d.subscription_id, s.url, d.ordered_at IS NOT NULL AS ordered
      FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
      WHERE d.event_id = $1 AND d.status = 'pending' AND ($2::text IS NULL OR d.subscription_id > $2)
      ORDER BY d.subscription_id LIMIT $3`,
@@ -87,7 +92,7 @@ export async function nextFanoutBatch(
   if (rows.length < limit) {
     await db.query('UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL', [eventId]);
   }
-  return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url }));
+  return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url, ordered: r.ordered }));
 }
 
 export async function findEvent(db: Queryable, id: string): Promise<Event | undefined> {

@@ -15,12 +15,14 @@ interface SubscriptionRow {
   permanent_status_codes: number[];
   rate_limit_per_second: number | null;
   disabled_reason: string | null;
+  ordering: Subscription['ordering'];
+  on_dead_letter: Subscription['onDeadLetter'];
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS = `id, url, event_types, description, headers, status, retry_schedule, timeout_ms,
-  permanent_status_codes, rate_limit_per_second, disabled_reason, created_at, updated_at`;
+  permanent_status_codes, rate_limit_per_second, disabled_reason, ordering, on_dead_letter, created_at, updated_at`;
 
 function toSubscription(row: SubscriptionRow): Subscription {
   return {
@@ -35,6 +37,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
     permanentStatusCodes: row.permanent_status_codes,
     rateLimitPerSecond: row.rate_limit_per_second,
     disabledReason: row.disabled_reason,
+    ordering: row.ordering,
+    onDeadLetter: row.on_dead_letter,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -48,8 +52,8 @@ export async function insertSubscription(
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
     `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms,
-       permanent_status_codes, rate_limit_per_second)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       permanent_status_codes, rate_limit_per_second, ordering, on_dead_letter)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      RETURNING ${COLUMNS}`,
     [
       id,
@@ -62,6 +66,8 @@ export async function insertSubscription(
       input.timeoutMs ?? null,
       input.permanentStatusCodes ?? [],
       input.rateLimitPerSecond ?? null,
+      input.ordering ?? 'none',
+      input.ordering === 'fifo' ? (input.onDeadLetter ?? 'block') : null,
     ],
   );
   return toSubscription(rows[0]!);

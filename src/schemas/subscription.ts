@@ -16,6 +16,17 @@ const headerNameSchema = z
 
 const headerValueSchema = z.string().max(2048).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values may not contain control characters');
 
+/**
+ * `fifo`: the subscriber gets its events one at a time, in the order the API
+ * accepted them (docs/ordered-delivery.md). Fixed at creation.
+ */
+export const orderingSchema = z.enum(['none', 'fifo']);
+export type Ordering = z.infer<typeof orderingSchema>;
+
+/** What a fifo stream does with a dead letter: wait until it is redelivered or skipped (block), or move on (skip). */
+export const onDeadLetterSchema = z.enum(['block', 'skip']);
+export type OnDeadLetter = z.infer<typeof onDeadLetterSchema>;
+
 export const subscriptionStatusSchema = z.enum(['active', 'paused', 'disabled']);
 export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
 
@@ -48,6 +59,12 @@ export const createSubscriptionSchema = z.strictObject({
   timeoutMs: subscriptionFields.timeoutMs.optional(),
   permanentStatusCodes: subscriptionFields.permanentStatusCodes.optional(),
   rateLimitPerSecond: subscriptionFields.rateLimitPerSecond.optional(),
+  ordering: orderingSchema.optional(),
+  /** Only for `ordering: "fifo"`; `block` when left out. */
+  onDeadLetter: onDeadLetterSchema.optional(),
+}).refine((s) => s.onDeadLetter === undefined || s.ordering === 'fifo', {
+  message: 'onDeadLetter applies only to subscriptions with ordering "fifo"',
+  path: ['onDeadLetter'],
 });
 export type CreateSubscription = z.infer<typeof createSubscriptionSchema>;
 
@@ -70,6 +87,9 @@ export const subscriptionSchema = z.object({
   rateLimitPerSecond: z.number().nullable(),
   /** Why hookflow disabled it (410 Gone, failing too long); null when it is not disabled by hookflow. */
   disabledReason: z.string().nullable(),
+  ordering: orderingSchema,
+  /** For fifo subscriptions; null otherwise. */
+  onDeadLetter: onDeadLetterSchema.nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

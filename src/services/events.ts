@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServ
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { unavailableStore } from '../unavailable.js';
+import { createAcceptanceClock } from './acceptance-clock.js';
 import { findEvent } from '../db/events.js';
 import { withinDeadline } from '../temporal/deadline.js';
 import type { Queryable } from '../db/pool.js';
@@ -19,6 +20,9 @@ export interface PublishResult {
   /** The server handed the event workflow's first task straight to a worker in this process (eager start). */
   eagerlyStarted?: boolean;
 }
+
+/** This process's acceptance times: strictly increasing, so accepted order is kept (docs/ordered-delivery.md). */
+const acceptedAt = createAcceptanceClock();
 
 export class IdempotencyConflictError extends Error {}
 
@@ -48,7 +52,7 @@ export async function publishEvent(
     type: input.type,
     payload: input.payload,
     idempotencyKey: idempotencyKey ?? null,
-    createdAt: new Date().toISOString(),
+    createdAt: acceptedAt().toISOString(),
   };
   const start = () =>
     deps.temporal.workflow.start<typeof eventWorkflow>('eventWorkflow', {

@@ -63,6 +63,7 @@ export async function startTestStack(options: {
   breaker?: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
   autoDisableAfterMs?: number;
   deliveryWorkflows?: DeliveryWorkflowsMode;
+  fifoHoldBackMs?: number;
   /** Traces the API, the Temporal client and the worker into this (started) tracing. */
   tracing?: Tracing;
 }): Promise<TestStack> {
@@ -95,6 +96,7 @@ export async function startTestStack(options: {
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
     ...(options.autoDisableAfterMs === undefined ? {} : { autoDisableAfterMs: options.autoDisableAfterMs }),
     ...(options.deliveryWorkflows === undefined ? {} : { deliveryWorkflows: options.deliveryWorkflows }),
+    ...(options.fifoHoldBackMs === undefined ? {} : { fifoHoldBackMs: options.fifoHoldBackMs }),
     ...(options.apiRateLimitPerSecond === undefined ? {} : { apiRateLimitPerSecond: options.apiRateLimitPerSecond }),
     ...(options.secretRotationOverlapSeconds === undefined ? {} : { secretRotationOverlapSeconds: options.secretRotationOverlapSeconds }),
     ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
