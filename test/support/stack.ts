@@ -11,6 +11,7 @@ import type { ApiDeps } from '../../src/api/deps.js';
 import type { AppEnv } from '../../src/api/env.js';
 import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
 import { startHookflowParts } from './hookflow-parts.js';
+import { freePort } from '../../src/dev/ports.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/logger.js';
@@ -44,6 +45,21 @@ export interface TestStack {
   startAnotherWorker(identity: string): Promise<HookflowWorker>;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
   close(): Promise<void>;
+}
+
+/** The environment of a hookflow part run as its own process (src/main.ts) against this stack's database and Temporal. */
+export async function partEnv(stack: TestStack, taskQueue: string, extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env,
+    DATABASE_URL: (stack.pool.options as { connectionString: string }).connectionString,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    HOOKFLOW_TASK_QUEUE: taskQueue,
+    HOOKFLOW_ENCRYPTION_KEY: stack.encryptionKey,
+    HOOKFLOW_ALLOWED_CIDRS: '127.0.0.0/8',
+    HOOKFLOW_WORKER_METRICS_PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
 }
 
 export function uniqueName(prefix: string): string {
