@@ -53,6 +53,7 @@ describe('OpenAPI', () => {
     expect(create.additionalProperties).toBe(false);
     expect(Object.keys(create.properties)).toEqual([
       'url', 'eventTypes', 'description', 'headers', 'retrySchedule', 'timeoutMs', 'permanentStatusCodes', 'rateLimitPerSecond',
+      'ordering', 'onDeadLetter',
     ]);
     expect(components.schemas.PublishEvent.properties.payload).toEqual({ $ref: '#/components/schemas/JsonValue' });
     expect(components.schemas.Problem.required).toEqual(['type', 'title', 'status']);
