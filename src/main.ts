@@ -18,7 +18,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
 import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
 import { commandUsage, findCommand, generalUsage } from './cli/help.js';
-import { deliveriesCommand, publishCommand, redeliverCommand } from './cli/operator-commands.js';
+import { deliveriesCommand, publishCommand, redeliverCommand, skipCommand } from './cli/operator-commands.js';
 import { UsageError } from './cli/usage-error.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
@@ -55,6 +55,8 @@ async function main(argv: string[]): Promise<void> {
       return publishCommand(config, args);
     case 'redeliver':
       return redeliverCommand(config, args);
+    case 'skip':
+      return skipCommand(config, args);
     case 'deliveries':
       return deliveriesCommand(config, args);
     case 'api':
