@@ -78,18 +78,28 @@ export async function orderedDeliveryWorkflow(input: OrderedDeliveryInput): Prom
       await condition(() => requests.length > 0, next.delayMs);
       continue;
     }
-    const dead = await deliverHead(next);
-    if (dead !== undefined) {
-      await bookkeeping.markDeliveryDead({ deliveryId: next.deliveryId, reason: dead });
+    const settled = await deliverHead(next);
+    if (settled.kind === 'dead') {
+      await bookkeeping.markDeliveryDead({ deliveryId: next.deliveryId, reason: settled.reason });
       if (next.onDeadLetter === 'block') blockedOn = next.deliveryId;
-    } else {
+    } else if (settled.kind === 'succeeded') {
       delivered += 1;
     }
+    // 'unsettled': the head is still pending, and the next run takes it up again (see deliverHead).
   }
 }
 
-/** Attempts the head until it succeeds (undefined) or is given up on (the reason), waiting as each outcome says. */
-async function deliverHead(head: StreamHeadItem): Promise<string | undefined> {
+type Settled = { kind: 'succeeded' } | { kind: 'dead'; reason: string } | { kind: 'unsettled' };
+
+/**
+ * Attempts the head until it succeeds or is given up on, waiting as each
+ * outcome says. A head can wait for days (a paused subscription rechecks
+ * every 30 s, an open breaker, a long schedule): when the history grows long
+ * it stops after a wait, unsettled, so the stream continues as new and asks
+ * for the same head again. The schedule's count lives in PostgreSQL (the
+ * delivery's attempts), so nothing is lost by it.
+ */
+async function deliverHead(head: StreamHeadItem): Promise<Settled> {
   for (let attempt = 1; ; attempt += 1) {
     const { attemptInOrder } = proxyLocalActivities<Activities>({
       startToCloseTimeout: ATTEMPT_TIMEOUT,
@@ -97,9 +107,10 @@ async function deliverHead(head: StreamHeadItem): Promise<string | undefined> {
       summary: `POST ${head.eventType} to ${head.target}, in order, try ${attempt}`,
     });
     const outcome = await attemptInOrder({ deliveryId: head.deliveryId });
-    if (outcome.kind === 'succeeded') return undefined;
-    if (outcome.kind === 'give-up') return outcome.message;
+    if (outcome.kind === 'succeeded') return { kind: 'succeeded' };
+    if (outcome.kind === 'give-up') return { kind: 'dead', reason: outcome.message };
     // A schedule may ask for no wait at all ("0"): a timer needs a positive duration.
     if (outcome.delayMs > 0) await sleep(outcome.delayMs);
+    if (workflowInfo().continueAsNewSuggested) return { kind: 'unsettled' };
   }
 }
