@@ -1,7 +1,7 @@
 // What workflows, the API and clients must agree on: ids, signals, search
 // attributes and inputs. Deterministic and Node-free, so workflow code may
 // import it; everything else imports it from here too.
-import { defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AcceptedEvent } from '../src/schemas/event.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 import type { FailedOutcome } from '../src/delivery/attempt-outcome.js';
@@ -70,6 +70,12 @@ export interface StreamRequest {
   deliveryId: string;
 }
 export const streamRequestSignal = defineSignal<[StreamRequest]>('streamRequest');
+
+/** What only the stream workflow knows: the dead delivery it is blocked on, if any. */
+export interface StreamState {
+  blockedOn: string | null;
+}
+export const streamStateQuery = defineQuery<StreamState>('streamState');
 
 export interface OrderedDeliveryInput {
   subscriptionId: string;

@@ -9,7 +9,14 @@
 import { condition, continueAsNew, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { StreamHeadItem } from '../activities/ordered.js';
-import { ATTEMPT_TIMEOUT, streamRequestSignal, wakeStreamSignal, type OrderedDeliveryInput, type StreamRequest } from './definitions.js';
+import {
+  ATTEMPT_TIMEOUT,
+  streamRequestSignal,
+  streamStateQuery,
+  wakeStreamSignal,
+  type OrderedDeliveryInput,
+  type StreamRequest,
+} from './definitions.js';
 
 /** Deliveries a run sends before it continues as new (about 6 history events each). */
 export const DELIVERIES_PER_RUN = 200;
@@ -42,6 +49,7 @@ export async function orderedDeliveryWorkflow(input: OrderedDeliveryInput): Prom
   setHandler(streamRequestSignal, (request) => {
     requests.push(request);
   });
+  setHandler(streamStateQuery, () => ({ blockedOn: blockedOn ?? null }));
 
   let delivered = 0;
   for (;;) {

@@ -9,6 +9,7 @@ import { eventSchema, publishEventSchema, publishedEventSchema } from '../schema
 import {
   createSubscriptionSchema,
   endpointHealthSchema,
+  orderedStreamSchema,
   recoverSchema,
   rotateSecretSchema,
   subscriptionSchema,
@@ -31,6 +32,7 @@ const components: Record<string, z.ZodType> = {
   RotateSecret: rotateSecretSchema,
   RotatedSecret: z.object({ secret: z.string(), previousSecretExpiresAt: z.string() }),
   EndpointHealth: endpointHealthSchema,
+  OrderedStream: orderedStreamSchema,
   Recover: recoverSchema,
   Recovered: z.object({ requested: z.number().int() }),
   PublishEvent: publishEventSchema,
@@ -77,6 +79,9 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/subscriptions/{id}/secret/rotate': {
     post: { summary: 'Rotate the signing secret; both sign during the overlap', body: 'RotateSecret', optionalBody: true, ok: [200, 'RotatedSecret'], problems: [404, 415, 422] },
+  },
+  '/v1/subscriptions/{id}/stream': {
+    get: { summary: "A fifo subscription's stream: blocked on, pending, order violations", ok: [200, 'OrderedStream'], problems: [404, 409] },
   },
   '/v1/subscriptions/{id}/health': {
     get: { summary: "The endpoint's circuit breaker and failure clock", ok: [200, 'EndpointHealth'], problems: [404] },

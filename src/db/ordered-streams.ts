@@ -75,6 +75,16 @@ export async function nextInOrder(pool: Pool, subscriptionId: string, holdBackMs
   });
 }
 
+/** A stream's backlog and violations, from PostgreSQL. */
+export async function streamFigures(pool: Pool, subscriptionId: string): Promise<{ pending: number; orderViolations: number }> {
+  const { rows } = await pool.query<{ pending: number; order_violations: number | null }>(
+    `SELECT (SELECT count(*)::int FROM deliveries WHERE subscription_id = $1 AND ordered_at IS NOT NULL AND status = 'pending') AS pending,
+            (SELECT order_violations FROM ordered_streams WHERE subscription_id = $1) AS order_violations`,
+    [subscriptionId],
+  );
+  return { pending: rows[0]!.pending, orderViolations: rows[0]!.order_violations ?? 0 };
+}
+
 /** Violations counted for a stream so far (0 for a stream that never sent). */
 export async function orderViolations(pool: Pool, subscriptionId: string): Promise<number> {
   const { rows } = await pool.query<{ order_violations: number }>(

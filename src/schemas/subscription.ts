@@ -111,6 +111,18 @@ export const recoverSchema = z
   });
 export type Recover = z.infer<typeof recoverSchema>;
 
+/** GET /v1/subscriptions/:id/stream: a fifo subscription's stream. */
+export const orderedStreamSchema = z.object({
+  subscriptionId: idSchema,
+  /** The dead delivery the stream waits behind (block mode) until it is redelivered or skipped; null when flowing. */
+  blockedOn: idSchema.nullable(),
+  /** Deliveries waiting in the stream, the head included. */
+  pending: z.number().int(),
+  /** Deliveries sent behind a later-accepted event (docs/ordered-delivery.md). */
+  orderViolations: z.number().int(),
+});
+export type OrderedStreamView = z.infer<typeof orderedStreamSchema>;
+
 export const endpointHealthSchema = z.object({
   subscriptionId: idSchema,
   state: z.enum(['closed', 'open', 'half_open']),

@@ -2,11 +2,16 @@
 // code: start it if it is not running, and signal it, in one call
 // (signal-with-start), so neither a wake nor an operator request can find it
 // missing.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { streamFigures } from '../db/ordered-streams.js';
+import type { Pool } from '../db/pool.js';
+import type { OrderedStreamView } from '../schemas/subscription.js';
+import { withinDeadline } from '../temporal/deadline.js';
 import {
   SEARCH_ATTRIBUTES,
   orderedStreamWorkflowId,
   streamRequestSignal,
+  streamStateQuery,
   wakeStreamSignal,
   type OrderedDeliveryInput,
   type StreamRequest,
@@ -29,6 +34,21 @@ function startOptions(deps: StreamDeps, subscriptionId: string) {
     staticSummary: `deliver in order to ${subscriptionId}`,
     typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.subscriptionId, value: subscriptionId }],
   };
+}
+
+/** How long the stream's answer to a query is waited for (a worker must be polling to answer). */
+const QUERY_TIMEOUT_MS = 5_000;
+
+/** A fifo subscription's stream: its block from the workflow (a query), its backlog and violations from PostgreSQL. */
+export async function describeStream(deps: StreamDeps & { pool: Pool }, subscriptionId: string): Promise<OrderedStreamView> {
+  const figures = await streamFigures(deps.pool, subscriptionId);
+  const handle = deps.temporal.workflow.getHandle(orderedStreamWorkflowId(subscriptionId));
+  const state = await withinDeadline(deps.temporal, QUERY_TIMEOUT_MS, () => handle.query(streamStateQuery)).catch((error: unknown) => {
+    // No stream yet: nothing was ever published to the subscription.
+    if (error instanceof WorkflowNotFoundError) return { blockedOn: null };
+    throw error;
+  });
+  return { subscriptionId, blockedOn: state.blockedOn, ...figures };
 }
 
 /** Starts or wakes a stream: new deliveries are waiting in PostgreSQL. */

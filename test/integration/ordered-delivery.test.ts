@@ -112,6 +112,8 @@ describe('ordered delivery', () => {
     // Blocked: positions 2 and 3 stay unsent, however long we wait.
     await sleep(1_500);
     expect(new Set(r.requests.map(positionOf))).toEqual(new Set([0, 1]));
+    const blocked = await stack.api('GET', `/v1/subscriptions/${subscriptionId}/stream`);
+    expect(blocked.body).toEqual({ subscriptionId, blockedOn: dead.id, pending: 2, orderViolations: 0 });
 
     broken = false;
     expect((await stack.api('POST', `/v1/deliveries/${dead.id}/redeliver`)).status).toBe(202);
@@ -119,6 +121,8 @@ describe('ordered delivery', () => {
     const { sequence, outOfOrder } = checkFifoOrder(r.requests.map(positionOf));
     expect(outOfOrder).toEqual([]);
     expect(sequence).toEqual([0, 1, 2, 3]);
+    const flowing = await stack.api('GET', `/v1/subscriptions/${subscriptionId}/stream`);
+    expect(flowing.body).toEqual({ subscriptionId, blockedOn: null, pending: 0, orderViolations: 0 });
   }, 90_000);
 
   it('block: an operator can skip the dead letter, which stays dead', async () => {
@@ -166,7 +170,7 @@ describe('ordered delivery', () => {
     expect((await stack.api('POST', '/v1/deliveries/dlv_nope/skip')).status).toBe(404);
   });
 
-  it('does not skip a dead letter of an unordered subscription', async () => {
+  it('has no skip nor stream for an unordered subscription', async () => {
     const type = uniqueName('plain.dead').replace(/_/g, '.');
     const r = await receiver(() => ({ status: 500 }));
     const { body: sub } = await stack.api('POST', '/v1/subscriptions', { url: r.url, eventTypes: [type] });
@@ -175,5 +179,7 @@ describe('ordered delivery', () => {
     const skip = await stack.api('POST', `/v1/deliveries/${dead!.id}/skip`);
     expect(skip.status).toBe(409);
     expect(skip.headers.get('content-type')).toContain('application/problem+json');
+    expect((await stack.api('GET', `/v1/subscriptions/${sub.id}/stream`)).status).toBe(409);
+    expect((await stack.api('GET', '/v1/subscriptions/sub_nope/stream')).status).toBe(404);
   }, 60_000);
 });
