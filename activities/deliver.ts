@@ -12,15 +12,13 @@ import { classifyStatus } from '../src/delivery/classify.js';
 import { decideAfterFailure } from '../src/delivery/failure-decision.js';
 import { FailureType } from '../src/delivery/failure-types.js';
 import { webhookBody } from '../src/delivery/payload.js';
-import { webhookHeaders } from '../src/delivery/signing.js';
 import { displayTarget } from '../src/delivery/target.js';
 import type { Logger } from '../src/logger.js';
 import type { SecretBox } from '../src/crypto/secret-box.js';
 import { signingSecrets } from '../src/services/secrets.js';
 import type { DeliveryTarget } from '../src/db/deliveries.js';
-import { describeNetworkError, postWebhook, type PostResult } from './http-post.js';
+import { sendSignedWebhook, type SendOutcome, type WebhookMessage } from './webhook-send.js';
 import { checkUrl, type AddressPolicy } from '../src/delivery/url-guard.js';
-import { ForbiddenTargetError } from '../src/net/guarded-connect.js';
 import { disableSubscription } from '../src/db/subscriptions.js';
 import { dueForAutoDisable, type BreakerState, type EndpointState, type GatePolicy } from '../src/delivery/endpoint-gate.js';
 import type { JsonValue } from '../src/json.js';
@@ -60,13 +58,8 @@ export interface DeliverResult {
   attemptNumber: number;
 }
 
-/** What the send phase came back with: an answer, or why there was none. */
-interface Sent {
-  startedAt: Date;
-  durationMs: number;
-  result: PostResult | undefined;
-  networkError: string | undefined;
-  forbidden: boolean;
+/** What the send phase came back with, and whether it counts as delivered. */
+interface Sent extends SendOutcome {
   succeeded: boolean;
 }
 
@@ -126,40 +119,24 @@ export function createDeliverActivities(deps: DeliverDeps) {
     return { target, policy, passedAs: pass.passedAs, refusedUrl: undefined };
   }
 
-  /** Signs the body and POSTs it; the dispatcher's guard checks every resolved address. */
+  /** Signs the body and POSTs it (see sendSignedWebhook). */
   async function send({ target, refusedUrl }: Admitted): Promise<Sent> {
-    const body = webhookBody({ type: target.eventType, createdAt: target.eventCreatedAt, payload: target.payload });
-    const headers = {
-      ...target.headers,
-      ...webhookHeaders(signingSecrets(deps.secretBox, target, new Date()), {
-        webhookId: target.eventId,
-        timestamp: Math.floor(Date.now() / 1000),
-        body,
-      }),
-      'content-type': 'application/json',
-      'user-agent': deps.userAgent,
+    const message: WebhookMessage = {
+      url: target.url,
+      customHeaders: target.headers,
+      signingKeys: signingSecrets(deps.secretBox, target, new Date()),
+      webhookId: target.eventId,
+      body: webhookBody({ type: target.eventType, createdAt: target.eventCreatedAt, payload: target.payload }),
+      userAgent: deps.userAgent,
+      timeoutMs: timeoutOf(target),
     };
-    const startedAt = new Date();
-    let result: PostResult | undefined;
-    let networkError: string | undefined;
-    let forbidden = false;
     deps.metrics.inFlight.inc();
-    try {
-      if (refusedUrl !== undefined) throw new ForbiddenTargetError(refusedUrl);
-      result = await postWebhook(deps.http, { url: target.url, headers, body, timeoutMs: timeoutOf(target) });
-    } catch (error) {
-      const refusal = forbiddenTargetIn(error);
-      forbidden = refusal !== undefined;
-      networkError = refusal?.message ?? describeNetworkError(error);
-    } finally {
-      deps.metrics.inFlight.dec();
-    }
-    const durationMs = Date.now() - startedAt.getTime();
-    const succeeded = result !== undefined && classifyStatus(result.statusCode) === 'succeeded';
+    const sent = await sendSignedWebhook(deps.http, message, refusedUrl).finally(() => deps.metrics.inFlight.dec());
+    const succeeded = sent.result !== undefined && classifyStatus(sent.result.statusCode) === 'succeeded';
     const outcome = succeeded ? 'succeeded' : 'failed';
-    deps.metrics.attempts.inc({ outcome, status_class: statusClass(result?.statusCode) });
-    deps.metrics.attemptDuration.observe({ outcome }, durationMs / 1000);
-    return { startedAt, durationMs, result, networkError, forbidden, succeeded };
+    deps.metrics.attempts.inc({ outcome, status_class: statusClass(sent.result?.statusCode) });
+    deps.metrics.attemptDuration.observe({ outcome }, sent.durationMs / 1000);
+    return { ...sent, succeeded };
   }
 
   /** The attempt's row, and the delivery's counters and status; returns the attempt's numbers. */
@@ -288,12 +265,4 @@ export function createDeliverActivities(deps: DeliverDeps) {
   }
 
   return { deliver, attemptFirst, attemptInOrder, markDeliveryDead, markDeliveryPending };
-}
-
-/** The guard's refusal, whether thrown directly or wrapped by undici as a connect error's cause. */
-function forbiddenTargetIn(error: unknown): ForbiddenTargetError | undefined {
-  for (let e: unknown = error; e instanceof Error; e = (e as Error & { cause?: unknown }).cause) {
-    if (e instanceof ForbiddenTargetError) return e;
-  }
-  return undefined;
 }

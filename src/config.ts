@@ -65,6 +65,7 @@ const configSchema = z.object({
   HOOKFLOW_URL: z.url().optional(),
   HOOKFLOW_API_KEY: z.string().min(1).optional(),
   HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  HOOKFLOW_REQUIRE_EVENT_TYPES: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry's own names, so a deployment's usual OTel settings apply.
   // OTLP over HTTP (the exporter's only transport here): a bare host:port would parse as a URL of scheme "host".
@@ -120,6 +121,8 @@ export interface Config {
   /** CIDRs deliveries may reach despite the SSRF guard (comma-separated). */
   allowedCidrs: string;
   httpsOnly: boolean;
+  /** Refuse events whose type is not in the event catalog (types with a schema are always checked). */
+  requireEventTypes: boolean;
   /** Circuit breaker: consecutive failures that open it, first cool-down, longest cool-down. */
   breaker: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
   autoDisableAfterMs: number;
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiRateLimitPerSecond: e.HOOKFLOW_API_RATE_LIMIT_PER_SECOND,
     allowedCidrs: e.HOOKFLOW_ALLOWED_CIDRS,
     httpsOnly: e.HOOKFLOW_HTTPS_ONLY,
+    requireEventTypes: e.HOOKFLOW_REQUIRE_EVENT_TYPES,
     breaker: {
       failureThreshold: e.HOOKFLOW_BREAKER_FAILURE_THRESHOLD,
       baseCooldownMs: e.HOOKFLOW_BREAKER_COOLDOWN_SECONDS * 1000,

@@ -17,8 +17,12 @@ export type { AcceptedEvent, Event, PublishEvent } from './schemas/event.js';
 export type {
   CreateSubscription,
   EndpointHealthView,
+  RotatedKey,
+  SignatureScheme,
   Subscription,
   SubscriptionStatus,
   SubscriptionWithSecret,
   UpdateSubscription,
+  VerificationKey,
 } from './schemas/subscription.js';
+export type { TestSend, TestSendResult } from './schemas/test-send.js';

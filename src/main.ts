@@ -5,15 +5,18 @@ import path from 'node:path';
 import { parseWith } from './api/validate.js';
 import { loadConfig, type Config } from './config.js';
 import { createSecretBox, generateEncryptionKey } from './crypto/secret-box.js';
+import { portalTokenKey } from './auth/portal-tokens.js';
+import { createTenantDirectory } from './services/tenant-directory.js';
 import { DEV_ADMIN_KEY_FILE, ensureDevAdminKey } from './dev/dev-admin-key.js';
 import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
 import { wakeStream } from './services/ordered-streams.js';
+import { createEventCatalog } from './catalog/event-catalog.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
-import { systemResolver } from './net/guarded-connect.js';
+import { createGuardedAgent, systemResolver } from './net/guarded-connect.js';
 import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
 import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
@@ -161,6 +164,8 @@ async function startParts(
     // One registry per process: in the embedded mode API and worker share it,
     // and the API's /metrics carries the worker's SDK metrics too.
     const metrics = createMetrics({ pool, sdkMetricsUrl });
+    // One copy of the event catalog per process, for the API's publishing and the worker's announcements alike.
+    const catalog = createEventCatalog({ pool, logger, requireEventTypes: config.requireEventTypes });
     // API and worker in one process share one connection: events start eagerly.
     const shared =
       parts.api && parts.worker ? await connectSharedTemporal(temporalTarget, config.temporalNamespace, logger, interceptors) : undefined;
@@ -188,7 +193,7 @@ async function startParts(
           deliveryWorkflows: config.deliveryWorkflows,
           breaker: config.breaker,
           autoDisableAfterMs: config.autoDisableAfterMs,
-          announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue }),
+          announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue, catalog }),
           orderedStreams: {
             wake: (subscriptionId) => wakeStream({ temporal, taskQueue: config.taskQueue }, subscriptionId),
             holdBackMs: config.fifoHoldBackMs,
@@ -205,6 +210,11 @@ async function startParts(
       printProgress(`worker polling task queue "${config.taskQueue}"`);
     }
     if (parts.api) {
+      const tenants = createTenantDirectory(pool, logger);
+      stops.push(async () => tenants.stop());
+      // Test sends go out through the SSRF guard with the worker's policy.
+      const webhookHttp = createGuardedAgent(addressPolicy, systemResolver);
+      stops.push(() => webhookHttp.close());
       const api = await startApiServer(
         {
           pool,
@@ -212,12 +222,18 @@ async function startParts(
           taskQueue: config.taskQueue,
           logger,
           secretBox,
+          portalTokenKey: portalTokenKey(config.encryptionKey),
+          tenants,
           secretRotationOverlapSeconds: config.secretRotationOverlapSeconds,
           adminKey: config.adminKey,
           rateLimit: { ratePerSecond: config.apiRateLimitPerSecond, capacity: 2 * config.apiRateLimitPerSecond },
           addressPolicy,
           resolve: systemResolver,
           metrics,
+          catalog,
+          webhookHttp,
+          deliveryTimeoutMs: config.deliveryTimeoutMs,
+          exampleFor: (eventType) => catalog.firstExample(eventType),
           eagerStart: shared !== undefined,
           ...(tracing ? { tracer: tracing.tracer } : {}),
         },
@@ -258,7 +274,11 @@ async function withPool<T>(config: Pick<Config, 'databaseUrl'>, work: (pool: Poo
 
 /** `keys create --name <name> [--scope admin|publish]...`: prints the new key, once. */
 async function keysCommand(pool: Pool, args: ParsedCommand): Promise<void> {
-  const input = parseWith(createApiKeySchema, { name: args.string('name'), scopes: args.strings('scope') ?? ['admin'] });
+  const input = parseWith(createApiKeySchema, {
+    name: args.string('name'),
+    scopes: args.strings('scope') ?? ['admin'],
+    ...(args.string('tenant') === undefined ? {} : { tenantId: args.string('tenant') }),
+  });
   const created = await createApiKey(pool, input);
   process.stderr.write(`created API key ${created.id} "${created.name}" with scopes ${created.scopes.join(', ')}; it is shown this once:\n`);
   process.stdout.write(`${created.key}\n`);

@@ -37,6 +37,8 @@ export const SEARCH_ATTRIBUTES = {
    * delivery that needed more lives in its own delivery workflow.
    */
   deliveredTo: attribute('HookflowDeliveredTo', 'KEYWORD_LIST'),
+  /** The event's tenant, on event and delivery workflows (absent on those started before tenants existed). */
+  tenantId: attribute('HookflowTenantId', 'KEYWORD'),
 } as const;
 
 /**

@@ -129,6 +129,7 @@ async function startDeliveryWorkflows(
           { key: SEARCH_ATTRIBUTES.eventId, value: event.id },
           { key: SEARCH_ATTRIBUTES.subscriptionId, value: target.subscriptionId },
           { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'pending' },
+          ...(event.tenantId === undefined ? [] : [{ key: SEARCH_ATTRIBUTES.tenantId, value: event.tenantId }]),
         ],
       }).catch((error: unknown) => {
         // WorkflowExecutionAlreadyStartedError is not exported to workflow code by name.

@@ -14,7 +14,9 @@ import { createKeyVerifier } from '../auth/key-verifier.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
 import { traceRequests } from './middleware/tracing.js';
 import { keyRoutes } from './routes/keys.js';
+import { tenantRoutes } from './routes/tenants.js';
 import { docsRoutes } from './routes/docs.js';
+import { eventTypeRoutes } from './routes/event-types.js';
 import { z } from 'zod';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -29,15 +31,25 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   // or so (a balancer, Prometheus) and would drown the traces that matter.
   if (deps.tracer) app.use('/v1/*', traceRequests(deps.tracer));
   // Who is calling first, so nobody without a key gets a body read or a rate slot.
-  app.use('/v1/*', authenticate({ verifyKey: createKeyVerifier(deps.pool), adminKey: deps.adminKey }));
+  app.use(
+    '/v1/*',
+    authenticate({
+      verifyKey: createKeyVerifier(deps.pool),
+      adminKey: deps.adminKey,
+      portalTokenKey: deps.portalTokenKey,
+      tenants: deps.tenants,
+    }),
+  );
   app.use('/v1/*', rateLimitPerKey(deps.rateLimit));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));
-  app.route('/', docsRoutes());
+  app.route('/', docsRoutes(deps));
   app.route('/v1/subscriptions', subscriptionRoutes(deps));
   app.route('/v1/events', eventRoutes(deps));
+  app.route('/v1/event-types', eventTypeRoutes(deps));
   app.route('/v1/deliveries', deliveryRoutes(deps));
   app.route('/v1/keys', keyRoutes(deps));
+  app.route('/v1/tenants', tenantRoutes(deps));
 
   app.notFound(() => problemResponse(new Problem(404, 'not-found', 'Not found', 'no such route')));
   app.onError((error, c) => {

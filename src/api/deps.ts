@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
+import type { Dispatcher } from 'undici';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../logger.js';
@@ -7,6 +8,9 @@ import type { BucketOptions } from './token-bucket.js';
 import type { AddressPolicy } from '../delivery/url-guard.js';
 import type { Resolver } from '../net/guarded-connect.js';
 import type { HookflowMetrics } from '../metrics/metrics.js';
+import type { EventCatalog } from '../catalog/event-catalog.js';
+import type { TenantDirectory } from '../services/tenant-directory.js';
+import type { JsonValue } from '../json.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -17,6 +21,10 @@ export interface ApiDeps {
   secretBox: SecretBox;
   /** How long a rotated-out signing secret keeps signing (default 24 h). */
   secretRotationOverlapSeconds: number;
+  /** Signs and verifies portal tokens (derived from the encryption key: see src/auth/portal-tokens.ts). */
+  portalTokenKey: Uint8Array;
+  /** Which tenants live and since when their tokens count, kept in memory. */
+  tenants: TenantDirectory;
   /** An admin key accepted as given (HOOKFLOW_ADMIN_KEY), besides the keys in Postgres. */
   adminKey: string | undefined;
   /** Inbound requests per API key. */
@@ -25,6 +33,14 @@ export interface ApiDeps {
   addressPolicy: AddressPolicy;
   resolve: Resolver;
   metrics: HookflowMetrics;
+  /** The event catalog as this process holds it: publishing checks payloads against it (src/catalog/event-catalog.ts). */
+  catalog: EventCatalog;
+  /** Test sends' HTTP client: SSRF-guarded with `addressPolicy` and `resolve`, as the worker's (createGuardedAgent). */
+  webhookHttp: Dispatcher;
+  /** The worker's delivery timeout, which test sends use for subscriptions without their own. */
+  deliveryTimeoutMs: number;
+  /** A test send's default payload for an event type (the event catalog's example), or undefined when there is none. */
+  exampleFor: (eventType: string) => Promise<JsonValue | undefined>;
   /** Eager workflow start, for an API sharing its process and Temporal connection with a worker (see publishEvent). */
   eagerStart?: boolean;
   /** A server span per request through this tracer, when tracing is on (see src/telemetry/tracing.ts). */

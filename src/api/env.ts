@@ -2,9 +2,12 @@ import type { ApiKeyScope } from '../schemas/api-key.js';
 
 /** Who is calling, as the auth middleware established it. */
 export interface Caller {
-  /** The key's id, or `env:HOOKFLOW_ADMIN_KEY` for the key given in the environment. */
+  kind: 'api-key' | 'portal-token';
+  /** The key's id, `env:HOOKFLOW_ADMIN_KEY` for the key given in the environment, or the portal token's id. */
   keyId: string;
   scopes: readonly ApiKeyScope[];
+  /** The one tenant this caller may reach; undefined: every tenant (the platform itself). */
+  tenantId: string | undefined;
 }
 
 /** Hono's environment for hookflow's routes. */

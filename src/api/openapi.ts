@@ -6,16 +6,27 @@ import { apiKeySchema, apiKeyWithSecretSchema, createApiKeySchema } from '../sch
 import { jsonValueSchema, problemSchema } from '../schemas/common.js';
 import { deliverySchema, deliveryStatusSchema, deliveryWithAttemptsSchema } from '../schemas/delivery.js';
 import { eventSchema, publishEventSchema, publishedEventSchema } from '../schemas/event.js';
+import { createEventTypeSchema, eventTypeSchemaVersionSchema, eventTypeViewSchema, updateEventTypeSchema } from '../schemas/event-type.js';
 import {
   createSubscriptionSchema,
   endpointHealthSchema,
   orderedStreamSchema,
   recoverSchema,
   rotateSecretSchema,
+  rotatedKeySchema,
   subscriptionSchema,
   subscriptionWithSecretSchema,
   updateSubscriptionSchema,
+  verificationKeySchema,
 } from '../schemas/subscription.js';
+import {
+  createTenantSchema,
+  issuePortalTokenSchema,
+  portalTokenSchema,
+  tenantSchema,
+  updateTenantSchema,
+} from '../schemas/tenant.js';
+import { testSendResultSchema, testSendSchema } from '../schemas/test-send.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -28,9 +39,11 @@ const components: Record<string, z.ZodType> = {
   Subscription: subscriptionSchema,
   SubscriptionWithSecret: subscriptionWithSecretSchema,
   SubscriptionPage: page(subscriptionSchema),
-  Secret: z.object({ secret: z.string() }),
+  VerificationKey: verificationKeySchema,
   RotateSecret: rotateSecretSchema,
-  RotatedSecret: z.object({ secret: z.string(), previousSecretExpiresAt: z.string() }),
+  RotatedKey: rotatedKeySchema,
+  TestSend: testSendSchema,
+  TestSendResult: testSendResultSchema,
   EndpointHealth: endpointHealthSchema,
   OrderedStream: orderedStreamSchema,
   Recover: recoverSchema,
@@ -38,6 +51,11 @@ const components: Record<string, z.ZodType> = {
   PublishEvent: publishEventSchema,
   PublishedEvent: publishedEventSchema,
   Event: eventSchema,
+  CreateEventType: createEventTypeSchema,
+  UpdateEventType: updateEventTypeSchema,
+  EventType: eventTypeViewSchema,
+  EventTypePage: page(eventTypeViewSchema),
+  EventTypeSchemaVersions: z.object({ data: z.array(eventTypeSchemaVersionSchema) }),
   Delivery: deliverySchema,
   DeliveryWithAttempts: deliveryWithAttemptsSchema,
   DeliveryPage: page(deliverySchema),
@@ -46,6 +64,12 @@ const components: Record<string, z.ZodType> = {
   ApiKey: apiKeySchema,
   ApiKeyWithSecret: apiKeyWithSecretSchema,
   ApiKeyPage: page(apiKeySchema),
+  CreateTenant: createTenantSchema,
+  UpdateTenant: updateTenantSchema,
+  Tenant: tenantSchema,
+  TenantPage: page(tenantSchema),
+  IssuePortalToken: issuePortalTokenSchema,
+  PortalToken: portalTokenSchema,
 };
 
 interface Operation {
@@ -63,11 +87,12 @@ interface Operation {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const limit = { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 }, description: 'page size' };
 const cursor = { name: 'cursor', schema: { type: 'string' }, description: 'nextCursor of the previous page' };
+const tenantId = { name: 'tenantId', schema: { type: 'string' }, description: "one tenant's only (a caller limited to a tenant always sees its own)" };
 
 const operations: Record<string, Record<string, Operation>> = {
   '/v1/subscriptions': {
-    post: { summary: 'Create a subscription (the answer shows its signing secret, once)', body: 'CreateSubscription', ok: [201, 'SubscriptionWithSecret'], problems: [413, 415, 422] },
-    get: { summary: 'List subscriptions', query: [limit, cursor], ok: [200, 'SubscriptionPage'], problems: [422] },
+    post: { summary: 'Create a subscription (v1: the answer shows its signing secret, once; v1a: its public key)', body: 'CreateSubscription', ok: [201, 'SubscriptionWithSecret'], problems: [413, 415, 422] },
+    get: { summary: 'List subscriptions', query: [tenantId, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
   },
   '/v1/subscriptions/{id}': {
     get: { summary: 'Get a subscription', ok: [200, 'Subscription'], problems: [404] },
@@ -75,10 +100,25 @@ const operations: Record<string, Record<string, Operation>> = {
     delete: { summary: 'Delete a subscription', ok: [204], problems: [404] },
   },
   '/v1/subscriptions/{id}/secret': {
-    get: { summary: "Reveal a subscription's signing secret", ok: [200, 'Secret'], problems: [404] },
+    get: { summary: 'What receivers verify signatures with: the v1 secret, or the v1a public key (never the private key)', ok: [200, 'VerificationKey'], problems: [404] },
   },
   '/v1/subscriptions/{id}/secret/rotate': {
-    post: { summary: 'Rotate the signing secret; both sign during the overlap', body: 'RotateSecret', optionalBody: true, ok: [200, 'RotatedSecret'], problems: [404, 415, 422] },
+    post: {
+      summary: 'Rotate the signing key (optionally to another scheme); both sign during the overlap',
+      body: 'RotateSecret',
+      optionalBody: true,
+      ok: [200, 'RotatedKey'],
+      problems: [404, 415, 422],
+    },
+  },
+  '/v1/subscriptions/{id}/test': {
+    post: {
+      summary: 'Send a signed test request (webhook-id test_…, header webhook-test: true) now; 200 describes the attempt, whatever the receiver answered',
+      body: 'TestSend',
+      optionalBody: true,
+      ok: [200, 'TestSendResult'],
+      problems: [400, 404, 413, 415, 422],
+    },
   },
   '/v1/subscriptions/{id}/stream': {
     get: { summary: "A fifo subscription's stream: blocked on, pending, order violations", ok: [200, 'OrderedStream'], problems: [404, 409] },
@@ -95,6 +135,17 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/events/{id}': {
     get: { summary: 'An event and the status of each of its deliveries', ok: [200, 'Event'], problems: [404] },
   },
+  '/v1/event-types': {
+    post: { summary: 'Add an event type to the catalog (with a JSON Schema 2020-12 of its payload, and examples)', body: 'CreateEventType', ok: [201, 'EventType'], problems: [409, 413, 415, 422] },
+    get: { summary: 'List the event catalog', query: [limit, cursor], ok: [200, 'EventTypePage'], problems: [422] },
+  },
+  '/v1/event-types/{name}': {
+    get: { summary: 'An event type with its current schema and version', ok: [200, 'EventType'], problems: [404] },
+    patch: { summary: 'Change an event type; a new schema becomes the next version and must accept the stored examples (a breaking change is a new name, e.g. order.created.v2)', body: 'UpdateEventType', ok: [200, 'EventType'], problems: [404, 413, 415, 422] },
+  },
+  '/v1/event-types/{name}/schemas': {
+    get: { summary: "Every version of an event type's schema, newest first", ok: [200, 'EventTypeSchemaVersions'], problems: [404] },
+  },
   '/v1/deliveries': {
     get: {
       summary: 'List deliveries (status=dead: the dead-letter queue)',
@@ -102,11 +153,12 @@ const operations: Record<string, Record<string, Operation>> = {
         { name: 'status', schema: z.toJSONSchema(deliveryStatusSchema), description: 'pending, succeeded or dead' },
         { name: 'subscriptionId', schema: { type: 'string' }, description: 'one subscription only' },
         { name: 'eventId', schema: { type: 'string' }, description: 'one event only' },
+        tenantId,
         limit,
         cursor,
       ],
       ok: [200, 'DeliveryPage'],
-      problems: [422],
+      problems: [404, 422],
     },
   },
   '/v1/deliveries/{id}': {
@@ -124,15 +176,41 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/keys': {
     post: { summary: 'Create an API key (shown once)', body: 'CreateApiKey', ok: [201, 'ApiKeyWithSecret'], problems: [413, 415, 422] },
-    get: { summary: 'List API keys (never the keys themselves)', query: [limit, cursor], ok: [200, 'ApiKeyPage'], problems: [422] },
+    get: { summary: 'List API keys (never the keys themselves)', query: [tenantId, limit, cursor], ok: [200, 'ApiKeyPage'], problems: [422] },
   },
   '/v1/keys/{id}': {
     delete: { summary: 'Revoke an API key', ok: [204], problems: [404] },
+  },
+  '/v1/tenants': {
+    post: { summary: 'Create a tenant (the platform only)', body: 'CreateTenant', ok: [201, 'Tenant'], problems: [409, 413, 415, 422] },
+    get: { summary: 'List tenants (a limited caller: its own)', query: [limit, cursor], ok: [200, 'TenantPage'], problems: [422] },
+  },
+  '/v1/tenants/{id}': {
+    get: { summary: 'Get a tenant', ok: [200, 'Tenant'], problems: [404] },
+    patch: { summary: 'Rename a tenant or change its metadata', body: 'UpdateTenant', ok: [200, 'Tenant'], problems: [404, 413, 415, 422] },
+    delete: {
+      summary: 'Delete a tenant: its subscriptions are disabled, its keys and tokens refused, its history kept until retention',
+      ok: [204],
+      problems: [404, 409],
+    },
+  },
+  '/v1/tenants/{id}/portal-token': {
+    post: {
+      summary: 'Issue a short-lived portal token for the tenant (the platform only)',
+      body: 'IssuePortalToken',
+      optionalBody: true,
+      ok: [201, 'PortalToken'],
+      problems: [404, 415, 422],
+    },
+  },
+  '/v1/tenants/{id}/portal-tokens': {
+    delete: { summary: "Revoke every portal token of the tenant issued until now", ok: [204], problems: [404] },
   },
   '/healthz': { get: { summary: 'Liveness', ok: [200], problems: [], public: true } },
   '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', ok: [200], problems: [503], public: true } },
   '/metrics': { get: { summary: 'Prometheus metrics', ok: [200], problems: [], public: true } },
   '/openapi.json': { get: { summary: 'This document', ok: [200], problems: [], public: true } },
+  '/asyncapi.json': { get: { summary: 'The event catalog as an AsyncAPI 3.0 document: what subscribers receive', ok: [200], problems: [503], public: true } },
   '/docs': { get: { summary: 'API reference page', ok: [200], problems: [], public: true } },
 };
 
@@ -174,7 +252,7 @@ function operationObject(path: string, method: string, op: Operation): object {
     responses[status] = { description: PROBLEM_TITLES[status] ?? 'Problem', content: { 'application/problem+json': { schema: ref('Problem') } } };
   }
   const parameters = [
-    ...(path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }] : []),
+    ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
     ...(op.query ?? []).map((q) => ({ name: q.name, in: 'query', required: false, schema: q.schema, description: q.description })),
     ...(path === '/v1/events' && method === 'post'
       ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'the same key always yields the same event' }]
@@ -210,7 +288,9 @@ export function openApiDocument(): object {
     ),
     components: {
       schemas: schemasFromZod(),
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An hookflow API key (hfk_…)' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: "A hookflow API key (hfk_…), or a tenant's portal token (a JWT)" },
+      },
     },
   };
   return cached;

@@ -66,6 +66,7 @@ export const ENVIRONMENT = {
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key, burst twice that (default 100)',
   HOOKFLOW_ALLOWED_CIDRS: 'delivery targets allowed despite the SSRF guard, comma-separated CIDRs (start adds loopback)',
   HOOKFLOW_HTTPS_ONLY: 'true: refuse http:// subscription URLs (default false)',
+  HOOKFLOW_REQUIRE_EVENT_TYPES: 'true: refuse events whose type is not in the event catalog (default false: only types with a schema are checked)',
   HOOKFLOW_BREAKER_FAILURE_THRESHOLD: "consecutive failed attempts that open a subscription's circuit (default 5)",
   HOOKFLOW_BREAKER_COOLDOWN_SECONDS: 'first circuit cool-down (default 30)',
   HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: 'longest circuit cool-down (default 600)',
@@ -112,6 +113,8 @@ const DELIVERY_SETTINGS: EnvironmentVariable[] = [
 ];
 // Both the API (validating subscription URLs) and the worker (connecting) apply the SSRF guard.
 const URL_POLICY: EnvironmentVariable[] = ['HOOKFLOW_ALLOWED_CIDRS', 'HOOKFLOW_HTTPS_ONLY'];
+// Both the API (publishing) and the worker (announcing operational events) check events against the catalog.
+const EVENT_POLICY: EnvironmentVariable[] = ['HOOKFLOW_REQUIRE_EVENT_TYPES'];
 const EMBEDDED: EnvironmentVariable[] = ['HOOKFLOW_DATA_DIR', 'TEMPORAL_CLI', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'HOOKFLOW_POSTGRES_PORT'];
 const TRACING: EnvironmentVariable[] = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME'];
 const API_CLIENT: EnvironmentVariable[] = ['HOOKFLOW_URL', 'HOOKFLOW_API_KEY', 'PORT', 'HOOKFLOW_DATA_DIR'];
@@ -127,7 +130,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'key are kept in the data directory, so the next start carries on where this one stopped.',
     positionals: [],
     options: {},
-    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...TRACING, 'LOG_LEVEL'],
+    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'LOG_LEVEL'],
     examples: ['hookflow start', 'HOOKFLOW_RETRY_SCHEDULE=2,2 hookflow start'],
   },
   {
@@ -138,7 +141,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'and HOOKFLOW_ENCRYPTION_KEY; run `hookflow migrate` first. Several can run behind a load balancer.',
     positionals: [],
     options: {},
-    environment: [...CONNECTIONS, ...API_SETTINGS, ...URL_POLICY, ...TRACING, 'LOG_LEVEL'],
+    environment: [...CONNECTIONS, ...API_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'LOG_LEVEL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow api'],
   },
   {
@@ -150,7 +153,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'and HOOKFLOW_ENCRYPTION_KEY (the same key as the API). Several can run on one task queue.',
     positionals: [],
     options: {},
-    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
+    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow worker'],
   },
   {
@@ -167,11 +170,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'create an API key and print it, once',
     description:
       'Creates an API key in the database and prints it on stdout; this is the only time it is shown ' +
-      '(the database keeps a hash). Scopes: admin (everything) or publish (POST /v1/events only).',
+      '(the database keeps a hash). Scopes: admin (everything), publish (POST /v1/events only) or read (every GET). ' +
+      'With --tenant the key reaches that tenant only.',
     positionals: [{ name: 'create', literal: true }],
     options: {
       name: { type: 'string', value: '<name>', required: true, help: 'a name to recognise the key by' },
       scope: { type: 'string', value: apiKeyScopeSchema.options.join('|'), multiple: true, help: 'what the key may do; repeat for several (default admin)' },
+      tenant: { type: 'string', value: '<tenant id>', help: "limit the key to one tenant's resources" },
     },
     environment: ['DATABASE_URL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow hookflow keys create --name billing --scope publish'],
@@ -181,8 +186,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     talksToApi: true,
     summary: 'publish an event',
     description:
-      'Publishes an event through the API and prints it as JSON (id, type, createdAt, replayed). Every ' +
-      'subscription to its type receives it. The same --idempotency-key always yields the same event.',
+      'Publishes an event through the API and prints it as JSON (id, tenantId, type, createdAt, replayed). Every ' +
+      'subscription of its tenant to its type receives it. The same --idempotency-key always yields the same event.',
     positionals: [
       { name: 'type', help: 'the event type, e.g. order.created' },
       { name: 'payload-json', optional: true, help: 'the payload, any JSON (default {})' },
@@ -190,6 +195,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       id: { type: 'string', value: 'ID', help: "the event's id (default: a generated evt_… id)" },
       'idempotency-key': { type: 'string', value: 'KEY', help: 'publishing again with this key changes nothing' },
+      tenant: { type: 'string', value: 'ID', help: "the tenant whose subscriptions get it (default: the default tenant, or the key's own)" },
     },
     environment: API_CLIENT,
     examples: [`hookflow publish order.created '{"orderId": 7}' --idempotency-key order-7`],

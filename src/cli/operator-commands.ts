@@ -26,7 +26,7 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, 
 
 // Arguments arrive checked against the commands' descriptions in help.ts.
 
-/** `publish <type> [payload-json] [--id ID] [--idempotency-key KEY]` */
+/** `publish <type> [payload-json] [--id ID] [--idempotency-key KEY] [--tenant ID]` */
 export async function publishCommand(config: Config, args: ParsedCommand): Promise<void> {
   const [type, payloadText] = args.positionals as [string, string | undefined];
   let payload: unknown = {};
@@ -40,7 +40,9 @@ export async function publishCommand(config: Config, args: ParsedCommand): Promi
   const hookflow = await client(config, args);
   const id = args.string('id');
   const idempotencyKey = args.string('idempotency-key');
-  print(await hookflow.publish({ type, payload: payload as never, ...(id ? { id } : {}) }, idempotencyKey ? { idempotencyKey } : {}));
+  const tenantId = args.string('tenant');
+  const event = { type, payload: payload as never, ...(id ? { id } : {}), ...(tenantId ? { tenantId } : {}) };
+  print(await hookflow.publish(event, idempotencyKey ? { idempotencyKey } : {}));
 }
 
 /** `redeliver <deliveryId>` */

@@ -7,10 +7,15 @@ import type { Event, PublishEvent } from '../schemas/event.js';
 import type {
   CreateSubscription,
   EndpointHealthView,
+  RotatedKey,
+  SignatureScheme,
   Subscription,
   SubscriptionWithSecret,
   UpdateSubscription,
+  VerificationKey,
 } from '../schemas/subscription.js';
+import type { CreateTenant, IssuePortalToken, PortalToken, Tenant, UpdateTenant } from '../schemas/tenant.js';
+import type { TestSend, TestSendResult } from '../schemas/test-send.js';
 
 export interface HookflowClientOptions {
   /** Where the API answers, e.g. `http://localhost:3000`. */
@@ -96,27 +101,49 @@ export function createHookflowClient(options: HookflowClientOptions) {
     subscriptions: {
       create: (input: CreateSubscription) => call<SubscriptionWithSecret>('POST', '/v1/subscriptions', input),
       get: (subscriptionId: string) => call<Subscription>('GET', `/v1/subscriptions/${id(subscriptionId)}`),
-      list: (query: { limit?: number; cursor?: string } = {}) => call<Page<Subscription>>('GET', `/v1/subscriptions${queryString(query)}`),
+      list: (query: { tenantId?: string; limit?: number; cursor?: string } = {}) =>
+        call<Page<Subscription>>('GET', `/v1/subscriptions${queryString(query)}`),
       update: (subscriptionId: string, patch: UpdateSubscription) => call<Subscription>('PATCH', `/v1/subscriptions/${id(subscriptionId)}`, patch),
       delete: async (subscriptionId: string): Promise<void> => {
         await call('DELETE', `/v1/subscriptions/${id(subscriptionId)}`);
       },
-      secret: async (subscriptionId: string) => (await call<{ secret: string }>('GET', `/v1/subscriptions/${id(subscriptionId)}/secret`)).secret,
-      rotateSecret: (subscriptionId: string, overlapSeconds?: number) =>
-        call<{ secret: string; previousSecretExpiresAt: string }>(
-          'POST',
-          `/v1/subscriptions/${id(subscriptionId)}/secret/rotate`,
-          overlapSeconds === undefined ? {} : { overlapSeconds },
-        ),
+      /** The shared secret of a v1 subscription (undefined for v1a: see verificationKey). */
+      secret: async (subscriptionId: string) => (await call<{ secret?: string }>('GET', `/v1/subscriptions/${id(subscriptionId)}/secret`)).secret,
+      /** What receivers verify with: `{ secret }` (v1) or `{ publicKey }` (v1a). */
+      verificationKey: (subscriptionId: string) => call<VerificationKey>('GET', `/v1/subscriptions/${id(subscriptionId)}/secret`),
+      rotateSecret: (subscriptionId: string, overlapSeconds?: number, signatureScheme?: SignatureScheme) =>
+        call<RotatedKey>('POST', `/v1/subscriptions/${id(subscriptionId)}/secret/rotate`, {
+          ...(overlapSeconds === undefined ? {} : { overlapSeconds }),
+          ...(signatureScheme === undefined ? {} : { signatureScheme }),
+        }),
+      /** A signed test request to the endpoint now; the answer describes the attempt. */
+      test: (subscriptionId: string, input: TestSend = {}) => call<TestSendResult>('POST', `/v1/subscriptions/${id(subscriptionId)}/test`, input),
       health: (subscriptionId: string) => call<EndpointHealthView>('GET', `/v1/subscriptions/${id(subscriptionId)}/health`),
       recover: (subscriptionId: string, window: { since: string; until?: string }) =>
         call<{ requested: number }>('POST', `/v1/subscriptions/${id(subscriptionId)}/recover`, window),
     },
     keys: {
       create: (input: CreateApiKey) => call<ApiKeyWithSecret>('POST', '/v1/keys', input),
-      list: (query: { limit?: number; cursor?: string } = {}) => call<Page<ApiKey>>('GET', `/v1/keys${queryString(query)}`),
+      list: (query: { tenantId?: string; limit?: number; cursor?: string } = {}) => call<Page<ApiKey>>('GET', `/v1/keys${queryString(query)}`),
       revoke: async (keyId: string): Promise<void> => {
         await call('DELETE', `/v1/keys/${id(keyId)}`);
+      },
+    },
+    tenants: {
+      create: (input: CreateTenant) => call<Tenant>('POST', '/v1/tenants', input),
+      get: (tenantId: string) => call<Tenant>('GET', `/v1/tenants/${id(tenantId)}`),
+      list: (query: { limit?: number; cursor?: string } = {}) => call<Page<Tenant>>('GET', `/v1/tenants${queryString(query)}`),
+      update: (tenantId: string, patch: UpdateTenant) => call<Tenant>('PATCH', `/v1/tenants/${id(tenantId)}`, patch),
+      /** Disables its subscriptions, revokes its keys and tokens; its history stays until retention. */
+      delete: async (tenantId: string): Promise<void> => {
+        await call('DELETE', `/v1/tenants/${id(tenantId)}`);
+      },
+      /** A short-lived token for the tenant's portal or its own API calls. */
+      issuePortalToken: (tenantId: string, input: IssuePortalToken = {}) =>
+        call<PortalToken>('POST', `/v1/tenants/${id(tenantId)}/portal-token`, input),
+      /** Refuses every portal token of the tenant issued until now. */
+      revokePortalTokens: async (tenantId: string): Promise<void> => {
+        await call('DELETE', `/v1/tenants/${id(tenantId)}/portal-tokens`);
       },
     },
   };

@@ -8,11 +8,12 @@ interface ApiKeyRow {
   name: string;
   prefix: string;
   scopes: ApiKeyScope[];
+  tenant_id: string | null;
   created_at: Date;
   revoked_at: Date | null;
 }
 
-const COLUMNS = 'id, name, prefix, scopes, created_at, revoked_at';
+const COLUMNS = 'id, name, prefix, scopes, tenant_id, created_at, revoked_at';
 
 function toApiKey(row: ApiKeyRow): ApiKey {
   return {
@@ -20,6 +21,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
     name: row.name,
     prefix: row.prefix,
     scopes: row.scopes,
+    tenantId: row.tenant_id,
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at?.toISOString() ?? null,
   };
@@ -30,8 +32,8 @@ export async function insertApiKey(
   key: { id: string; prefix: string; keyHash: string } & CreateApiKey,
 ): Promise<ApiKey> {
   const { rows } = await db.query<ApiKeyRow>(
-    `INSERT INTO api_keys (id, name, prefix, key_hash, scopes) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-    [key.id, key.name, key.prefix, key.keyHash, [...new Set(key.scopes)]],
+    `INSERT INTO api_keys (id, name, prefix, key_hash, scopes, tenant_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+    [key.id, key.name, key.prefix, key.keyHash, [...new Set(key.scopes)], key.tenantId ?? null],
   );
   return toApiKey(rows[0]!);
 }
@@ -45,10 +47,14 @@ export async function findActiveApiKey(db: Queryable, keyHash: string): Promise<
   return rows[0] && toApiKey(rows[0]);
 }
 
-export async function listApiKeys(db: Queryable, query: { limit: number; cursor?: string | undefined }): Promise<Page<ApiKey>> {
+export async function listApiKeys(
+  db: Queryable,
+  query: { limit: number; cursor?: string | undefined; tenantId?: string | undefined },
+): Promise<Page<ApiKey>> {
   const { rows } = await db.query<ApiKeyRow>(
-    `SELECT ${COLUMNS} FROM api_keys WHERE ${afterCursorSql(1)} ORDER BY created_at, id LIMIT $3`,
-    pageParams(query),
+    `SELECT ${COLUMNS} FROM api_keys WHERE ($4::text IS NULL OR tenant_id = $4) AND ${afterCursorSql(1)}
+     ORDER BY created_at, id LIMIT $3`,
+    [...pageParams(query), query.tenantId ?? null],
   );
   return toPage(rows, query.limit, toApiKey);
 }

@@ -7,6 +7,7 @@ import type { Queryable } from './pool.js';
 
 interface DeliveryRow {
   id: string;
+  tenant_id: string;
   event_id: string;
   event_type: string;
   subscription_id: string;
@@ -17,12 +18,13 @@ interface DeliveryRow {
   updated_at: Date;
 }
 
-const COLUMNS = `d.id, d.event_id, e.type AS event_type, d.subscription_id, d.status, d.attempt_count,
+const COLUMNS = `d.id, d.tenant_id, d.event_id, e.type AS event_type, d.subscription_id, d.status, d.attempt_count,
   d.last_error, d.created_at, d.updated_at`;
 
 function toDelivery(row: DeliveryRow): Delivery {
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     eventId: row.event_id,
     eventType: row.event_type,
     subscriptionId: row.subscription_id,
@@ -34,10 +36,12 @@ function toDelivery(row: DeliveryRow): Delivery {
   };
 }
 
-export async function findDelivery(db: Queryable, id: string): Promise<DeliveryWithAttempts | undefined> {
+/** `tenantId`: only if it belongs to that tenant (a caller limited to one). */
+export async function findDelivery(db: Queryable, id: string, tenantId?: string): Promise<DeliveryWithAttempts | undefined> {
   const { rows } = await db.query<DeliveryRow>(
-    `SELECT ${COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1`,
-    [id],
+    `SELECT ${COLUMNS} FROM deliveries d JOIN events e ON e.id = d.event_id
+     WHERE d.id = $1 AND ($2::text IS NULL OR d.tenant_id = $2)`,
+    [id, tenantId ?? null],
   );
   const row = rows[0];
   if (!row) return undefined;
@@ -72,9 +76,10 @@ export async function listDeliveries(db: Queryable, query: ListDeliveriesQuery):
      WHERE ($1::text IS NULL OR d.status = $1)
        AND ($2::text IS NULL OR d.subscription_id = $2)
        AND ($3::text IS NULL OR d.event_id = $3)
+       AND ($7::text IS NULL OR d.tenant_id = $7)
        AND ${afterCursorSql(4, 'd.')}
      ORDER BY d.created_at, d.id LIMIT $6`,
-    [query.status ?? null, query.subscriptionId ?? null, query.eventId ?? null, ...pageParams(query)],
+    [query.status ?? null, query.subscriptionId ?? null, query.eventId ?? null, ...pageParams(query), query.tenantId ?? null],
   );
   return toPage(rows, query.limit, toDelivery);
 }

@@ -1,12 +1,17 @@
 import type { AcceptedEvent, Event } from '../schemas/event.js';
 import type { DeliveryStatus } from '../schemas/delivery.js';
+import { patternsMatching } from '../routing/event-type-pattern.js';
+import { matchesFilter, type PayloadFilter } from '../routing/payload-filter.js';
+import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
 
 /**
  * Records an event and creates one pending delivery per matching subscription
- * that is active or paused (a paused one holds its deliveries until resumed),
- * in one transaction, exactly once per event id; then returns the first batch
- * of deliveries to start. `fannedOut` says another workflow run already
+ * (of the event's tenant; its event type patterns select the type and its
+ * payload filter, if any, passes the payload) that is active or paused (a
+ * paused one holds its deliveries until resumed), in one transaction,
+ * exactly once per event id; then returns the first batch of deliveries to
+ * start. `fannedOut` says another workflow run already
  * finished fanning the event out (a re-publication after Temporal's
  * retention). The same run asking again (its first answer was lost with a
  * worker or a Temporal restart) gets its batch again: its children were
@@ -23,21 +28,21 @@ export async function recordEvent(
 ): Promise<{ fannedOut: boolean; batch: FanoutTarget[]; alreadyDelivered: string[] }> {
   return inTransaction(pool, async (tx) => {
     const inserted = await tx.query(
-      `INSERT INTO events (id, type, payload, idempotency_key, created_at, recorded_by_run)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-      [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt, runId],
+      `INSERT INTO events (id, type, payload, idempotency_key, created_at, recorded_by_run, tenant_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+      [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt, runId, tenantOf(event)],
     );
     if (inserted.rowCount === 1) {
+      const candidates = await routingCandidates(tx, event);
+      const recipients = candidates.filter((s) => s.filter === null || matchesFilter(s.filter, event.payload));
       await tx.query(
         // A fifo subscription's delivery takes its place in the stream: the
         // event's acceptance time (see migration 009).
-        `INSERT INTO deliveries (id, event_id, subscription_id, ordered_at)
-         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id,
-                CASE WHEN s.ordering = 'fifo' THEN $3::timestamptz END
-         FROM subscriptions s
-         WHERE s.deleted_at IS NULL AND s.status IN ('active', 'paused')
-           AND (s.event_types && ARRAY[$2, '*']::text[])`,
-        [event.id, event.type, event.createdAt],
+        `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id, ordered_at)
+         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id, $3,
+                CASE WHEN s.ordering = 'fifo' THEN $4::timestamptz END
+         FROM unnest($2::text[]) AS r(subscription_id) JOIN subscriptions s ON s.id = r.subscription_id`,
+        [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt],
       );
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
@@ -60,6 +65,24 @@ export async function recordEvent(
     }
     return { fannedOut: false, batch: await nextFanoutBatch(tx, event.id, null, batchSize), alreadyDelivered: [] };
   });
+}
+
+/**
+ * The subscriptions of the event's own tenant whose event type patterns
+ * select the event and that take deliveries (active or paused), with their
+ * payload filters, which are evaluated in JavaScript. The patterns are matched
+ * here, through the GIN index on event_types: every pattern that can select
+ * the type is listed (src/routing/event-type-pattern.ts), so a subscription
+ * that cannot match is never loaded.
+ */
+async function routingCandidates(db: Queryable, event: AcceptedEvent): Promise<Array<{ id: string; filter: PayloadFilter | null }>> {
+  const { rows } = await db.query<{ id: string; filter: PayloadFilter | null }>(
+    `SELECT s.id, s.filter FROM subscriptions s
+     WHERE s.tenant_id = $2 AND s.deleted_at IS NULL AND s.status IN ('active', 'paused')
+       AND s.event_types && $1::text[]`,
+    [patternsMatching(event.type), tenantOf(event)],
+  );
+  return rows;
 }
 
 export interface FanoutTarget {
@@ -95,9 +118,14 @@ export async function nextFanoutBatch(
   return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url, ordered: r.ordered }));
 }
 
+/** The event's tenant: events accepted before tenants existed carry none and belong to the default tenant. */
+export function tenantOf(event: Pick<AcceptedEvent, 'tenantId'>): string {
+  return event.tenantId ?? DEFAULT_TENANT_ID;
+}
+
 export async function findEvent(db: Queryable, id: string): Promise<Event | undefined> {
-  const { rows } = await db.query<{ id: string; type: string; payload: Event['payload']; created_at: Date }>(
-    'SELECT id, type, payload, created_at FROM events WHERE id = $1',
+  const { rows } = await db.query<{ id: string; tenant_id: string; type: string; payload: Event['payload']; created_at: Date }>(
+    'SELECT id, tenant_id, type, payload, created_at FROM events WHERE id = $1',
     [id],
   );
   const row = rows[0];
@@ -108,6 +136,7 @@ export async function findEvent(db: Queryable, id: string): Promise<Event | unde
   );
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     type: row.type,
     payload: row.payload,
     createdAt: row.created_at.toISOString(),

@@ -7,8 +7,12 @@ import { inTransaction, withClient, type Pool } from './pool.js';
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const LOCK_ID = 0x686f6f6b; // "hook"
 
-export async function migrate(pool: Pool, log: (line: string) => void = () => {}): Promise<string[]> {
-  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+/** `upTo`: stop after this migration's file (tests of a migration start from the schema before it). */
+export async function migrate(pool: Pool, log: (line: string) => void = () => {}, options: { upTo?: string } = {}): Promise<string[]> {
+  const files = (await readdir(MIGRATIONS_DIR))
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .filter((f) => options.upTo === undefined || f <= options.upTo);
   return withClient(pool, async (client) => {
     try {
       await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);

@@ -1,12 +1,15 @@
-import type { CreateSubscription, Subscription, UpdateSubscription } from '../schemas/subscription.js';
+import type { CreateSubscription, SignatureScheme, Subscription, UpdateSubscription } from '../schemas/subscription.js';
 import type { Page } from '../schemas/common.js';
+import type { PayloadFilter } from '../routing/payload-filter.js';
 import { afterCursorSql, pageParams, toPage } from './page.js';
 import type { Queryable } from './pool.js';
 
 interface SubscriptionRow {
   id: string;
+  tenant_id: string;
   url: string;
   event_types: string[];
+  filter: PayloadFilter | null;
   description: string | null;
   headers: Record<string, string>;
   status: Subscription['status'];
@@ -15,20 +18,24 @@ interface SubscriptionRow {
   permanent_status_codes: number[];
   rate_limit_per_second: number | null;
   disabled_reason: string | null;
+  signature_scheme: SignatureScheme;
+  public_key: string | null;
   ordering: Subscription['ordering'];
   on_dead_letter: Subscription['onDeadLetter'];
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = `id, url, event_types, description, headers, status, retry_schedule, timeout_ms,
-  permanent_status_codes, rate_limit_per_second, disabled_reason, ordering, on_dead_letter, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, url, event_types, filter, description, headers, status, retry_schedule, timeout_ms,
+  permanent_status_codes, rate_limit_per_second, disabled_reason, signature_scheme, public_key, ordering, on_dead_letter, created_at, updated_at`;
 
 function toSubscription(row: SubscriptionRow): Subscription {
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     url: row.url,
     eventTypes: row.event_types,
+    filter: row.filter,
     description: row.description,
     headers: row.headers,
     status: row.status,
@@ -37,6 +44,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
     permanentStatusCodes: row.permanent_status_codes,
     rateLimitPerSecond: row.rate_limit_per_second,
     disabledReason: row.disabled_reason,
+    signatureScheme: row.signature_scheme,
+    publicKey: row.public_key,
     ordering: row.ordering,
     onDeadLetter: row.on_dead_letter,
     createdAt: row.created_at.toISOString(),
@@ -44,16 +53,23 @@ function toSubscription(row: SubscriptionRow): Subscription {
   };
 }
 
+/** The signing key as stored: sealed, with its scheme and (v1a) the public key that goes with it. */
+export interface StoredSigningKey {
+  sealed: string;
+  scheme: SignatureScheme;
+  publicKey: string | null;
+}
+
 export async function insertSubscription(
   db: Queryable,
   id: string,
-  sealedSecret: string,
-  input: CreateSubscription,
+  signingKey: StoredSigningKey,
+  input: CreateSubscription & { tenantId: string },
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
     `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms,
-       permanent_status_codes, rate_limit_per_second, ordering, on_dead_letter)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       permanent_status_codes, rate_limit_per_second, tenant_id, filter, signature_scheme, public_key, ordering, on_dead_letter)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      RETURNING ${COLUMNS}`,
     [
       id,
@@ -61,11 +77,15 @@ export async function insertSubscription(
       [...new Set(input.eventTypes)],
       input.description ?? null,
       input.headers ?? {},
-      sealedSecret,
+      signingKey.sealed,
       input.retrySchedule ?? null,
       input.timeoutMs ?? null,
       input.permanentStatusCodes ?? [],
       input.rateLimitPerSecond ?? null,
+      input.tenantId,
+      input.filter ?? null,
+      signingKey.scheme,
+      signingKey.publicKey,
       input.ordering ?? 'none',
       input.ordering === 'fifo' ? (input.onDeadLetter ?? 'block') : null,
     ],
@@ -73,52 +93,80 @@ export async function insertSubscription(
   return toSubscription(rows[0]!);
 }
 
-export async function findSubscription(db: Queryable, id: string): Promise<Subscription | undefined> {
+/** `tenantId`: only if it belongs to that tenant (a caller limited to one). */
+export async function findSubscription(db: Queryable, id: string, tenantId?: string): Promise<Subscription | undefined> {
   const { rows } = await db.query<SubscriptionRow>(
-    `SELECT ${COLUMNS} FROM subscriptions WHERE id = $1 AND deleted_at IS NULL`,
-    [id],
+    `SELECT ${COLUMNS} FROM subscriptions WHERE id = $1 AND deleted_at IS NULL AND ($2::text IS NULL OR tenant_id = $2)`,
+    [id, tenantId ?? null],
   );
   return rows[0] && toSubscription(rows[0]);
 }
 
-/** The sealed (encrypted) signing secret; only the secrets service opens it. */
-export async function findSealedSecret(db: Queryable, id: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ sealed_secret: string }>(
-    'SELECT sealed_secret FROM subscriptions WHERE id = $1 AND deleted_at IS NULL',
+/** A subscription's signing keys, sealed (encrypted); only the secrets service opens them. */
+export interface SealedSigningKeys {
+  subscriptionId: string;
+  signatureScheme: SignatureScheme;
+  publicKey: string | null;
+  sealedSecret: string;
+  previousSealedSecret: string | null;
+  previousSecretExpiresAt: Date | null;
+}
+
+export async function findSigningKeys(db: Queryable, id: string): Promise<SealedSigningKeys | undefined> {
+  const { rows } = await db.query<{
+    signature_scheme: SignatureScheme;
+    public_key: string | null;
+    sealed_secret: string;
+    previous_sealed_secret: string | null;
+    previous_secret_expires_at: Date | null;
+  }>(
+    `SELECT signature_scheme, public_key, sealed_secret, previous_sealed_secret, previous_secret_expires_at
+     FROM subscriptions WHERE id = $1 AND deleted_at IS NULL`,
     [id],
   );
-  return rows[0]?.sealed_secret;
+  const row = rows[0];
+  return (
+    row && {
+      subscriptionId: id,
+      signatureScheme: row.signature_scheme,
+      publicKey: row.public_key,
+      sealedSecret: row.sealed_secret,
+      previousSealedSecret: row.previous_sealed_secret,
+      previousSecretExpiresAt: row.previous_secret_expires_at,
+    }
+  );
 }
 
 /**
- * Makes `newSealed` the signing secret; the current one keeps signing next to
- * it until `previousExpiresAt`. Returns false when there is no such subscription.
+ * Makes `next` the signing key (and its scheme the subscription's); the
+ * current one keeps signing next to it until `previousExpiresAt`. Returns
+ * false when there is no such subscription.
  */
 export async function rotateSealedSecret(
   db: Queryable,
   id: string,
-  newSealed: string,
+  next: StoredSigningKey,
   previousExpiresAt: Date,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE subscriptions
      SET previous_sealed_secret = sealed_secret, previous_secret_expires_at = $3,
-         sealed_secret = $2, updated_at = now()
+         sealed_secret = $2, signature_scheme = $4, public_key = $5, updated_at = now()
      WHERE id = $1 AND deleted_at IS NULL`,
-    [id, newSealed, previousExpiresAt],
+    [id, next.sealed, previousExpiresAt, next.scheme, next.publicKey],
   );
   return rowCount === 1;
 }
 
 export async function listSubscriptions(
   db: Queryable,
-  query: { limit: number; cursor?: string | undefined },
+  query: { limit: number; cursor?: string | undefined; tenantId?: string | undefined },
 ): Promise<Page<Subscription>> {
   const { rows } = await db.query<SubscriptionRow>(
     `SELECT ${COLUMNS} FROM subscriptions
-     WHERE deleted_at IS NULL AND ${afterCursorSql(1)}
+     WHERE deleted_at IS NULL AND ($4::text IS NULL OR tenant_id = $4) AND ${afterCursorSql(1)}
      ORDER BY created_at, id LIMIT $3`,
-    pageParams(query),
+    [...pageParams(query), query.tenantId ?? null],
   );
   return toPage(rows, query.limit, toSubscription);
 }
@@ -139,6 +187,7 @@ export async function updateSubscription(
     ['timeout_ms', patch.timeoutMs],
     ['permanent_status_codes', patch.permanentStatusCodes],
     ['rate_limit_per_second', patch.rateLimitPerSecond],
+    ['filter', patch.filter],
     // A status set by hand replaces whatever reason hookflow had for disabling it.
     ['disabled_reason', patch.status === undefined ? undefined : null],
   ];

@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { idSchema, textSchema, timestampSchema } from './common.js';
 
-/** `admin`: everything; `publish`: only `POST /v1/events`, for producers. */
-export const apiKeyScopeSchema = z.enum(['admin', 'publish']);
+/**
+ * `admin`: everything (within its tenant, for a key limited to one);
+ * `publish`: only `POST /v1/events`, for producers; `read`: every GET.
+ */
+export const apiKeyScopeSchema = z.enum(['admin', 'publish', 'read']);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 
 export const createApiKeySchema = z.strictObject({
   name: textSchema(200).pipe(z.string().min(1)),
-  scopes: z.array(apiKeyScopeSchema).min(1).max(2),
+  scopes: z.array(apiKeyScopeSchema).min(1).max(3),
+  /** Limits the key to this tenant's resources; left out, the key reaches every tenant. */
+  tenantId: idSchema.optional(),
 });
 export type CreateApiKey = z.infer<typeof createApiKeySchema>;
 
@@ -16,6 +21,7 @@ export const apiKeySchema = z.object({
   name: z.string(),
   prefix: z.string(),
   scopes: z.array(apiKeyScopeSchema),
+  tenantId: idSchema.nullable(),
   createdAt: timestampSchema,
   revokedAt: timestampSchema.nullable(),
 });

@@ -16,6 +16,7 @@ export type Attempt = z.infer<typeof attemptSchema>;
 
 export const deliverySchema = z.object({
   id: idSchema,
+  tenantId: idSchema,
   eventId: idSchema,
   eventType: z.string(),
   subscriptionId: idSchema,
@@ -34,6 +35,7 @@ export const listDeliveriesQuerySchema = pageQuerySchema.extend({
   status: deliveryStatusSchema.optional(),
   subscriptionId: idSchema.optional(),
   eventId: idSchema.optional(),
+  tenantId: idSchema.optional(),
 });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuerySchema>;
 

@@ -1,12 +1,23 @@
 import { z } from 'zod';
+import { pathToNul } from '../json.js';
 import { eventTypeSchema, idSchema, jsonValueSchema, timestampSchema } from './common.js';
 import { deliveryStatusSchema } from './delivery.js';
 
-export const publishEventSchema = z.strictObject({
-  type: eventTypeSchema,
-  payload: jsonValueSchema,
-  id: idSchema.optional(),
-});
+export const publishEventSchema = z
+  .strictObject({
+    type: eventTypeSchema,
+    payload: jsonValueSchema,
+    id: idSchema.optional(),
+    /** The tenant whose subscriptions get it; `default` when left out. */
+    tenantId: idSchema.optional(),
+  })
+  // Checked on the object: the payload keeps the shared JsonValue schema (one name in the OpenAPI document).
+  .superRefine((event, ctx) => {
+    const nul = pathToNul(event.payload);
+    if (nul !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['payload', ...nul], message: 'may not contain NUL characters (PostgreSQL cannot store them)' });
+    }
+  });
 export type PublishEvent = z.infer<typeof publishEventSchema>;
 
 export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'use printable ASCII without spaces');
@@ -18,6 +29,8 @@ export const acceptedEventSchema = z.object({
   payload: jsonValueSchema,
   idempotencyKey: z.string().nullable(),
   createdAt: timestampSchema,
+  /** Absent in events accepted before tenants existed: they belong to the default tenant. */
+  tenantId: idSchema.optional(),
 });
 export type AcceptedEvent = z.infer<typeof acceptedEventSchema>;
 
@@ -30,6 +43,7 @@ export const eventDeliverySummarySchema = z.object({
 
 export const eventSchema = z.object({
   id: idSchema,
+  tenantId: idSchema,
   type: z.string(),
   payload: jsonValueSchema,
   createdAt: timestampSchema,
@@ -40,4 +54,4 @@ export const eventSchema = z.object({
 export type Event = z.infer<typeof eventSchema>;
 
 /** What `POST /v1/events` answers. */
-export const publishedEventSchema = z.object({ id: idSchema, type: z.string(), createdAt: timestampSchema });
+export const publishedEventSchema = z.object({ id: idSchema, tenantId: idSchema, type: z.string(), createdAt: timestampSchema });

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { eventTypeSchema, idSchema, textSchema, timestampSchema } from './common.js';
+import { idSchema, jsonValueSchema, textSchema, timestampSchema } from './common.js';
+import { eventTypePatternSchema } from '../routing/event-type-pattern.js';
+import { payloadFilterSchema } from '../routing/payload-filter.js';
 
 // Headers a subscription may not set: the signature set, what HTTP itself
 // manages, and hop-by-hop headers (RFC 9110 §7.6.1).
 const RESERVED_HEADERS = new Set([
-  'webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type', 'content-length', 'host',
+  'webhook-id', 'webhook-timestamp', 'webhook-signature', 'webhook-test', 'content-type', 'content-length', 'host',
   'user-agent', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
 ]);
 
@@ -15,6 +17,10 @@ const headerNameSchema = z
   .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'this header is set by hookflow and cannot be overridden');
 
 const headerValueSchema = z.string().max(2048).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values may not contain control characters');
+
+/** Standard Webhooks signature schemes: `v1` HMAC-SHA256 with a shared secret, `v1a` ed25519 with a public key. */
+export const signatureSchemeSchema = z.enum(['v1', 'v1a']);
+export type SignatureScheme = z.infer<typeof signatureSchemeSchema>;
 
 /**
  * `fifo`: the subscriber gets its events one at a time, in the order the API
@@ -34,7 +40,10 @@ const subscriptionFields = {
   url: z
     .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
     .max(2048),
-  eventTypes: z.array(z.union([z.literal('*'), eventTypeSchema])).min(1).max(100),
+  /** Event type patterns: names, "*", or "prefix.*" (src/routing/event-type-pattern.ts). */
+  eventTypes: z.array(eventTypePatternSchema).min(1).max(100),
+  /** Only events whose payload passes it; null for every event of the types (docs/routing.md). */
+  filter: payloadFilterSchema.nullable(),
   description: textSchema(1000).nullable(),
   headers: z
     .record(headerNameSchema, headerValueSchema)
@@ -53,12 +62,17 @@ const subscriptionFields = {
 
 export const createSubscriptionSchema = z.strictObject({
   ...subscriptionFields,
+  /** The tenant it belongs to, for good; `default` when left out (a tenant's own key: that tenant). */
+  tenantId: idSchema.optional(),
   description: subscriptionFields.description.optional(),
+  filter: subscriptionFields.filter.optional(),
   headers: subscriptionFields.headers.optional(),
   retrySchedule: subscriptionFields.retrySchedule.optional(),
   timeoutMs: subscriptionFields.timeoutMs.optional(),
   permanentStatusCodes: subscriptionFields.permanentStatusCodes.optional(),
   rateLimitPerSecond: subscriptionFields.rateLimitPerSecond.optional(),
+  /** Set at creation; a rotation may switch it (POST /v1/subscriptions/:id/secret/rotate). */
+  signatureScheme: signatureSchemeSchema.optional(),
   ordering: orderingSchema.optional(),
   /** Only for `ordering: "fifo"`; `block` when left out. */
   onDeadLetter: onDeadLetterSchema.optional(),
@@ -76,8 +90,10 @@ export type UpdateSubscription = z.infer<typeof updateSubscriptionSchema>;
 
 export const subscriptionSchema = z.object({
   id: idSchema,
+  tenantId: idSchema,
   url: z.string(),
   eventTypes: z.array(z.string()),
+  filter: z.record(z.string(), jsonValueSchema).nullable(),
   description: z.string().nullable(),
   headers: z.record(z.string(), z.string()),
   status: subscriptionStatusSchema,
@@ -87,6 +103,9 @@ export const subscriptionSchema = z.object({
   rateLimitPerSecond: z.number().nullable(),
   /** Why hookflow disabled it (410 Gone, failing too long); null when it is not disabled by hookflow. */
   disabledReason: z.string().nullable(),
+  signatureScheme: signatureSchemeSchema,
+  /** v1a: the `whpk_` ed25519 public key receivers verify signatures with; null for v1. */
+  publicKey: z.string().nullable(),
   ordering: orderingSchema,
   /** For fifo subscriptions; null otherwise. */
   onDeadLetter: onDeadLetterSchema.nullable(),
@@ -95,12 +114,28 @@ export const subscriptionSchema = z.object({
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;
 
-export const subscriptionWithSecretSchema = subscriptionSchema.extend({ secret: z.string() });
+/** The create answer: v1 shows the shared `whsec_` secret (once); v1a has none to show, only `publicKey`. */
+export const subscriptionWithSecretSchema = subscriptionSchema.extend({ secret: z.string().optional() });
 export type SubscriptionWithSecret = z.infer<typeof subscriptionWithSecretSchema>;
+
+/**
+ * What a receiver needs to verify signatures: the shared secret (v1), or the
+ * public key (v1a). An ed25519 private key is never shown.
+ */
+export const verificationKeySchema = z.union([
+  z.object({ secret: z.string() }),
+  z.object({ publicKey: z.string() }),
+]);
+export type VerificationKey = z.infer<typeof verificationKeySchema>;
+
+export const rotatedKeySchema = z.intersection(verificationKeySchema, z.object({ previousSecretExpiresAt: timestampSchema }));
+export type RotatedKey = z.infer<typeof rotatedKeySchema>;
 
 export const rotateSecretSchema = z.strictObject({
   /** How long the previous secret keeps signing next to the new one; 0 ends it at once. */
   overlapSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  /** Switch schemes with this rotation (the old key keeps signing under its own scheme during the overlap); the current scheme by default. */
+  signatureScheme: signatureSchemeSchema.optional(),
 });
 
 export const recoverSchema = z

@@ -55,6 +55,7 @@ export async function redeliver(
       { key: SEARCH_ATTRIBUTES.eventId, value: delivery.eventId },
       { key: SEARCH_ATTRIBUTES.subscriptionId, value: delivery.subscriptionId },
       { key: SEARCH_ATTRIBUTES.deliveryStatus, value: 'pending' },
+      { key: SEARCH_ATTRIBUTES.tenantId, value: delivery.tenantId },
     ],
   });
   return 'requested';

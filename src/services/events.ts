@@ -5,7 +5,9 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { unavailableStore } from '../unavailable.js';
 import { createAcceptanceClock } from './acceptance-clock.js';
-import { findEvent } from '../db/events.js';
+import type { EventCatalog } from '../catalog/event-catalog.js';
+import { findEvent, tenantOf } from '../db/events.js';
+import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { withinDeadline } from '../temporal/deadline.js';
 import type { Queryable } from '../db/pool.js';
 import { eventIdForIdempotencyKey, newId } from '../ids.js';
@@ -14,11 +16,13 @@ import { SEARCH_ATTRIBUTES, eventWorkflowId, type EventWorkflowInput } from '../
 import type { eventWorkflow } from '../../workflows/event-workflow.js';
 
 export interface PublishResult {
-  event: Pick<AcceptedEvent, 'id' | 'type' | 'createdAt'>;
+  event: { id: string; tenantId: string; type: string; createdAt: string };
   /** True when this id (or Idempotency-Key) had been published before: nothing new was started. */
   duplicate: boolean;
   /** The server handed the event workflow's first task straight to a worker in this process (eager start). */
   eagerlyStarted?: boolean;
+  /** The event's type is deprecated in the catalog, since then (it is accepted all the same). */
+  typeDeprecatedAt?: string;
 }
 
 /** This process's acceptance times: strictly increasing, so accepted order is kept (docs/ordered-delivery.md). */
@@ -42,17 +46,31 @@ export async function publishEvent(
      * same process on the same NativeConnection (the embedded `npm start`).
      */
     eagerStart?: boolean;
+    /**
+     * The event catalog: the payload must match its type's schema (or the
+     * type must be known, with HOOKFLOW_REQUIRE_EVENT_TYPES). The API and the
+     * announcer always pass it; the Temporal client, which has no database,
+     * publishes unchecked, for producers trusted with hookflow's Temporal.
+     */
+    catalog?: EventCatalog;
   },
+  /** `tenantId`: resolved and checked by the caller (src/api/tenant-scope.ts); the default tenant when left out. */
   input: PublishEvent,
   idempotencyKey: string | undefined,
 ): Promise<PublishResult> {
-  const id = input.id ?? (idempotencyKey === undefined ? newId('evt') : eventIdForIdempotencyKey(idempotencyKey));
+  // Before anything durable: a refused event leaves no trace. (From the
+  // in-memory catalog: this needs no PostgreSQL; see event-catalog.ts.)
+  const { deprecatedAt } = deps.catalog ? await deps.catalog.admit(input.type, input.payload) : {};
+  const typeDeprecation = deprecatedAt === undefined ? {} : { typeDeprecatedAt: deprecatedAt };
+  const tenantId = input.tenantId ?? DEFAULT_TENANT_ID;
+  const id = input.id ?? (idempotencyKey === undefined ? newId('evt') : eventIdForIdempotencyKey(idempotencyKey, tenantId));
   const event: AcceptedEvent = {
     id,
     type: input.type,
     payload: input.payload,
     idempotencyKey: idempotencyKey ?? null,
     createdAt: acceptedAt().toISOString(),
+    tenantId,
   };
   const start = () =>
     deps.temporal.workflow.start<typeof eventWorkflow>('eventWorkflow', {
@@ -66,14 +84,18 @@ export async function publishEvent(
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.eventType, value: input.type },
         { key: SEARCH_ATTRIBUTES.eventId, value: id },
+        { key: SEARCH_ATTRIBUTES.tenantId, value: tenantId },
       ],
+      // Task-queue fairness per tenant: a tenant's flood queues behind its own
+      // events, not in front of every other tenant's (docs/tenants.md).
+      priority: { fairnessKey: tenantId },
       ...(deps.eagerStart ? { requestEagerStart: true } : {}),
     });
   try {
     // Bounded: when Temporal does not answer, the producer gets a 503 to retry
     // (same id or Idempotency-Key) instead of a request that hangs.
     const { eagerlyStarted } = await withinDeadline(deps.temporal, START_TIMEOUT_MS, start);
-    return { event: { id, type: event.type, createdAt: event.createdAt }, duplicate: false, eagerlyStarted };
+    return { event: { id, tenantId, type: event.type, createdAt: event.createdAt }, duplicate: false, eagerlyStarted, ...typeDeprecation };
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
@@ -83,12 +105,15 @@ export async function publishEvent(
     if (unavailableStore(error) !== 'postgres') throw error;
     return withinDeadline(deps.temporal, START_TIMEOUT_MS, () => getEvent({ temporal: deps.temporal }, id));
   });
+  // Another tenant's event of that id is a conflict told in words that say nothing of it.
+  if (existing && existing.tenantId !== tenantId) throw new IdempotencyConflictError(`event id ${id} is already in use`);
   if (existing && existing.type !== input.type) {
     throw new IdempotencyConflictError(
       `event ${id} was already published with type "${existing.type}", not "${input.type}"`,
     );
   }
-  return { event: existing ? { id, type: existing.type, createdAt: existing.createdAt } : event, duplicate: true };
+  const published = existing ?? event;
+  return { event: { id, tenantId, type: published.type, createdAt: published.createdAt }, duplicate: true, ...typeDeprecation };
 }
 
 /**
@@ -104,7 +129,15 @@ export async function getEvent(deps: { pool?: Queryable; temporal: Client }, id:
     if (!payload) return undefined;
     const input = defaultPayloadConverter.fromPayload<EventWorkflowInput>(payload);
     const event = acceptedEventSchema.parse(input.event);
-    return { id: event.id, type: event.type, payload: event.payload, createdAt: event.createdAt, state: 'accepted', deliveries: [] };
+    return {
+      id: event.id,
+      tenantId: tenantOf(event),
+      type: event.type,
+      payload: event.payload,
+      createdAt: event.createdAt,
+      state: 'accepted',
+      deliveries: [],
+    };
   } catch (error) {
     // fetchHistory reports an unknown workflow as a raw gRPC NOT_FOUND.
     if (error instanceof WorkflowNotFoundError) return undefined;
@@ -114,7 +147,7 @@ export async function getEvent(deps: { pool?: Queryable; temporal: Client }, id:
 }
 
 /** Operational events (such as `subscription.disabled`) go out through hookflow like any other event. */
-export function createAnnouncer(deps: { pool: Queryable; temporal: Client; taskQueue: string }) {
+export function createAnnouncer(deps: { pool: Queryable; temporal: Client; taskQueue: string; catalog: EventCatalog }) {
   return async (event: { type: string; idempotencyKey: string; payload: AcceptedEvent['payload'] }): Promise<void> => {
     await publishEvent(deps, { type: event.type, payload: event.payload }, event.idempotencyKey);
   };

@@ -41,6 +41,7 @@ describe('API keys', () => {
         'DELETE /v1/subscriptions/x_unknown',
         'GET /v1/subscriptions/x_unknown/secret',
         'POST /v1/subscriptions/x_unknown/secret/rotate',
+        'POST /v1/subscriptions/x_unknown/test',
         'POST /v1/events',
         'GET /v1/events/x_unknown',
         'GET /v1/deliveries',
@@ -94,7 +95,7 @@ describe('API keys', () => {
     const { body: created } = await stack.api('POST', '/v1/keys', { name: 'ci', scopes: ['admin', 'publish'] });
     const listed = await stack.api('GET', '/v1/keys?limit=100');
     const entry = listed.body.data.find((k: { id: string }) => k.id === created.id);
-    expect(entry).toEqual({ id: created.id, name: 'ci', prefix: created.key.slice(0, 10), scopes: ['admin', 'publish'], createdAt: created.createdAt, revokedAt: null });
+    expect(entry).toEqual({ id: created.id, name: 'ci', prefix: created.key.slice(0, 10), scopes: ['admin', 'publish'], tenantId: null, createdAt: created.createdAt, revokedAt: null });
     expect(JSON.stringify(listed.body)).not.toContain(created.key);
 
     const headers = { authorization: `Bearer ${created.key}` };

@@ -13,6 +13,7 @@ beforeAll(async () => {
     eventTypes: ['nobody.listens'],
   });
   existingSubscriptionId = body.id;
+  await stack.api('POST', '/v1/event-types', { name: 'shaped.event', schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } }, examples: [{ n: 1 }] });
 });
 
 afterAll(async () => {
@@ -25,7 +26,9 @@ async function snapshot() {
            (SELECT count(*) FROM events)::int AS events,
            (SELECT count(*) FROM deliveries)::int AS deliveries,
            (SELECT json_agg(s ORDER BY id) FROM subscriptions s)::text AS subscription_rows,
-           (SELECT json_agg(k ORDER BY id) FROM api_keys k)::text AS api_key_rows`);
+           (SELECT json_agg(k ORDER BY id) FROM api_keys k)::text AS api_key_rows,
+           (SELECT json_agg(t ORDER BY name) FROM event_types t)::text AS event_type_rows,
+           (SELECT json_agg(v ORDER BY name, version) FROM event_type_schemas v)::text AS event_type_schema_rows`);
   const workflows = await stack.temporal.workflow.count(`TaskQueue = '${stack.taskQueue}'`);
   return { ...rows[0], workflows: workflows.count };
 }
@@ -93,10 +96,33 @@ const cases: Case[] = [
   { name: 'subscriptions with a non-numeric limit', method: 'GET', path: () => '/v1/subscriptions?limit=ten', status: 422, type: 'validation', fields: ['query.limit'] },
   { name: 'rotation with a negative overlap', method: 'POST', path: () => `/v1/subscriptions/${existingSubscriptionId}/secret/rotate`, body: { overlapSeconds: -1 }, status: 422, type: 'validation', fields: ['overlapSeconds'] },
   { name: 'rotation of an unknown subscription', method: 'POST', path: () => '/v1/subscriptions/sub_unknown/secret/rotate', status: 404, type: 'not-found' },
+  { name: 'subscription with an unknown signature scheme', method: 'POST', path: () => '/v1/subscriptions', body: { url: 'https://example.com/x', eventTypes: ['a.b'], signatureScheme: 'v2' }, status: 422, type: 'validation', fields: ['signatureScheme'] },
+  { name: 'patch of the signature scheme (a rotation changes it)', method: 'PATCH', path: () => `/v1/subscriptions/${existingSubscriptionId}`, body: { signatureScheme: 'v1a' }, status: 422, type: 'validation' },
+  { name: 'rotation to an unknown scheme', method: 'POST', path: () => `/v1/subscriptions/${existingSubscriptionId}/secret/rotate`, body: { signatureScheme: 'ed25519' }, status: 422, type: 'validation', fields: ['signatureScheme'] },
+  { name: 'test send without a payload and no catalog example', method: 'POST', path: () => `/v1/subscriptions/${existingSubscriptionId}/test`, status: 422, type: 'validation', fields: ['payload'] },
+  { name: 'test send with a malformed event type', method: 'POST', path: () => `/v1/subscriptions/${existingSubscriptionId}/test`, body: { eventType: 'a b', payload: {} }, status: 422, type: 'validation', fields: ['eventType'] },
+  { name: 'test send with an unknown field', method: 'POST', path: () => `/v1/subscriptions/${existingSubscriptionId}/test`, body: { data: {} }, status: 422, type: 'validation' },
+  { name: 'test send as text/plain', method: 'POST', path: () => `/v1/subscriptions/${existingSubscriptionId}/test`, body: '{"payload":{}}', headers: { 'content-type': 'text/plain' }, status: 415, type: 'unsupported-media-type' },
+  { name: 'test send to an unknown subscription', method: 'POST', path: () => '/v1/subscriptions/sub_unknown/test', body: { payload: {} }, status: 404, type: 'not-found' },
   { name: 'API key without scopes', method: 'POST', path: () => '/v1/keys', body: { name: 'k', scopes: [] }, status: 422, type: 'validation', fields: ['scopes'] },
   { name: 'API key with an unknown scope', method: 'POST', path: () => '/v1/keys', body: { name: 'k', scopes: ['root'] }, status: 422, type: 'validation', fields: ['scopes.0'] },
   { name: 'API key with an empty name', method: 'POST', path: () => '/v1/keys', body: { name: '', scopes: ['admin'] }, status: 422, type: 'validation', fields: ['name'] },
   { name: 'revocation of an unknown API key', method: 'DELETE', path: () => '/v1/keys/key_unknown', status: 404, type: 'not-found' },
+  { name: 'event refused by its type schema', method: 'POST', path: () => '/v1/events', body: { type: 'shaped.event', payload: { n: 'one' } }, status: 422, type: 'validation', fields: ['payload/n'] },
+  { name: 'event type with a bad name', method: 'POST', path: () => '/v1/event-types', body: { name: 'order created' }, status: 422, type: 'validation', fields: ['name'] },
+  { name: 'event type with an unknown field', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', version: 2 }, status: 422, type: 'validation' },
+  { name: 'event type with a schema that is not an object', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', schema: [] }, status: 422, type: 'validation', fields: ['schema'] },
+  { name: 'event type with an oversize schema', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', schema: { description: 'x'.repeat(70 * 1024) } }, status: 422, type: 'validation', fields: ['schema'] },
+  { name: 'event type with a schema Ajv refuses', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', schema: { type: 'object', properties: { n: { minimum: 'zero' } } } }, status: 422, type: 'validation', fields: ['schema/properties/n/minimum'] },
+  { name: 'event type with an example its schema refuses', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', schema: { type: 'integer' }, examples: [1, 'two'] }, status: 422, type: 'validation', fields: ['examples/1'] },
+  { name: 'event type with examples not a list', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', examples: { n: 1 } }, status: 422, type: 'validation', fields: ['examples'] },
+  { name: 'event type described with a NUL', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', description: 'a\u0000b' }, status: 422, type: 'validation', fields: ['description'] },
+  { name: 'existing event type created again', method: 'POST', path: () => '/v1/event-types', body: { name: 'shaped.event' }, status: 409, type: 'conflict' },
+  { name: 'empty event type patch', method: 'PATCH', path: () => '/v1/event-types/shaped.event', body: {}, status: 422, type: 'validation' },
+  { name: 'event type patch renaming it', method: 'PATCH', path: () => '/v1/event-types/shaped.event', body: { name: 'shaped.event.v2' }, status: 422, type: 'validation' },
+  { name: 'event type patch with a bad deprecated flag', method: 'PATCH', path: () => '/v1/event-types/shaped.event', body: { deprecated: 'yes' }, status: 422, type: 'validation', fields: ['deprecated'] },
+  { name: 'event type patch breaking the stored example', method: 'PATCH', path: () => '/v1/event-types/shaped.event', body: { schema: { type: 'object', required: ['n', 'm'] } }, status: 422, type: 'validation', fields: ['schema'] },
+  { name: 'patch of an unknown event type', method: 'PATCH', path: () => '/v1/event-types/no.such.type', body: { description: 'x' }, status: 404, type: 'not-found' },
 ];
 
 describe('bad input', () => {

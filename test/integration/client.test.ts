@@ -38,6 +38,14 @@ describe('HTTP client', () => {
     const subscription = await hookflow.subscriptions.create({ url: target.url, eventTypes: [type], description: 'via the client' });
     expect(subscription.secret).toMatch(/^whsec_/);
     expect(await hookflow.subscriptions.secret(subscription.id)).toBe(subscription.secret);
+    expect(await hookflow.subscriptions.verificationKey(subscription.id)).toEqual({ secret: subscription.secret });
+    // A test send to the (failing) endpoint answers the attempt, and leaves no delivery behind.
+    expect(await hookflow.subscriptions.test(subscription.id, { payload: { hello: 'test' } })).toMatchObject({
+      eventType: type,
+      statusCode: 500,
+      webhookId: expect.stringMatching(/^test_/),
+    });
+    expect((await hookflow.listDeliveries({ subscriptionId: subscription.id })).data).toEqual([]);
     expect((await hookflow.subscriptions.get(subscription.id)).description).toBe('via the client');
     expect((await hookflow.subscriptions.list({ limit: 100 })).data.map((s) => s.id)).toContain(subscription.id);
 
@@ -63,9 +71,30 @@ describe('HTTP client', () => {
       return d.status === 'succeeded' ? d : undefined;
     });
     expect(delivered.attempts).toHaveLength(3);
-    new Webhook(subscription.secret).verify(target.requests.at(-1)!.body, target.requests.at(-1)!.headers as Record<string, string>);
+    new Webhook(subscription.secret!).verify(target.requests.at(-1)!.body, target.requests.at(-1)!.headers as Record<string, string>);
 
     await hookflow.subscriptions.delete(subscription.id);
+  });
+
+  it("manages tenants, and a portal token's client works within its tenant only", async () => {
+    const hookflow = createHookflowClient({ baseUrl: server.url, apiKey: stack.adminKey });
+    const tenant = await hookflow.tenants.create({ name: 'Client Co', metadata: { crm: 'c-1' } });
+    expect(await hookflow.tenants.get(tenant.id)).toEqual(tenant);
+    expect((await hookflow.tenants.update(tenant.id, { name: 'Client Co.' })).name).toBe('Client Co.');
+    expect((await hookflow.tenants.list({ limit: 100 })).data.map((t) => t.id)).toContain(tenant.id);
+
+    const { token, scopes } = await hookflow.tenants.issuePortalToken(tenant.id, { expiresInSeconds: 300 });
+    expect(scopes).toEqual(['admin']);
+    const customer = createHookflowClient({ baseUrl: server.url, apiKey: token });
+    const own = await customer.subscriptions.create({ url: 'https://customer.example/hooks', eventTypes: ['order.created'] });
+    expect(own.tenantId).toBe(tenant.id);
+    expect((await customer.subscriptions.list()).data.map((s) => s.id)).toEqual([own.id]);
+    expect((await hookflow.subscriptions.list({ tenantId: tenant.id })).data.map((s) => s.id)).toEqual([own.id]);
+
+    await hookflow.tenants.revokePortalTokens(tenant.id);
+    await expect(customer.subscriptions.list()).rejects.toMatchObject({ status: 401 });
+    await hookflow.tenants.delete(tenant.id);
+    await expect(hookflow.tenants.get(tenant.id)).rejects.toMatchObject({ status: 404 });
   });
 
   it('turns problems into HookflowApiError, naming the fields', async () => {

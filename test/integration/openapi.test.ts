@@ -52,8 +52,14 @@ describe('OpenAPI', () => {
     expect(create.required).toEqual(['url', 'eventTypes']);
     expect(create.additionalProperties).toBe(false);
     expect(Object.keys(create.properties)).toEqual([
-      'url', 'eventTypes', 'description', 'headers', 'retrySchedule', 'timeoutMs', 'permanentStatusCodes', 'rateLimitPerSecond',
+      'url', 'eventTypes', 'filter', 'description', 'headers', 'retrySchedule', 'timeoutMs', 'permanentStatusCodes', 'rateLimitPerSecond', 'tenantId', 'signatureScheme',
       'ordering', 'onDeadLetter',
+    ]);
+    // Routing: the pattern forms and the filter language are described where a client reads them.
+    expect(create.properties.eventTypes.items.description).toContain('"order.*"');
+    expect(create.properties.filter.anyOf).toEqual([
+      expect.objectContaining({ type: 'object', description: expect.stringContaining('docs/routing.md') }),
+      { type: 'null' },
     ]);
     expect(components.schemas.PublishEvent.properties.payload).toEqual({ $ref: '#/components/schemas/JsonValue' });
     expect(components.schemas.Problem.required).toEqual(['type', 'title', 'status']);

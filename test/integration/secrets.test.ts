@@ -2,43 +2,14 @@
 // verify with either secret, and never seen in logs, API answers (but the
 // three that exist to show them), Temporal histories, or Postgres in clear.
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
-import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
+import { historiesAsText } from '../support/histories.js';
+import { useSignedTraffic } from '../support/signed-traffic.js';
+import { uniqueName } from '../support/stack.js';
 
-const logLines: string[] = [];
-const apiAnswers: string[] = [];
-let stack: TestStack;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  stack = await startTestStack({ retryScheduleSeconds: [0.1], logSink: (line) => logLines.push(line) });
-  receiver = await startReceiver();
-});
-
-afterAll(async () => {
-  await receiver?.close();
-  await stack?.close();
-});
-
-/** An API call whose answer joins the haystack the secrets must not be in. */
-async function recorded(method: string, path: string, body?: unknown) {
-  const answer = await stack.api(method, path, body);
-  apiAnswers.push(JSON.stringify(answer.body ?? null));
-  return answer;
-}
-
-async function publishAndReceive(type: string, n: number) {
-  const before = receiver.requests.length;
-  const { body: event } = await recorded('POST', '/v1/events', { type, payload: { n } });
-  await waitFor(`delivery ${n}`, async () => (receiver.requests.length > before ? true : undefined));
-  await waitFor(`event ${n} to settle`, async () => {
-    const { body } = await recorded('GET', `/v1/events/${event.id}`);
-    return body.deliveries?.[0]?.status === 'succeeded' ? true : undefined;
-  });
-  return receiver.requests.at(-1)!;
-}
+const traffic = useSignedTraffic();
+const { recorded, publishAndReceive, logLines, apiAnswers } = traffic;
 
 function verifies(secret: string, request: { body: string; headers: Record<string, unknown> }): boolean {
   try {
@@ -54,7 +25,7 @@ describe('signing secrets', () => {
 
   it('rotates with an overlap: both secrets verify during it, only the new one after', async () => {
     const type = `${uniqueName('rot')}.event`;
-    const { body: created } = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type] });
+    const { body: created } = await traffic.stack.api('POST', '/v1/subscriptions', { url: traffic.receiver.url, eventTypes: [type] });
     const oldSecret: string = created.secret;
     secrets.push(oldSecret);
 
@@ -62,13 +33,13 @@ describe('signing secrets', () => {
     expect(verifies(oldSecret, before)).toBe(true);
     expect(String(before.headers['webhook-signature']).split(' ')).toHaveLength(1);
 
-    const { status, body: rotated } = await stack.api('POST', `/v1/subscriptions/${created.id}/secret/rotate`, { overlapSeconds: 2 });
+    const { status, body: rotated } = await traffic.stack.api('POST', `/v1/subscriptions/${created.id}/secret/rotate`, { overlapSeconds: 2 });
     expect(status).toBe(200);
     const newSecret: string = rotated.secret;
     secrets.push(newSecret);
     expect(newSecret).not.toBe(oldSecret);
     expect(Date.parse(rotated.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(0);
-    expect((await stack.api('GET', `/v1/subscriptions/${created.id}/secret`)).body).toEqual({ secret: newSecret });
+    expect((await traffic.stack.api('GET', `/v1/subscriptions/${created.id}/secret`)).body).toEqual({ secret: newSecret });
 
     const during = await publishAndReceive(type, 2);
     const signatures = String(during.headers['webhook-signature']).split(' ');
@@ -95,14 +66,10 @@ describe('signing secrets', () => {
     const needles = secrets.flatMap((secret) => [secret, secret.slice('whsec_'.length)]);
 
     expect(logLines.length).toBeGreaterThan(0);
-    const histories: string[] = [];
-    for await (const wf of stack.temporal.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
-      const history = await stack.temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-      histories.push(JSON.stringify(history, historyAsText));
-    }
+    const histories = await historiesAsText(traffic.stack);
     // 3 event workflows, each holding its first attempt's local activity (the default mode).
     expect(histories.length).toBeGreaterThanOrEqual(3);
-    const { rows } = await stack.pool.query('SELECT row_to_json(s)::text AS row FROM subscriptions s');
+    const { rows } = await traffic.stack.pool.query('SELECT row_to_json(s)::text AS row FROM subscriptions s');
 
     const haystacks = { logs: logLines.join('\n'), api: apiAnswers.join('\n'), temporal: histories.join('\n'), postgres: rows.map((r) => r.row).join('\n') };
     // The haystacks are real: they hold what a leak would sit next to.
@@ -117,24 +84,10 @@ describe('signing secrets', () => {
   });
 
   it('seals secrets so that another key, or another row, cannot open them', async () => {
-    const { rows } = await stack.pool.query<{ id: string; sealed_secret: string }>('SELECT id, sealed_secret FROM subscriptions LIMIT 1');
+    const { rows } = await traffic.stack.pool.query<{ id: string; sealed_secret: string }>('SELECT id, sealed_secret FROM subscriptions LIMIT 1');
     const { id, sealed_secret } = rows[0]!;
-    expect(stack.apiDeps.secretBox.open(sealed_secret, id)).toBe(secrets[1]);
+    expect(traffic.stack.apiDeps.secretBox.open(sealed_secret, id)).toBe(secrets[1]);
     expect(() => createSecretBox(generateEncryptionKey()).open(sealed_secret, id)).toThrow('does not open');
-    expect(() => stack.apiDeps.secretBox.open(sealed_secret, 'sub_other')).toThrow('does not open');
+    expect(() => traffic.stack.apiDeps.secretBox.open(sealed_secret, 'sub_other')).toThrow('does not open');
   });
 });
-
-/**
- * A JSON.stringify replacer for a fetched history. Payloads (inputs, results,
- * local-activity markers, summaries) come as base64: read them as text, or a
- * leak inside one would go unseen.
- */
-function historyAsText(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  const payload = value as { metadata?: unknown; data?: unknown } | null;
-  if (payload?.metadata !== undefined && typeof payload.data === 'string') {
-    return { metadata: payload.metadata, text: Buffer.from(payload.data, 'base64').toString('utf8') };
-  }
-  return value;
-}

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
+import { portalTokenKey } from '../../src/auth/portal-tokens.js';
+import { createTenantDirectory } from '../../src/services/tenant-directory.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createAddressPolicy } from '../../src/delivery/url-guard.js';
@@ -14,13 +16,15 @@ import { freePort } from '../../src/dev/ports.js';
 import { printProgress } from '../../src/dev/progress.js';
 import type { Logger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
+import { createGuardedAgent, systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
+import type { JsonValue } from '../../src/json.js';
 import { startInfrastructure, type Infrastructure } from '../../src/runtime/infrastructure.js';
 import { sdkMetricsUrl } from '../../src/runtime/sdk-runtime.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
 import { wakeStream } from '../../src/services/ordered-streams.js';
+import { createEventCatalog } from '../../src/catalog/event-catalog.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { REPO_ROOT } from './hookflow-process.js';
@@ -46,8 +50,12 @@ export interface PartsOptions {
   resolve?: Resolver;
   apiRateLimitPerSecond?: number;
   secretRotationOverlapSeconds?: number;
+  /** Test sends' example payloads (by default the event catalog's first example of the type). */
+  exampleFor?: (eventType: string) => Promise<JsonValue | undefined>;
   /** Traces the worker and the API (the Temporal client's interceptors are the caller's to add). */
   tracing?: Tracing;
+  /** HOOKFLOW_REQUIRE_EVENT_TYPES for the API and the worker's announcements. */
+  requireEventTypes?: boolean;
 }
 
 export interface Parts {
@@ -67,6 +75,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
   const metrics = createMetrics({ pool, defaultMetrics: false, sdkMetricsUrl });
   const addressPolicy = createAddressPolicy({ allowedCidrs: options.allowedCidrs ?? '127.0.0.0/8,::1/128' });
   const resolve = options.resolve ?? systemResolver;
+  const catalog = createEventCatalog({ pool, logger, requireEventTypes: options.requireEventTypes ?? false });
   const workerOptions: Parameters<typeof startHookflowWorker>[0] = {
     temporal: { address: options.temporalAddress },
     namespace: 'default',
@@ -85,7 +94,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
       // No breaker in the way unless a test asks for one.
       breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
-      announce: createAnnouncer({ pool, temporal, taskQueue }),
+      announce: createAnnouncer({ pool, temporal, taskQueue, catalog }),
       orderedStreams: {
         wake: (subscriptionId) => wakeStream({ temporal, taskQueue }, subscriptionId),
         holdBackMs: options.fifoHoldBackMs ?? 200,
@@ -102,12 +111,18 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     taskQueue,
     logger,
     secretBox,
+    portalTokenKey: portalTokenKey(encryptionKey),
+    tenants: createTenantDirectory(pool, logger),
     secretRotationOverlapSeconds: options.secretRotationOverlapSeconds ?? 24 * 3600,
     adminKey: undefined,
     rateLimit: { ratePerSecond: rate, capacity: 2 * rate },
     addressPolicy,
     resolve,
     metrics,
+    catalog,
+    webhookHttp: createGuardedAgent(addressPolicy, resolve),
+    deliveryTimeoutMs: workerOptions.activities.deliveryTimeoutMs,
+    exampleFor: options.exampleFor ?? ((eventType) => catalog.firstExample(eventType)),
     ...(options.tracing === undefined ? {} : { tracer: options.tracing.tracer }),
   };
   return { apiDeps, worker, workerOptions, adminKey, encryptionKey };

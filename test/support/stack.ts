@@ -82,6 +82,8 @@ export async function startTestStack(options: {
   fifoHoldBackMs?: number;
   /** Traces the API, the Temporal client and the worker into this (started) tracing. */
   tracing?: Tracing;
+  /** Test sends' example payloads (none by default, as without an event catalog). */
+  exampleFor?: ApiDeps['exampleFor'];
 }): Promise<TestStack> {
   const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_test'));
   const pool = createPool(databaseUrl);
@@ -116,6 +118,7 @@ export async function startTestStack(options: {
     ...(options.apiRateLimitPerSecond === undefined ? {} : { apiRateLimitPerSecond: options.apiRateLimitPerSecond }),
     ...(options.secretRotationOverlapSeconds === undefined ? {} : { secretRotationOverlapSeconds: options.secretRotationOverlapSeconds }),
     ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
+    ...(options.exampleFor === undefined ? {} : { exampleFor: options.exampleFor }),
   });
   const app = createApp(apiDeps);
   const extraWorkers: HookflowWorker[] = [];
@@ -147,8 +150,10 @@ export async function startTestStack(options: {
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
     },
     async close() {
+      apiDeps.tenants.stop();
       await Promise.all(extraWorkers.map((w) => w.shutdown()));
       await worker.shutdown();
+      await apiDeps.webhookHttp.close();
       await connection.close();
       await pool.end();
     },

@@ -8,17 +8,29 @@ export interface TcpProxy {
   port: number;
   /** Drops every connection and refuses new ones until restore(). */
   cut(): Promise<void>;
+  /**
+   * Lets nothing through any more, without closing anything: connections
+   * stay open and new ones are accepted, but no byte passes either way (a
+   * server that hangs). Until close().
+   */
+  stall(): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  let stalled = false;
   const track = (socket: net.Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
   const server = net.createServer((client) => {
+    if (stalled) {
+      track(client);
+      client.pause();
+      return;
+    }
     const upstream = net.connect(target);
     track(client);
     track(upstream);
@@ -37,5 +49,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     if (!server.listening) return resolve();
     server.close(() => resolve());
   });
-  return { port, cut: stop, restore: () => listen(port), close: stop };
+  const stall = () => {
+    stalled = true;
+    for (const socket of sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  };
+  return { port, cut: stop, stall, restore: () => listen(port), close: stop };
 }

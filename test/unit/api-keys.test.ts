@@ -36,11 +36,18 @@ describe('required scope', () => {
   it.each([
     ['GET', '/v1/events/evt_1'],
     ['GET', '/v1/events'],
+    ['GET', '/v1/keys'],
+    ['HEAD', '/v1/subscriptions'],
+  ])('is read for %s %s', (method, path) => {
+    expect(requiredScope(method, path)).toBe('read');
+  });
+
+  it.each([
     ['POST', '/v1/subscriptions'],
     ['POST', '/v1/events/evt_1'],
     ['POST', '/v1/deliveries/dlv_1/redeliver'],
-    ['GET', '/v1/keys'],
     ['POST', '/v1/keys'],
+    ['PATCH', '/v1/tenants/t_1'],
     ['DELETE', '/v1/subscriptions/sub_1'],
   ])('is admin for %s %s', (method, path) => {
     expect(requiredScope(method, path)).toBe('admin');

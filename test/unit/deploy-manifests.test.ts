@@ -156,7 +156,7 @@ describe('docker-compose.yml', () => {
     const script: string = services['temporal-setup'].command.join('\n');
     const created = Object.fromEntries([...script.matchAll(/\b(Hookflow\w+)=(\w+)/g)].map((m) => [m[1], m[2]]));
     expect(created).toEqual(expectedSearchAttributes);
-    expect(Object.keys(created)).toHaveLength(5);
+    expect(Object.keys(created)).toHaveLength(6);
   });
 
   it('sets up both Temporal databases with the schema directory the admin-tools image ships', () => {

@@ -86,6 +86,20 @@ describe('publishEventSchema', () => {
     expect(paths({ type: 'a', payload: {}, id: 1 })).toEqual([['id']]);
   });
 
+  it('rejects NUL characters anywhere in the payload (PostgreSQL stores none), naming where', () => {
+    for (const [payload, path] of [
+      ['a\u0000b', ['payload']],
+      [{ note: 'x\u0000' }, ['payload', 'note']],
+      [{ items: [{ ok: 'fine' }, { name: '\u0000' }] }, ['payload', 'items', 1, 'name']],
+      [{ 'bad\u0000key': 1 }, ['payload', 'bad\u0000key']],
+    ] as const) {
+      const result = publishEventSchema.safeParse({ type: 'a', payload });
+      expect(result.success).toBe(false);
+      expect(result.error!.issues.map((i) => i.path)).toEqual([path]);
+    }
+    expect(publishEventSchema.safeParse({ type: 'a', payload: { note: 'no nul here \\u0000' } }).success).toBe(true);
+  });
+
   it('rejects unknown fields (strict)', () => {
     const result = publishEventSchema.safeParse({ type: 'a', payload: {}, idempotencyKey: 'k' });
     expect(result.success).toBe(false);

@@ -37,7 +37,7 @@ describe('help texts', () => {
       for (const alias of command.aliases ?? []) expect(text).toContain(`alias: ${alias}`);
     }
     expect(text).toContain('deliveries list [--dead] [--subscription ID] [--event ID] [--limit N] [--cursor C]');
-    expect(text).toContain('keys create --name <name> [--scope admin|publish]...');
+    expect(text).toContain('keys create --name <name> [--scope admin|publish|read]... [--tenant <tenant id>]');
     expect(text).toContain('2 usage error');
   });
 

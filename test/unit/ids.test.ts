@@ -51,7 +51,7 @@ describe('eventIdForIdempotencyKey', () => {
 
   it('gives different ids for different keys, including near-identical ones', () => {
     const keys = ['a', 'b', 'A', 'a ', ' a', 'order-42', 'order-43', 'order-420', 'x'.repeat(255), 'x'.repeat(254)];
-    const ids = keys.map(eventIdForIdempotencyKey);
+    const ids = keys.map((key) => eventIdForIdempotencyKey(key));
     expect(new Set(ids).size).toBe(keys.length);
   });
 
@@ -72,5 +72,14 @@ describe('eventIdForIdempotencyKey', () => {
 
   it('never collides with the shape of newId("evt") ids (32 vs 22 random characters)', () => {
     expect(eventIdForIdempotencyKey('k').length).not.toBe(newId('evt').length);
+  });
+
+  it('keeps tenants apart: the same key in two tenants names two events', () => {
+    expect(eventIdForIdempotencyKey('order-42', 'tnt_a')).not.toBe(eventIdForIdempotencyKey('order-42', 'tnt_b'));
+    expect(eventIdForIdempotencyKey('order-42', 'tnt_a')).toBe(eventIdForIdempotencyKey('order-42', 'tnt_a'));
+  });
+
+  it("derives the default tenant's ids as before tenants existed (a retry across the upgrade is recognised)", () => {
+    expect(eventIdForIdempotencyKey('abc', 'default')).toBe('evt_ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qc');
   });
 });

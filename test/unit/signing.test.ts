@@ -1,7 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
-import { SECRET_PREFIX, generateSecret, secretKey, sign, webhookHeaders } from '../../src/delivery/signing.js';
+import {
+  PRIVATE_KEY_PREFIX,
+  PUBLIC_KEY_PREFIX,
+  SECRET_PREFIX,
+  generatePrivateKey,
+  generateSecret,
+  generateSigningKey,
+  publicKeyOf,
+  schemeOf,
+  secretKey,
+  sign,
+  webhookHeaders,
+} from '../../src/delivery/signing.js';
+import { v1aVerifies } from '../support/v1a-verifier.js';
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -199,5 +213,115 @@ describe('interoperability with the standardwebhooks reference library', () => {
     const headers = webhookHeaders([bare], { webhookId: 'msg_bare', timestamp: nowSeconds(), body });
     expect(new Webhook(secret).verify(body, headers)).toEqual({ a: 1 });
     expect(new Webhook(bare).verify(body, webhookHeaders([secret], { webhookId: 'msg_bare', timestamp: nowSeconds(), body }))).toEqual({ a: 1 });
+  });
+});
+
+// v1a: ed25519 (Standard Webhooks' asymmetric scheme), checked against
+// TweetNaCl, an independent ed25519 implementation, and RFC 8032's vectors.
+const RFC8032_TEST1 = {
+  seed: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
+  publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+};
+const rfcPrivateKey = PRIVATE_KEY_PREFIX + Buffer.from(RFC8032_TEST1.seed + RFC8032_TEST1.publicKey, 'hex').toString('base64');
+const rfcPublicKey = PUBLIC_KEY_PREFIX + Buffer.from(RFC8032_TEST1.publicKey, 'hex').toString('base64');
+
+describe('v1a keys', () => {
+  it('a private key is whsk_ + base64 of 64 bytes (seed then public key), and unique', () => {
+    const key = generatePrivateKey();
+    expect(key.startsWith('whsk_')).toBe(true);
+    const bytes = Buffer.from(key.slice(5), 'base64');
+    expect(bytes).toHaveLength(64);
+    expect(bytes.toString('base64')).toBe(key.slice(5));
+    expect(new Set(Array.from({ length: 200 }, () => generatePrivateKey())).size).toBe(200);
+  });
+
+  it('the public key is whpk_ + base64 of the raw 32-byte key, the one TweetNaCl derives from the same secret key', () => {
+    const key = generatePrivateKey();
+    const publicKey = publicKeyOf(key);
+    expect(publicKey).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+    const pair = nacl.sign.keyPair.fromSecretKey(Buffer.from(key.slice(5), 'base64'));
+    expect(Buffer.from(pair.publicKey).toString('base64')).toBe(publicKey.slice(5));
+  });
+
+  it('derives RFC 8032 test 1 public key from its seed', () => {
+    expect(publicKeyOf(rfcPrivateKey)).toBe(rfcPublicKey);
+  });
+
+  it('refuses a private key of the wrong length, or whose public half does not match its seed', () => {
+    expect(() => publicKeyOf(`whsk_${Buffer.alloc(32).toString('base64')}`)).toThrow('not an ed25519 private key');
+    const mismatched = PRIVATE_KEY_PREFIX + Buffer.concat([Buffer.from(RFC8032_TEST1.seed, 'hex'), Buffer.alloc(32)]).toString('base64');
+    expect(() => publicKeyOf(mismatched)).toThrow('does not match');
+  });
+
+  it('generateSigningKey gives a whsec_ secret for v1 and a whsk_ private key for v1a; schemeOf reads the prefix back', () => {
+    expect(generateSigningKey('v1')).toMatch(/^whsec_/);
+    expect(generateSigningKey('v1a')).toMatch(/^whsk_/);
+    expect(schemeOf(generateSigningKey('v1'))).toBe('v1');
+    expect(schemeOf(generateSigningKey('v1a'))).toBe('v1a');
+    expect(schemeOf('no-prefix')).toBe('v1');
+  });
+});
+
+describe('v1a signatures', () => {
+  const content = { webhookId: 'msg_p5jXN8AQM9LWM0D4loKWxJek', timestamp: 1_614_265_330, body: '{"test": 2432232314}' };
+  const signedContent = Buffer.from('msg_p5jXN8AQM9LWM0D4loKWxJek.1614265330.{"test": 2432232314}', 'utf8');
+
+  it('is `v1a,` + base64 of a 64-byte ed25519 signature over `${id}.${timestamp}.${body}`', () => {
+    const signature = sign([rfcPrivateKey], content);
+    expect(signature).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+    expect(Buffer.from(signature.slice(4), 'base64')).toHaveLength(64);
+  });
+
+  it('is byte for byte what TweetNaCl signs with the same key (ed25519 is deterministic)', () => {
+    const expected = nacl.sign.detached(signedContent, Buffer.from(rfcPrivateKey.slice(5), 'base64'));
+    expect(sign([rfcPrivateKey], content)).toBe(`v1a,${Buffer.from(expected).toString('base64')}`);
+  });
+
+  it('verifies with TweetNaCl and the served public key; not with another key', () => {
+    const key = generatePrivateKey();
+    const headers = webhookHeaders([key], content);
+    expect(v1aVerifies(publicKeyOf(key), { headers, body: content.body })).toBe(true);
+    expect(v1aVerifies(publicKeyOf(generatePrivateKey()), { headers, body: content.body })).toBe(false);
+  });
+
+  it('fails verification when the id, timestamp or body changes', () => {
+    const key = generatePrivateKey();
+    const publicKey = publicKeyOf(key);
+    const headers = webhookHeaders([key], content);
+    expect(v1aVerifies(publicKey, { headers: { ...headers, 'webhook-id': 'msg_other' }, body: content.body })).toBe(false);
+    expect(v1aVerifies(publicKey, { headers: { ...headers, 'webhook-timestamp': String(content.timestamp + 1) }, body: content.body })).toBe(false);
+    expect(v1aVerifies(publicKey, { headers, body: `${content.body} ` })).toBe(false);
+  });
+
+  it('two keys during a rotation: two space-separated v1a entries, each verifying with its own public key', () => {
+    const current = generatePrivateKey();
+    const previous = generatePrivateKey();
+    const headers = webhookHeaders([current, previous], content);
+    const entries = headers['webhook-signature']!.split(' ');
+    expect(entries).toHaveLength(2);
+    expect(entries.every((entry) => entry.startsWith('v1a,'))).toBe(true);
+    expect(entries[0]).toBe(sign([current], content));
+    expect(entries[1]).toBe(sign([previous], content));
+    expect(v1aVerifies(publicKeyOf(current), { headers, body: content.body })).toBe(true);
+    expect(v1aVerifies(publicKeyOf(previous), { headers, body: content.body })).toBe(true);
+  });
+
+  it('mixes schemes when switching: a v1a entry for the new key and a v1 entry the reference library still verifies', () => {
+    const key = generatePrivateKey();
+    const oldSecret = generateSecret();
+    const body = JSON.stringify({ switching: 'schemes' });
+    const headers = webhookHeaders([key, oldSecret], { webhookId: 'msg_switch', timestamp: nowSeconds(), body });
+    const [first, second] = headers['webhook-signature']!.split(' ');
+    expect(first!.startsWith('v1a,')).toBe(true);
+    expect(second!.startsWith('v1,')).toBe(true);
+    expect(v1aVerifies(publicKeyOf(key), { headers, body })).toBe(true);
+    expect(new Webhook(oldSecret).verify(body, headers)).toEqual({ switching: 'schemes' });
+  });
+
+  it('gives no v1 entry the reference (HMAC) library could be fooled by', () => {
+    const key = generatePrivateKey();
+    const body = '{"a":1}';
+    const headers = webhookHeaders([key], { webhookId: 'msg_only_v1a', timestamp: nowSeconds(), body });
+    expect(() => new Webhook(generateSecret()).verify(body, headers)).toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createSubscriptionSchema, subscriptionStatusSchema, updateSubscriptionSchema } from '../../src/schemas/subscription.js';
+import { createSubscriptionSchema, rotateSecretSchema, subscriptionStatusSchema, updateSubscriptionSchema } from '../../src/schemas/subscription.js';
 
 const minimal = { url: 'https://example.com/hooks', eventTypes: ['order.created'] };
 
@@ -64,6 +64,16 @@ describe('createSubscriptionSchema', () => {
 
     it('the wildcard "*" as an event type', () => {
       expect(accepts({ eventTypes: ['*'] }).eventTypes).toEqual(['*']);
+    });
+
+    it('prefix patterns next to names', () => {
+      expect(accepts({ eventTypes: ['order.*', 'a.b.*', 'invoice.paid'] }).eventTypes).toEqual(['order.*', 'a.b.*', 'invoice.paid']);
+    });
+
+    it('a payload filter, and null for none', () => {
+      const filter = { amount: { $gte: 100 }, 'customer.country': { $in: ['NL', 'BE'] } };
+      expect(accepts({ filter }).filter).toEqual(filter);
+      expect(accepts({ filter: null }).filter).toBeNull();
     });
 
     it.each(['a', 'order.created', 'a.b.c.d', 'A_B-c.9', 'x'.repeat(128)])('event type %j', (eventType) => {
@@ -157,7 +167,7 @@ describe('createSubscriptionSchema', () => {
       expect(rejectionPaths({ eventTypes })).toEqual([['eventTypes']]);
     });
 
-    it.each(['a..b', 'has space', '', '.a', 'a.', 'a.*', '*.a', '**', 'order/created', 'ü', 'x'.repeat(129)])(
+    it.each(['a..b', 'has space', '', '.a', 'a.', '*.a', '**', 'a.*.b', 'a*', '.*', 'order/created', 'ü', 'x'.repeat(129)])(
       'bad event type syntax %j at path ["eventTypes", index]',
       (bad) => {
         const paths = rejectionPaths({ eventTypes: ['good.one', bad] });
@@ -165,6 +175,16 @@ describe('createSubscriptionSchema', () => {
         for (const path of paths) expect(path).toEqual(['eventTypes', 1]);
       },
     );
+
+    it.each([
+      [{ amount: { $gte: true } }, ['filter', 'amount', '$gte']],
+      [{ $or: [{ a: 1 }, { b: { $foo: 1 } }] }, ['filter', '$or', 1, 'b', '$foo']],
+      [{ customer: { country: 'NL' } }, ['filter', 'customer', 'country']],
+      [[{ a: 1 }], ['filter']],
+      ['amount > 100', ['filter']],
+    ])('a bad filter %j at its exact path', (filter, path) => {
+      expect(rejectionPaths({ filter })).toEqual([path]);
+    });
 
     it('eventTypes that is not an array', () => {
       expect(rejectionPaths({ eventTypes: 'order.created' })).toEqual([['eventTypes']]);
@@ -328,6 +348,9 @@ describe('updateSubscriptionSchema', () => {
     const patches: Array<Record<string, unknown>> = [
       { url: 'https://example.com/new' },
       { eventTypes: ['*'] },
+      { eventTypes: ['order.*'] },
+      { filter: null },
+      { filter: { 'items.0.sku': 'A-1' } },
       { description: null },
       { description: 'new' },
       { headers: {} },
@@ -343,6 +366,10 @@ describe('updateSubscriptionSchema', () => {
   it('applies the same field rules as create', () => {
     expect(issuesOf(updateSubscriptionSchema, { url: 'ftp://example.com' }).map((i) => i.path)).toEqual([['url']]);
     expect(issuesOf(updateSubscriptionSchema, { eventTypes: [] }).map((i) => i.path)).toEqual([['eventTypes']]);
+    expect(issuesOf(updateSubscriptionSchema, { eventTypes: ['order*'] }).map((i) => i.path)).toEqual([['eventTypes', 0]]);
+    expect(issuesOf(updateSubscriptionSchema, { filter: { amount: { $in: [] } } }).map((i) => i.path)).toEqual([
+      ['filter', 'amount', '$in'],
+    ]);
     expect(issuesOf(updateSubscriptionSchema, { headers: { 'webhook-signature': 'x' } }).map((i) => i.path)).toEqual([
       ['headers', 'webhook-signature'],
     ]);
@@ -363,5 +390,31 @@ describe('updateSubscriptionSchema', () => {
   it('accepts a full patch', () => {
     const patch = { ...full, status: 'paused' as const };
     expect(updateSubscriptionSchema.parse(patch)).toEqual(patch);
+  });
+});
+
+describe('signature schemes', () => {
+  it('createSubscriptionSchema takes v1 or v1a, and leaves it out by default', () => {
+    expect(accepts({ signatureScheme: 'v1' }).signatureScheme).toBe('v1');
+    expect(accepts({ signatureScheme: 'v1a' }).signatureScheme).toBe('v1a');
+    expect(accepts({}).signatureScheme).toBeUndefined();
+  });
+
+  it('createSubscriptionSchema refuses any other scheme at path ["signatureScheme"]', () => {
+    for (const scheme of ['v2', 'V1A', '', null, 1]) expect(rejectionPaths({ signatureScheme: scheme })).toEqual([['signatureScheme']]);
+  });
+
+  it('updateSubscriptionSchema does not change the scheme (a rotation does)', () => {
+    expect(issuesOf(updateSubscriptionSchema, { signatureScheme: 'v1a' })[0]!.code).toBe('unrecognized_keys');
+  });
+
+  it('rotateSecretSchema takes an optional scheme to switch to', () => {
+    expect(rotateSecretSchema.parse({})).toEqual({});
+    expect(rotateSecretSchema.parse({ signatureScheme: 'v1a', overlapSeconds: 0 })).toEqual({ signatureScheme: 'v1a', overlapSeconds: 0 });
+    expect(issuesOf(rotateSecretSchema, { signatureScheme: 'hmac' })[0]!.path).toEqual(['signatureScheme']);
+  });
+
+  it('the test marker header is reserved like the signature headers', () => {
+    expect(rejectionPaths({ headers: { 'Webhook-Test': 'false' } })).toEqual([['headers', 'Webhook-Test']]);
   });
 });

@@ -1,44 +1,64 @@
-// Every /v1 route needs `Authorization: Bearer <key>`. A `publish` key may
-// only publish events; everything else needs `admin`.
+// Every /v1 route needs `Authorization: Bearer <credential>`: an API key, or a
+// portal token (a signed JWT for one tenant). A `publish` scope may only
+// publish events, `read` may only read, `admin` may do everything; a caller
+// limited to one tenant does it within that tenant (src/api/tenant-scope.ts).
 import type { MiddlewareHandler } from 'hono';
 import { hashApiKey, sameKey } from '../../auth/api-keys.js';
 import type { KeyVerifier } from '../../auth/key-verifier.js';
+import { looksLikePortalToken, verifyPortalToken } from '../../auth/portal-tokens.js';
 import type { ApiKeyScope } from '../../schemas/api-key.js';
-import type { AppEnv } from '../env.js';
+import type { TenantDirectory } from '../../services/tenant-directory.js';
+import type { AppEnv, Caller } from '../env.js';
 import { Problem } from '../problem.js';
 
 export const ENV_ADMIN_KEY_ID = 'env:HOOKFLOW_ADMIN_KEY';
 
 export function requiredScope(method: string, path: string): ApiKeyScope {
-  return method === 'POST' && path.replace(/\/+$/, '') === '/v1/events' ? 'publish' : 'admin';
+  if (method === 'POST' && path.replace(/\/+$/, '') === '/v1/events') return 'publish';
+  return method === 'GET' || method === 'HEAD' ? 'read' : 'admin';
 }
 
-export function authenticate(deps: { verifyKey: KeyVerifier; adminKey: string | undefined }): MiddlewareHandler<AppEnv> {
+export interface AuthDeps {
+  verifyKey: KeyVerifier;
+  adminKey: string | undefined;
+  portalTokenKey: Uint8Array;
+  tenants: TenantDirectory;
+}
+
+export function authenticate(deps: AuthDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const match = /^Bearer ([\x21-\x7e]+)$/.exec(c.req.header('authorization') ?? '');
-    if (!match) throw unauthorized('send an API key as "Authorization: Bearer <key>"');
-    const key = match[1]!;
-
+    if (!match) throw unauthorized('send an API key or a portal token as "Authorization: Bearer <credential>"');
     const needed = requiredScope(c.req.method, c.req.path);
-    let scopes: readonly ApiKeyScope[];
-    let keyId: string;
-    if (deps.adminKey !== undefined && sameKey(key, deps.adminKey)) {
-      keyId = ENV_ADMIN_KEY_ID;
-      scopes = ['admin'];
-    } else {
-      // Publishing needs only Temporal: it may go on while PostgreSQL is down.
-      const stored = await deps.verifyKey(hashApiKey(key), { duringOutage: needed === 'publish' ? 'trust-remembered' : 'fail' });
-      if (!stored) throw unauthorized('the API key is unknown or has been revoked');
-      keyId = stored.id;
-      scopes = stored.scopes;
+    const caller = looksLikePortalToken(match[1]!) ? await portalTokenCaller(deps, match[1]!) : await apiKeyCaller(deps, match[1]!, needed);
+    if (!caller.scopes.includes('admin') && !caller.scopes.includes(needed)) {
+      const holder = caller.kind === 'portal-token' ? 'portal token' : 'API key';
+      throw new Problem(403, 'forbidden', 'Forbidden', `this ${holder} lacks the "${needed}" scope`);
     }
-
-    if (!scopes.includes('admin') && !scopes.includes(needed)) {
-      throw new Problem(403, 'forbidden', 'Forbidden', `this API key lacks the "${needed}" scope`);
-    }
-    c.set('caller', { keyId, scopes });
+    c.set('caller', caller);
     await next();
   };
+}
+
+async function apiKeyCaller(deps: AuthDeps, key: string, needed: ApiKeyScope): Promise<Caller> {
+  if (deps.adminKey !== undefined && sameKey(key, deps.adminKey)) {
+    return { kind: 'api-key', keyId: ENV_ADMIN_KEY_ID, scopes: ['admin'], tenantId: undefined };
+  }
+  // Publishing needs only Temporal: it may go on while PostgreSQL is down.
+  const stored = await deps.verifyKey(hashApiKey(key), { duringOutage: needed === 'publish' ? 'trust-remembered' : 'fail' });
+  if (!stored) throw unauthorized('the API key is unknown or has been revoked');
+  return { kind: 'api-key', keyId: stored.id, scopes: stored.scopes, tenantId: stored.tenantId ?? undefined };
+}
+
+/** Verified from its signature and the tenant directory in memory: no database read. */
+async function portalTokenCaller(deps: AuthDeps, token: string): Promise<Caller> {
+  const verdict = await verifyPortalToken(deps.portalTokenKey, token);
+  if ('refused' in verdict) {
+    throw unauthorized(verdict.refused === 'expired' ? 'the portal token has expired' : 'the portal token is not valid');
+  }
+  const { grant } = verdict;
+  if (!deps.tenants.tokenStillCounts(grant.tenantId, grant.issuedAt)) throw unauthorized('the portal token has been revoked');
+  return { kind: 'portal-token', keyId: grant.tokenId, scopes: grant.scopes, tenantId: grant.tenantId };
 }
 
 function unauthorized(detail: string): Problem {

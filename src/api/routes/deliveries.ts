@@ -3,16 +3,29 @@ import { findDelivery, listDeliveries } from '../../db/deliveries.js';
 import { listDeliveriesQuerySchema } from '../../schemas/delivery.js';
 import { redeliver, skipDelivery } from '../../services/deliveries.js';
 import type { ApiDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
+import { callerTenant, tenantForList } from '../tenant-scope.js';
 import { query } from '../validate.js';
 
-export function deliveryRoutes(deps: ApiDeps): Hono {
-  const app = new Hono();
+export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
-  app.get('/', async (c) => c.json(await listDeliveries(deps.pool, query(c, listDeliveriesQuerySchema))));
+  // Every route on one delivery: another tenant's is a 404 to a caller limited to one.
+  app.use('/:id/*', async (c, next) => {
+    const tenantId = callerTenant(c);
+    const id = c.req.param('id')!;
+    if (tenantId !== undefined && !(await findDelivery(deps.pool, id, tenantId))) throw problems.notFound('Delivery', id);
+    await next();
+  });
+
+  app.get('/', async (c) => {
+    const filters = query(c, listDeliveriesQuerySchema);
+    return c.json(await listDeliveries(deps.pool, { ...filters, tenantId: tenantForList(c, filters.tenantId) }));
+  });
 
   app.get('/:id', async (c) => {
-    const delivery = await findDelivery(deps.pool, c.req.param('id'));
+    const delivery = await findDelivery(deps.pool, c.req.param('id'), callerTenant(c));
     if (!delivery) throw problems.notFound('Delivery', c.req.param('id'));
     return c.json(delivery);
   });

@@ -1,10 +1,15 @@
-// The OpenAPI document and an API reference page (Swagger UI, served from
-// node_modules: no CDN, so it works offline and behind a firewall).
+// The OpenAPI document, an API reference page (Swagger UI, served from
+// node_modules: no CDN, so it works offline and behind a firewall), and the
+// event catalog as an AsyncAPI document.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { openApiDocument } from '../openapi.js';
+import { asyncApiDocument } from '../../catalog/asyncapi.js';
+import { VERSION } from '../../version.js';
+import type { ApiDeps } from '../deps.js';
+import type { EventType } from '../../schemas/event-type.js';
 
 const SWAGGER_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const ASSETS: Record<string, string> = {
@@ -28,9 +33,17 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-export function docsRoutes(): Hono {
+export function docsRoutes(deps: Pick<ApiDeps, 'catalog'>): Hono {
   const app = new Hono();
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  // From this process's copy of the catalog, built once per copy: public, so
+  // it must cost neither a query nor a rebuild per request.
+  let built: { from: readonly EventType[]; document: object } | undefined;
+  app.get('/asyncapi.json', async (c) => {
+    const types = await deps.catalog.types();
+    if (built?.from !== types) built = { from: types, document: asyncApiDocument(types, { title: 'hookflow events', version: VERSION }) };
+    return c.json(built.document);
+  });
   app.get('/docs', (c) => c.html(PAGE));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');

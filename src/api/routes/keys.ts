@@ -7,17 +7,23 @@ import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { jsonBody, query } from '../validate.js';
+import { platformOnly, tenantForNew } from '../tenant-scope.js';
+import { tenantFilterSchema } from '../../schemas/tenant.js';
 
-export function keyRoutes({ pool }: ApiDeps): Hono<AppEnv> {
+export function keyRoutes({ pool, tenants }: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Keys are credentials: only the platform mints and revokes them, for itself or for one tenant.
+  app.use('*', platformOnly);
 
   app.post('/', async (c) => {
-    const created = await createApiKey(pool, await jsonBody(c, createApiKeySchema));
+    const input = await jsonBody(c, createApiKeySchema);
+    if (input.tenantId !== undefined) await tenantForNew(c, tenants, input.tenantId);
+    const created = await createApiKey(pool, input);
     c.header('cache-control', 'no-store');
     return c.json(created, 201);
   });
 
-  app.get('/', async (c) => c.json(await listApiKeys(pool, query(c, pageQuerySchema))));
+  app.get('/', async (c) => c.json(await listApiKeys(pool, query(c, pageQuerySchema.extend(tenantFilterSchema.shape)))));
 
   app.delete('/:id', async (c) => {
     if (!(await revokeApiKey(pool, c.req.param('id')))) throw problems.notFound('API key', c.req.param('id'));

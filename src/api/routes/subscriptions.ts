@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteSubscription, findSubscription, listSubscriptions, updateSubscription } from '../../db/subscriptions.js';
 import { pageQuerySchema } from '../../schemas/common.js';
 import {
@@ -11,25 +11,45 @@ import {
 import { findEndpointHealth, resetEndpointHealth } from '../../db/endpoint-health.js';
 import { recoverDeadDeliveries } from '../../services/deliveries.js';
 import { describeStream } from '../../services/ordered-streams.js';
-import { createSubscription, revealSecret, rotateSecret } from '../../services/secrets.js';
+import { createSubscription, revealVerificationKey, rotateSecret } from '../../services/secrets.js';
+import { firstExactEventType, sendTestWebhook } from '../../services/test-sends.js';
+import { testSendSchema } from '../../schemas/test-send.js';
 import { refusalForUrl } from '../../net/guarded-connect.js';
 import type { ApiDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { callerTenant, tenantForList, tenantForNew } from '../tenant-scope.js';
+import { tenantFilterSchema } from '../../schemas/tenant.js';
 import { problems } from '../problem.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
 
-export function subscriptionRoutes(deps: ApiDeps): Hono {
+export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
   const { pool } = deps;
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
+
+  // Every route on one subscription, present and future: a caller limited to
+  // a tenant reaches only that tenant's subscriptions, and any other id is a 404.
+  const ownSubscription: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const tenantId = callerTenant(c);
+    const id = c.req.param('id')!;
+    if (tenantId !== undefined && !(await findSubscription(pool, id, tenantId))) throw problems.notFound('Subscription', id);
+    await next();
+  };
+  app.use('/:id', ownSubscription);
+  app.use('/:id/*', ownSubscription);
 
   app.post('/', async (c) => {
     const input = await jsonBody(c, createSubscriptionSchema);
+    const tenantId = await tenantForNew(c, deps.tenants, input.tenantId);
     await refuseForbiddenUrl(deps, input.url);
     // The only answer that carries the secret, apart from the explicit secret endpoints.
     c.header('cache-control', 'no-store');
-    return c.json(await createSubscription(deps, input), 201);
+    return c.json(await createSubscription(deps, { ...input, tenantId }), 201);
   });
 
-  app.get('/', async (c) => c.json(await listSubscriptions(pool, query(c, pageQuerySchema))));
+  app.get('/', async (c) => {
+    const { tenantId, ...page } = query(c, pageQuerySchema.extend(tenantFilterSchema.shape));
+    return c.json(await listSubscriptions(pool, { ...page, tenantId: tenantForList(c, tenantId) }));
+  });
 
   app.get('/:id', async (c) => {
     const subscription = await findSubscription(pool, c.req.param('id'));
@@ -86,21 +106,48 @@ export function subscriptionRoutes(deps: ApiDeps): Hono {
     return c.body(null, 204);
   });
 
+  // v1: the shared secret; v1a: the public key (the private key is never shown).
   app.get('/:id/secret', async (c) => {
-    const secret = await revealSecret(deps, c.req.param('id'));
-    if (secret === undefined) throw problems.notFound('Subscription', c.req.param('id'));
+    const id = c.req.param('id');
+    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const key = await revealVerificationKey(deps, id);
+    if (key === undefined) throw problems.notFound('Subscription', id);
     c.header('cache-control', 'no-store');
-    return c.json({ secret });
+    return c.json(key);
   });
 
   app.post('/:id/secret/rotate', async (c) => {
     const id = c.req.param('id');
-    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
-    const { overlapSeconds } = await optionalJsonBody(c, rotateSecretSchema);
-    const rotated = await rotateSecret(deps, id, overlapSeconds ?? deps.secretRotationOverlapSeconds);
+    const subscription = await findSubscription(pool, id);
+    if (!subscription) throw problems.notFound('Subscription', id);
+    const { overlapSeconds, signatureScheme } = await optionalJsonBody(c, rotateSecretSchema);
+    const rotated = await rotateSecret(deps, id, {
+      overlapSeconds: overlapSeconds ?? deps.secretRotationOverlapSeconds,
+      scheme: signatureScheme ?? subscription.signatureScheme,
+    });
     if (!rotated) throw problems.notFound('Subscription', id);
     c.header('cache-control', 'no-store');
     return c.json(rotated);
+  });
+
+  // A signed request to the endpoint now; 200 with the attempt, whatever the receiver answered.
+  app.post('/:id/test', async (c) => {
+    const id = c.req.param('id');
+    const subscription = await findSubscription(pool, id);
+    if (!subscription) throw problems.notFound('Subscription', id);
+    const input = await optionalJsonBody(c, testSendSchema);
+    const eventType = input.eventType ?? firstExactEventType(subscription.eventTypes);
+    if (eventType === undefined) {
+      throw problems.validation([{ path: 'eventType', message: 'the subscription has no exact event type to default to; give one' }]);
+    }
+    // `null` is a payload like any other: only a missing one falls back to the catalog.
+    const payload = input.payload !== undefined ? input.payload : await deps.exampleFor(eventType);
+    if (payload === undefined) {
+      throw problems.validation([{ path: 'payload', message: `the event catalog has no example for ${eventType}; give a payload` }]);
+    }
+    const result = await sendTestWebhook(deps, subscription, { eventType, payload });
+    if (!result) throw problems.notFound('Subscription', id);
+    return c.json(result);
   });
 
   return app;

@@ -1,0 +1,92 @@
+// Tenants: the platform's customers. The platform creates and deletes them and
+// issues their portal tokens; a caller limited to one tenant sees and renames
+// only its own.
+import { Hono } from 'hono';
+import { deleteTenant, findTenant, insertTenant, listTenants, revokePortalTokens, updateTenant } from '../../db/tenants.js';
+import { issuePortalToken } from '../../auth/portal-tokens.js';
+import { newId } from '../../ids.js';
+import {
+  DEFAULT_TENANT_ID,
+  createTenantSchema,
+  issuePortalTokenSchema,
+  listTenantsQuerySchema,
+  updateTenantSchema,
+  type PortalToken,
+} from '../../schemas/tenant.js';
+import type { ApiDeps } from '../deps.js';
+import type { AppEnv } from '../env.js';
+import { problems } from '../problem.js';
+import { callerTenant, platformOnly } from '../tenant-scope.js';
+import { jsonBody, optionalJsonBody, query } from '../validate.js';
+
+/** A portal token lives an hour unless asked otherwise. */
+const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+
+export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
+  const { pool, tenants } = deps;
+  const app = new Hono<AppEnv>();
+
+  // A limited caller's own tenant only: any other id is a 404.
+  app.use('/:id', async (c, next) => {
+    const own = callerTenant(c);
+    if (own !== undefined && own !== c.req.param('id')) throw problems.notFound('Tenant', c.req.param('id')!);
+    await next();
+  });
+
+  app.post('/', platformOnly, async (c) => {
+    const input = await jsonBody(c, createTenantSchema);
+    const tenant = await insertTenant(pool, input.id ?? newId('tnt'), input);
+    if (!tenant) throw problems.conflict(`tenant id "${input.id}" is taken (ids of deleted tenants are not reused)`);
+    tenants.note({ id: tenant.id, deleted: false, tokensNotBefore: null, updatedAt: new Date(tenant.updatedAt) });
+    return c.json(tenant, 201);
+  });
+
+  app.get('/', async (c) => c.json(await listTenants(pool, { ...query(c, listTenantsQuerySchema), only: callerTenant(c) })));
+
+  app.get('/:id', async (c) => {
+    const tenant = await findTenant(pool, c.req.param('id'));
+    if (!tenant) throw problems.notFound('Tenant', c.req.param('id'));
+    return c.json(tenant);
+  });
+
+  app.patch('/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!(await findTenant(pool, id))) throw problems.notFound('Tenant', id);
+    const tenant = await updateTenant(pool, id, await jsonBody(c, updateTenantSchema));
+    if (!tenant) throw problems.notFound('Tenant', id);
+    return c.json(tenant);
+  });
+
+  app.delete('/:id', platformOnly, async (c) => {
+    const id = c.req.param('id');
+    if (id === DEFAULT_TENANT_ID) throw problems.conflict('the default tenant cannot be deleted');
+    const deletedAt = await deleteTenant(pool, id);
+    if (!deletedAt) throw problems.notFound('Tenant', id);
+    tenants.note({ id, deleted: true, tokensNotBefore: deletedAt, updatedAt: deletedAt });
+    return c.body(null, 204);
+  });
+
+  app.post('/:id/portal-token', platformOnly, async (c) => {
+    const id = c.req.param('id');
+    const input = await optionalJsonBody(c, issuePortalTokenSchema);
+    if (!(await findTenant(pool, id))) throw problems.notFound('Tenant', id);
+    const { token, grant } = await issuePortalToken(deps.portalTokenKey, {
+      tenantId: id,
+      scopes: [...new Set(input.scopes ?? (['admin'] as const))],
+      expiresInSeconds: input.expiresInSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
+    });
+    c.header('cache-control', 'no-store');
+    return c.json({ token, tenantId: id, scopes: grant.scopes, expiresAt: grant.expiresAt.toISOString() } satisfies PortalToken, 201);
+  });
+
+  // Revokes every portal token of the tenant issued until now.
+  app.delete('/:id/portal-tokens', platformOnly, async (c) => {
+    const id = c.req.param('id');
+    const notBefore = await revokePortalTokens(pool, id);
+    if (!notBefore) throw problems.notFound('Tenant', id);
+    tenants.note({ id, deleted: false, tokensNotBefore: notBefore, updatedAt: notBefore });
+    return c.body(null, 204);
+  });
+
+  return app;
+}
