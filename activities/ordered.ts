@@ -10,7 +10,7 @@ import type { OnDeadLetter } from '../src/schemas/subscription.js';
 /** What a worker needs to run fifo streams. */
 export interface OrderedStreamDeps {
   /** Starts the subscription's stream workflow, or wakes it (signal-with-start). */
-  wake: (subscriptionId: string) => Promise<void>;
+  wake: (subscriptionId: string, tenantId: string | undefined) => Promise<void>;
   /** How old an event must be before its stream sends it (docs/ordered-delivery.md). */
   holdBackMs: number;
 }
@@ -51,8 +51,8 @@ export function createOrderedActivities(deps: {
   }
 
   /** The event workflow hands its fifo deliveries over: each subscription's stream is started or woken. */
-  async function wakeOrderedStreams({ subscriptionIds }: { subscriptionIds: string[] }): Promise<void> {
-    await Promise.all([...new Set(subscriptionIds)].map((id) => deps.orderedStreams.wake(id)));
+  async function wakeOrderedStreams({ subscriptionIds, tenantId }: { subscriptionIds: string[]; tenantId?: string }): Promise<void> {
+    await Promise.all([...new Set(subscriptionIds)].map((id) => deps.orderedStreams.wake(id, tenantId)));
   }
 
   return { nextInOrder, wakeOrderedStreams };

@@ -195,7 +195,7 @@ async function startParts(
           autoDisableAfterMs: config.autoDisableAfterMs,
           announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue, catalog }),
           orderedStreams: {
-            wake: (subscriptionId) => wakeStream({ temporal, taskQueue: config.taskQueue }, subscriptionId),
+            wake: (subscriptionId, tenantId) => wakeStream({ temporal, taskQueue: config.taskQueue }, subscriptionId, tenantId),
             holdBackMs: config.fifoHoldBackMs,
           },
           metrics,

@@ -62,7 +62,10 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
   // replay as they ran.
   const ordered = batch.filter((target) => target.ordered);
   const unordered = ordered.length === 0 ? batch : batch.filter((target) => !target.ordered);
-  if (ordered.length > 0) await wakeOrderedStreams({ subscriptionIds: ordered.map((target) => target.subscriptionId) });
+  if (ordered.length > 0) {
+    const tenant = event.tenantId === undefined ? {} : { tenantId: event.tenantId };
+    await wakeOrderedStreams({ subscriptionIds: ordered.map((target) => target.subscriptionId), ...tenant });
+  }
   const handed = ordered.length === 0 ? {} : { handedToStreams: ordered.length };
 
   let result: EventWorkflowResult;

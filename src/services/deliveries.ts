@@ -29,7 +29,7 @@ export async function redeliver(
   if (subscription.ordering === 'fifo') {
     // A fifo delivery has no workflow of its own: its stream puts it back at
     // its place (the front) and, if it was blocked on it, goes on.
-    await requestOfStream(deps, delivery.subscriptionId, { kind: 'redeliver', deliveryId: delivery.id });
+    await requestOfStream(deps, delivery, { kind: 'redeliver', deliveryId: delivery.id });
     return 'requested';
   }
 
@@ -74,7 +74,7 @@ export async function skipDelivery(deps: { pool: Queryable; temporal: Client; ta
   if (delivery.status !== 'dead') return 'not-dead';
   const subscription = await findSubscription(deps.pool, delivery.subscriptionId);
   if (subscription?.ordering !== 'fifo') return 'not-ordered';
-  await requestOfStream(deps, delivery.subscriptionId, { kind: 'skip', deliveryId: delivery.id });
+  await requestOfStream(deps, delivery, { kind: 'skip', deliveryId: delivery.id });
   return 'requested';
 }
 

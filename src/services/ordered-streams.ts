@@ -24,7 +24,7 @@ export interface StreamDeps {
 }
 
 /** Everything but the signal: the same for a wake and a request. */
-function startOptions(deps: StreamDeps, subscriptionId: string) {
+function startOptions(deps: StreamDeps, subscriptionId: string, tenantId: string | undefined) {
   return {
     taskQueue: deps.taskQueue,
     workflowId: orderedStreamWorkflowId(subscriptionId),
@@ -32,7 +32,11 @@ function startOptions(deps: StreamDeps, subscriptionId: string) {
     // A stream that ended (terminated by an operator, say) is started afresh: its queue is in PostgreSQL.
     workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
     staticSummary: `deliver in order to ${subscriptionId}`,
-    typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.subscriptionId, value: subscriptionId }],
+    typedSearchAttributes: [
+      { key: SEARCH_ATTRIBUTES.subscriptionId, value: subscriptionId },
+      // Absent only for a stream started by an event from before tenants existed.
+      ...(tenantId === undefined ? [] : [{ key: SEARCH_ATTRIBUTES.tenantId, value: tenantId }]),
+    ],
   };
 }
 
@@ -52,13 +56,17 @@ export async function describeStream(deps: StreamDeps & { pool: Pool }, subscrip
 }
 
 /** Starts or wakes a stream: new deliveries are waiting in PostgreSQL. */
-export function wakeStream(deps: StreamDeps, subscriptionId: string): Promise<void> {
-  const options = { ...startOptions(deps, subscriptionId), signal: wakeStreamSignal, signalArgs: [] as [] };
+export function wakeStream(deps: StreamDeps, subscriptionId: string, tenantId: string | undefined): Promise<void> {
+  const options = { ...startOptions(deps, subscriptionId, tenantId), signal: wakeStreamSignal, signalArgs: [] as [] };
   return deps.temporal.workflow.signalWithStart<typeof orderedDeliveryWorkflow, []>('orderedDeliveryWorkflow', options).then(() => {});
 }
 
 /** An operator's redeliver or skip, for the stream to handle before its next head. */
-export function requestOfStream(deps: StreamDeps, subscriptionId: string, request: StreamRequest): Promise<void> {
-  const options = { ...startOptions(deps, subscriptionId), signal: streamRequestSignal, signalArgs: [request] as [StreamRequest] };
+export function requestOfStream(
+  deps: StreamDeps,
+  { subscriptionId, tenantId }: { subscriptionId: string; tenantId: string },
+  request: StreamRequest,
+): Promise<void> {
+  const options = { ...startOptions(deps, subscriptionId, tenantId), signal: streamRequestSignal, signalArgs: [request] as [StreamRequest] };
   return deps.temporal.workflow.signalWithStart<typeof orderedDeliveryWorkflow, [StreamRequest]>('orderedDeliveryWorkflow', options).then(() => {});
 }

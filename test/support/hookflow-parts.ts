@@ -96,7 +96,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
       announce: createAnnouncer({ pool, temporal, taskQueue, catalog }),
       orderedStreams: {
-        wake: (subscriptionId) => wakeStream({ temporal, taskQueue }, subscriptionId),
+        wake: (subscriptionId, tenantId) => wakeStream({ temporal, taskQueue }, subscriptionId, tenantId),
         holdBackMs: options.fifoHoldBackMs ?? 200,
       },
       metrics,
