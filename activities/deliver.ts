@@ -234,6 +234,11 @@ export function createDeliverActivities(deps: DeliverDeps) {
     return attempt(deliveryId);
   }
 
+  /** A fifo stream's attempt at its head: the outcome, for the stream to wait on, retry or dead-letter. */
+  async function attemptInOrder({ deliveryId }: { deliveryId: string }): Promise<AttemptOutcome> {
+    return attempt(deliveryId);
+  }
+
   /**
    * Disables the subscription and publishes `subscription.disabled` through
    * hookflow itself. The event id is derived from the failure episode, so a
@@ -259,5 +264,5 @@ export function createDeliverActivities(deps: DeliverDeps) {
     await reopenDelivery(deps.pool, deliveryId);
   }
 
-  return { deliver, attemptFirst, markDeliveryDead, markDeliveryPending };
+  return { deliver, attemptFirst, attemptInOrder, markDeliveryDead, markDeliveryPending };
 }

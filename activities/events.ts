@@ -12,6 +12,12 @@ export interface FanoutBatchItem {
   subscriptionId: string;
   /** Display form of the URL (no query string): it goes into Temporal. */
   target: string;
+  /**
+   * A fifo subscription's delivery: handed to its ordered stream, never
+   * attempted by the event workflow. Present only when true, so histories
+   * recorded before ordered delivery existed (which lack it) replay as they ran.
+   */
+  ordered?: true;
 }
 
 export interface RecordedEvent {
@@ -35,7 +41,12 @@ export interface RecordedEvent {
 
 export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: DeliveryWorkflowsMode }) {
   const forTemporal = (rows: FanoutTarget[]): FanoutBatchItem[] =>
-    rows.map((row) => ({ deliveryId: row.deliveryId, subscriptionId: row.subscriptionId, target: displayTarget(row.url) }));
+    rows.map((row) => ({
+      deliveryId: row.deliveryId,
+      subscriptionId: row.subscriptionId,
+      target: displayTarget(row.url),
+      ...(row.ordered ? { ordered: true as const } : {}),
+    }));
 
   /** Records the event and its deliveries, and returns the first batch to deliver. */
   async function recordEvent(input: { event: AcceptedEvent }): Promise<RecordedEvent> {

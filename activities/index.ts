@@ -2,15 +2,17 @@
 // dependencies it is given, so tests pass real ones of their own.
 import { createDeliverActivities, type DeliverDeps } from './deliver.js';
 import { createEventActivities } from './events.js';
+import { createOrderedActivities, type OrderedStreamDeps } from './ordered.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 
 export type ActivityDeps = DeliverDeps & {
   /** When a delivery gets a workflow of its own (see deliveryWorkflowsModeSchema). */
   deliveryWorkflows: DeliveryWorkflowsMode;
+  orderedStreams: OrderedStreamDeps;
 };
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createEventActivities(deps), ...createDeliverActivities(deps) };
+  return { ...createEventActivities(deps), ...createDeliverActivities(deps), ...createOrderedActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

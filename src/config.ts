@@ -44,6 +44,7 @@ const configSchema = z.object({
   HOOKFLOW_RETRY_SCHEDULE: retryScheduleFromEnv.optional(),
   HOOKFLOW_DELIVERY_TIMEOUT_MS: integerFromEnv(100, 60_000, 15_000),
   HOOKFLOW_DELIVERY_WORKFLOWS: deliveryWorkflowsModeSchema.default('on-failure'),
+  HOOKFLOW_FIFO_HOLD_BACK_MS: integerFromEnv(0, 3_600_000, 15_000),
   TEMPORAL_PORT: integerFromEnv(1, 65535, 7233),
   TEMPORAL_UI_PORT: integerFromEnv(1, 65535, 8233),
   HOOKFLOW_POSTGRES_PORT: integerFromEnv(1, 65535, 54329),
@@ -101,6 +102,12 @@ export interface Config {
   deliveryTimeoutMs: number;
   /** When a delivery gets a Temporal workflow of its own: only after a failed first attempt, or always. */
   deliveryWorkflows: DeliveryWorkflowsMode;
+  /**
+   * A fifo stream sends an event only once it was accepted this long ago, so
+   * that an earlier event still being recorded (a worker died holding it) is
+   * not overtaken. See docs/ordered-delivery.md.
+   */
+  fifoHoldBackMs: number;
   /** Embedded mode: the dev server's gRPC port, its Web UI port, and the embedded Postgres port. */
   temporalPort: number;
   temporalUiPort: number;
@@ -151,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retryScheduleSeconds: e.HOOKFLOW_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_SECONDS,
     deliveryTimeoutMs: e.HOOKFLOW_DELIVERY_TIMEOUT_MS,
     deliveryWorkflows: e.HOOKFLOW_DELIVERY_WORKFLOWS,
+    fifoHoldBackMs: e.HOOKFLOW_FIFO_HOLD_BACK_MS,
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     postgresPort: e.HOOKFLOW_POSTGRES_PORT,

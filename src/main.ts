@@ -12,6 +12,7 @@ import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
+import { wakeStream } from './services/ordered-streams.js';
 import { createEventCatalog } from './catalog/event-catalog.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
@@ -20,7 +21,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { startMetricsServer } from './metrics/server.js';
 import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
 import { commandUsage, findCommand, generalUsage } from './cli/help.js';
-import { deliveriesCommand, publishCommand, redeliverCommand } from './cli/operator-commands.js';
+import { deliveriesCommand, publishCommand, redeliverCommand, skipCommand } from './cli/operator-commands.js';
 import { UsageError } from './cli/usage-error.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
@@ -57,6 +58,8 @@ async function main(argv: string[]): Promise<void> {
       return publishCommand(config, args);
     case 'redeliver':
       return redeliverCommand(config, args);
+    case 'skip':
+      return skipCommand(config, args);
     case 'deliveries':
       return deliveriesCommand(config, args);
     case 'api':
@@ -191,6 +194,10 @@ async function startParts(
           breaker: config.breaker,
           autoDisableAfterMs: config.autoDisableAfterMs,
           announce: createAnnouncer({ pool, temporal, taskQueue: config.taskQueue, catalog }),
+          orderedStreams: {
+            wake: (subscriptionId, tenantId) => wakeStream({ temporal, taskQueue: config.taskQueue }, subscriptionId, tenantId),
+            holdBackMs: config.fifoHoldBackMs,
+          },
           metrics,
         },
       });

@@ -1,7 +1,7 @@
 // What workflows, the API and clients must agree on: ids, signals, search
 // attributes and inputs. Deterministic and Node-free, so workflow code may
 // import it; everything else imports it from here too.
-import { defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AcceptedEvent } from '../src/schemas/event.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 import type { FailedOutcome } from '../src/delivery/attempt-outcome.js';
@@ -14,6 +14,11 @@ export function eventWorkflowId(eventId: string): string {
 /** `delivery:<eventId>:<subscriptionId>`: one delivery workflow per event and subscription. */
 export function deliveryWorkflowId(eventId: string, subscriptionId: string): string {
   return `delivery:${eventId}:${subscriptionId}`;
+}
+
+/** `ordered:<subscriptionId>`: the one ordered delivery workflow (the stream) of a fifo subscription. */
+export function orderedStreamWorkflowId(subscriptionId: string): string {
+  return `ordered:${subscriptionId}`;
 }
 
 /** A search attribute key (the shape of the SDK's SearchAttributeKey, without its runtime import). */
@@ -56,6 +61,29 @@ export const ATTEMPT_TIMEOUT = '90 seconds';
 
 /** Operator's manual retry of a dead delivery; ignored while the delivery is not dead. */
 export const redeliverSignal = defineSignal('redeliver');
+
+/** New deliveries are waiting in a fifo stream (its queue is in PostgreSQL; the signal carries nothing). */
+export const wakeStreamSignal = defineSignal('wake');
+
+/** An operator's word to a fifo stream about one of its deliveries. */
+export interface StreamRequest {
+  /** redeliver: send it again (and, if the stream is blocked on it, unblock); skip: leave it dead and move on. */
+  kind: 'redeliver' | 'skip';
+  deliveryId: string;
+}
+export const streamRequestSignal = defineSignal<[StreamRequest]>('streamRequest');
+
+/** What only the stream workflow knows: the dead delivery it is blocked on, if any. */
+export interface StreamState {
+  blockedOn: string | null;
+}
+export const streamStateQuery = defineQuery<StreamState>('streamState');
+
+export interface OrderedDeliveryInput {
+  subscriptionId: string;
+  /** Set on continue-as-new: the dead delivery the stream is blocked on. */
+  blockedOn?: string;
+}
 
 export interface EventWorkflowInput {
   event: AcceptedEvent;

@@ -18,7 +18,7 @@ import { deliveryWorkflow } from './delivery-workflow.js';
 // workflow, with no task queue round trip. Postgres may be down for a while:
 // keep trying, the event is safe in Temporal meanwhile.
 const LOCAL_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const { recordEvent, listFanoutBatch } = proxyLocalActivities<Activities>({
+const { recordEvent, listFanoutBatch, wakeOrderedStreams } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: LOCAL_RETRY,
 });
@@ -28,6 +28,8 @@ export interface EventWorkflowResult {
   deliveredInline?: number;
   /** Delivery workflows this run started (for retries, or for every subscriber in the `always` mode). */
   deliveriesStarted: number;
+  /** Deliveries this run handed to fifo subscriptions' streams (absent when none). */
+  handedToStreams?: number;
 }
 
 /**
@@ -54,23 +56,35 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
     batch = await listFanoutBatch({ eventId: event.id, afterSubscriptionId: input.afterSubscriptionId, limit: fanoutBatchSize(mode) });
   }
 
+  // A fifo subscription's delivery goes to its stream, which sends it in
+  // order; this run neither attempts it nor starts a workflow for it. Decided
+  // from `ordered` in the recorded batch, which older histories lack: they
+  // replay as they ran.
+  const ordered = batch.filter((target) => target.ordered);
+  const unordered = ordered.length === 0 ? batch : batch.filter((target) => !target.ordered);
+  if (ordered.length > 0) {
+    const tenant = event.tenantId === undefined ? {} : { tenantId: event.tenantId };
+    await wakeOrderedStreams({ subscriptionIds: ordered.map((target) => target.subscriptionId), ...tenant });
+  }
+  const handed = ordered.length === 0 ? {} : { handedToStreams: ordered.length };
+
   let result: EventWorkflowResult;
   if (mode === 'always') {
-    await startDeliveryWorkflows(event, batch.map((target) => ({ target })));
-    result = { deliveriesStarted: batch.length };
+    await startDeliveryWorkflows(event, unordered.map((target) => ({ target })));
+    result = { deliveriesStarted: unordered.length, ...handed };
   } else {
-    const outcomes = await Promise.all(batch.map((target) => attemptFirst(event, target)));
-    const deliveredTo = [...alreadyDelivered, ...batch.filter((_, i) => outcomes[i]!.kind === 'succeeded').map((t) => t.subscriptionId)];
+    const outcomes = await Promise.all(unordered.map((target) => attemptFirst(event, target)));
+    const deliveredTo = [...alreadyDelivered, ...unordered.filter((_, i) => outcomes[i]!.kind === 'succeeded').map((t) => t.subscriptionId)];
     if (deliveredTo.length > 0) {
       upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.deliveredTo, value: deliveredTo }]);
     }
-    const failed = batch.flatMap((target, i) => {
+    const failed = unordered.flatMap((target, i) => {
       const outcome = outcomes[i]!;
       return outcome.kind === 'succeeded' ? [] : [{ target, firstAttempt: outcome }];
     });
     // Awaited: the server drops the child starts of a workflow that has already closed.
     await startDeliveryWorkflows(event, failed);
-    result = { deliveredInline: deliveredTo.length, deliveriesStarted: failed.length };
+    result = { deliveredInline: deliveredTo.length, deliveriesStarted: failed.length, ...handed };
   }
 
   const last = batch.at(-1);

@@ -1,3 +1,4 @@
 // The worker's workflowsPath: every workflow type hookflow registers.
 export { eventWorkflow } from './event-workflow.js';
 export { deliveryWorkflow } from './delivery-workflow.js';
+export { orderedDeliveryWorkflow } from './ordered-delivery-workflow.js';

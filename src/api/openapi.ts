@@ -10,6 +10,7 @@ import { createEventTypeSchema, eventTypeSchemaVersionSchema, eventTypeViewSchem
 import {
   createSubscriptionSchema,
   endpointHealthSchema,
+  orderedStreamSchema,
   recoverSchema,
   rotateSecretSchema,
   rotatedKeySchema,
@@ -44,6 +45,7 @@ const components: Record<string, z.ZodType> = {
   TestSend: testSendSchema,
   TestSendResult: testSendResultSchema,
   EndpointHealth: endpointHealthSchema,
+  OrderedStream: orderedStreamSchema,
   Recover: recoverSchema,
   Recovered: z.object({ requested: z.number().int() }),
   PublishEvent: publishEventSchema,
@@ -118,6 +120,9 @@ const operations: Record<string, Record<string, Operation>> = {
       problems: [400, 404, 413, 415, 422],
     },
   },
+  '/v1/subscriptions/{id}/stream': {
+    get: { summary: "A fifo subscription's stream: blocked on, pending, order violations", ok: [200, 'OrderedStream'], problems: [404, 409] },
+  },
   '/v1/subscriptions/{id}/health': {
     get: { summary: "The endpoint's circuit breaker and failure clock", ok: [200, 'EndpointHealth'], problems: [404] },
   },
@@ -161,6 +166,13 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/deliveries/{id}/redeliver': {
     post: { summary: 'Deliver again (a dead or succeeded delivery)', ok: [202, 'RedeliveryRequested'], problems: [404, 409] },
+  },
+  '/v1/deliveries/{id}/skip': {
+    post: {
+      summary: 'Let a fifo stream blocked on this dead delivery move on without it',
+      ok: [202, 'RedeliveryRequested'],
+      problems: [404, 409],
+    },
   },
   '/v1/keys': {
     post: { summary: 'Create an API key (shown once)', body: 'CreateApiKey', ok: [201, 'ApiKeyWithSecret'], problems: [413, 415, 422] },

@@ -60,6 +60,7 @@ export const ENVIRONMENT = {
   HOOKFLOW_ADMIN_KEY: 'an admin API key accepted as given (at least 32 characters)',
   HOOKFLOW_RETRY_SCHEDULE: 'default retry waits in seconds, comma-separated (default: the Standard Webhooks schedule)',
   HOOKFLOW_DELIVERY_TIMEOUT_MS: 'default timeout of one delivery attempt (default 15000)',
+  HOOKFLOW_FIFO_HOLD_BACK_MS: 'a fifo subscription gets an event only once it was accepted this long ago, so an earlier one still being recorded is not overtaken (default 15000)',
   HOOKFLOW_DELIVERY_WORKFLOWS: 'on-failure (default: first attempts inside the event workflow, a delivery workflow only to retry) or always (a delivery workflow per subscriber)',
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: 'how long a rotated-out secret keeps signing (default 86400)',
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key, burst twice that (default 100)',
@@ -104,6 +105,7 @@ const DELIVERY_SETTINGS: EnvironmentVariable[] = [
   'HOOKFLOW_RETRY_SCHEDULE',
   'HOOKFLOW_DELIVERY_TIMEOUT_MS',
   'HOOKFLOW_DELIVERY_WORKFLOWS',
+  'HOOKFLOW_FIFO_HOLD_BACK_MS',
   'HOOKFLOW_BREAKER_FAILURE_THRESHOLD',
   'HOOKFLOW_BREAKER_COOLDOWN_SECONDS',
   'HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS',
@@ -209,6 +211,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {},
     environment: API_CLIENT,
     examples: ['hookflow redeliver dlv_01JZ…'],
+  },
+  {
+    name: 'skip',
+    talksToApi: true,
+    summary: 'let a fifo stream blocked on a dead letter move on without it',
+    description:
+      'For a subscription with ordering "fifo" and onDeadLetter "block": the stream stops behind a dead letter until it is ' +
+      'redelivered or skipped. Skipping leaves the delivery dead (it can still be redelivered later, out of order).',
+    positionals: [{ name: 'deliveryId', help: 'the dead delivery, dlv_…' }],
+    options: {},
+    environment: API_CLIENT,
+    examples: ['hookflow skip dlv_01JZ…'],
   },
   {
     name: 'deliveries',

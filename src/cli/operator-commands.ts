@@ -52,6 +52,14 @@ export async function redeliverCommand(config: Config, args: ParsedCommand): Pro
   process.stderr.write(`redelivery of ${deliveryId} requested\n`);
 }
 
+/** `skip <deliveryId>` */
+export async function skipCommand(config: Config, args: ParsedCommand): Promise<void> {
+  const [deliveryId] = args.positionals as [string];
+  await (await client(config, args)).skip(deliveryId);
+  process.stderr.write(`skip of ${deliveryId} requested
+`);
+}
+
 /** `deliveries list [--dead] [--subscription ID] [--event ID] [--limit N] [--cursor C]` */
 export async function deliveriesCommand(config: Config, args: ParsedCommand): Promise<void> {
   const subscriptionId = args.string('subscription');

@@ -94,6 +94,10 @@ export function createHookflowClient(options: HookflowClientOptions) {
     redeliver: async (deliveryId: string): Promise<void> => {
       await call('POST', `/v1/deliveries/${id(deliveryId)}/redeliver`);
     },
+    /** Lets a fifo stream blocked on this dead delivery move on without it. */
+    skip: async (deliveryId: string): Promise<void> => {
+      await call('POST', `/v1/deliveries/${id(deliveryId)}/skip`);
+    },
     subscriptions: {
       create: (input: CreateSubscription) => call<SubscriptionWithSecret>('POST', '/v1/subscriptions', input),
       get: (subscriptionId: string) => call<Subscription>('GET', `/v1/subscriptions/${id(subscriptionId)}`),

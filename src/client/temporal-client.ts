@@ -27,7 +27,9 @@ export function createHookflowTemporalClient(options: HookflowTemporalClientOpti
     /**
      * Re-drives a dead delivery by signalling its workflow. A delivery whose
      * workflow has closed (succeeded, or dead past retention) needs the HTTP
-     * client's redeliver(), which starts a fresh run from the database.
+     * client's redeliver(), which starts a fresh run from the database; so
+     * does a fifo delivery, which has no workflow of its own (its
+     * subscription's stream sends it).
      */
     async redeliver(delivery: { eventId: string; subscriptionId: string }): Promise<void> {
       await options.client.workflow.getHandle(deliveryWorkflowId(delivery.eventId, delivery.subscriptionId)).signal(redeliverSignal);

@@ -36,10 +36,13 @@ export async function recordEvent(
       const candidates = await routingCandidates(tx, event);
       const recipients = candidates.filter((s) => s.filter === null || matchesFilter(s.filter, event.payload));
       await tx.query(
-        `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id)
-         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, subscription_id, $3
-         FROM unnest($2::text[]) AS subscription_id`,
-        [event.id, recipients.map((s) => s.id), tenantOf(event)],
+        // A fifo subscription's delivery takes its place in the stream: the
+        // event's acceptance time (see migration 009).
+        `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id, ordered_at)
+         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id, $3,
+                CASE WHEN s.ordering = 'fifo' THEN $4::timestamptz END
+         FROM unnest($2::text[]) AS r(subscription_id) JOIN subscriptions s ON s.id = r.subscription_id`,
+        [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt],
       );
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
@@ -86,6 +89,8 @@ export interface FanoutTarget {
   deliveryId: string;
   subscriptionId: string;
   url: string;
+  /** A fifo subscription's delivery: its stream delivers it, in order, not the event workflow. */
+  ordered: boolean;
 }
 
 /**
@@ -100,8 +105,8 @@ export async function nextFanoutBatch(
   afterSubscriptionId: string | null,
   limit: number,
 ): Promise<FanoutTarget[]> {
-  const { rows } = await db.query<{ delivery_id: string; subscription_id: string; url: string }>(
-    `SELECT d.id AS delivery_id, d.subscription_id, s.url
+  const { rows } = await db.query<{ delivery_id: string; subscription_id: string; url: string; ordered: boolean }>(
+    `SELECT d.id AS delivery_id, d.subscription_id, s.url, d.ordered_at IS NOT NULL AS ordered
      FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
      WHERE d.event_id = $1 AND d.status = 'pending' AND ($2::text IS NULL OR d.subscription_id > $2)
      ORDER BY d.subscription_id LIMIT $3`,
@@ -110,7 +115,7 @@ export async function nextFanoutBatch(
   if (rows.length < limit) {
     await db.query('UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL', [eventId]);
   }
-  return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url }));
+  return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url, ordered: r.ordered }));
 }
 
 /** The event's tenant: events accepted before tenants existed carry none and belong to the default tenant. */

@@ -20,12 +20,14 @@ interface SubscriptionRow {
   disabled_reason: string | null;
   signature_scheme: SignatureScheme;
   public_key: string | null;
+  ordering: Subscription['ordering'];
+  on_dead_letter: Subscription['onDeadLetter'];
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS = `id, tenant_id, url, event_types, filter, description, headers, status, retry_schedule, timeout_ms,
-  permanent_status_codes, rate_limit_per_second, disabled_reason, signature_scheme, public_key, created_at, updated_at`;
+  permanent_status_codes, rate_limit_per_second, disabled_reason, signature_scheme, public_key, ordering, on_dead_letter, created_at, updated_at`;
 
 function toSubscription(row: SubscriptionRow): Subscription {
   return {
@@ -44,6 +46,8 @@ function toSubscription(row: SubscriptionRow): Subscription {
     disabledReason: row.disabled_reason,
     signatureScheme: row.signature_scheme,
     publicKey: row.public_key,
+    ordering: row.ordering,
+    onDeadLetter: row.on_dead_letter,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -64,8 +68,8 @@ export async function insertSubscription(
 ): Promise<Subscription> {
   const { rows } = await db.query<SubscriptionRow>(
     `INSERT INTO subscriptions (id, url, event_types, description, headers, sealed_secret, retry_schedule, timeout_ms,
-       permanent_status_codes, rate_limit_per_second, tenant_id, filter, signature_scheme, public_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       permanent_status_codes, rate_limit_per_second, tenant_id, filter, signature_scheme, public_key, ordering, on_dead_letter)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      RETURNING ${COLUMNS}`,
     [
       id,
@@ -82,6 +86,8 @@ export async function insertSubscription(
       input.filter ?? null,
       signingKey.scheme,
       signingKey.publicKey,
+      input.ordering ?? 'none',
+      input.ordering === 'fifo' ? (input.onDeadLetter ?? 'block') : null,
     ],
   );
   return toSubscription(rows[0]!);

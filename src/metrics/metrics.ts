@@ -26,6 +26,8 @@ export interface HookflowMetrics {
   attempts: Counter<'outcome' | 'status_class'>;
   attemptDuration: Histogram<'outcome'>;
   inFlight: Gauge;
+  /** Deliveries a fifo stream sent behind a later-accepted one (docs/ordered-delivery.md). */
+  orderViolations: Counter;
 }
 
 /**
@@ -75,6 +77,11 @@ export function createMetrics(
     inFlight: new Gauge({
       name: 'hookflow_deliveries_in_flight',
       help: 'Delivery attempts under way in this process',
+      registers: [registry],
+    }),
+    orderViolations: new Counter({
+      name: 'hookflow_fifo_order_violations_total',
+      help: 'Fifo deliveries sent after a later-accepted event of the same subscription (recorded later than the hold-back)',
       registers: [registry],
     }),
   };

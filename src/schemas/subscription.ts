@@ -22,6 +22,17 @@ const headerValueSchema = z.string().max(2048).regex(/^[\t\x20-\x7e\x80-\xff]*$/
 export const signatureSchemeSchema = z.enum(['v1', 'v1a']);
 export type SignatureScheme = z.infer<typeof signatureSchemeSchema>;
 
+/**
+ * `fifo`: the subscriber gets its events one at a time, in the order the API
+ * accepted them (docs/ordered-delivery.md). Fixed at creation.
+ */
+export const orderingSchema = z.enum(['none', 'fifo']);
+export type Ordering = z.infer<typeof orderingSchema>;
+
+/** What a fifo stream does with a dead letter: wait until it is redelivered or skipped (block), or move on (skip). */
+export const onDeadLetterSchema = z.enum(['block', 'skip']);
+export type OnDeadLetter = z.infer<typeof onDeadLetterSchema>;
+
 export const subscriptionStatusSchema = z.enum(['active', 'paused', 'disabled']);
 export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
 
@@ -62,6 +73,12 @@ export const createSubscriptionSchema = z.strictObject({
   rateLimitPerSecond: subscriptionFields.rateLimitPerSecond.optional(),
   /** Set at creation; a rotation may switch it (POST /v1/subscriptions/:id/secret/rotate). */
   signatureScheme: signatureSchemeSchema.optional(),
+  ordering: orderingSchema.optional(),
+  /** Only for `ordering: "fifo"`; `block` when left out. */
+  onDeadLetter: onDeadLetterSchema.optional(),
+}).refine((s) => s.onDeadLetter === undefined || s.ordering === 'fifo', {
+  message: 'onDeadLetter applies only to subscriptions with ordering "fifo"',
+  path: ['onDeadLetter'],
 });
 export type CreateSubscription = z.infer<typeof createSubscriptionSchema>;
 
@@ -89,6 +106,9 @@ export const subscriptionSchema = z.object({
   signatureScheme: signatureSchemeSchema,
   /** v1a: the `whpk_` ed25519 public key receivers verify signatures with; null for v1. */
   publicKey: z.string().nullable(),
+  ordering: orderingSchema,
+  /** For fifo subscriptions; null otherwise. */
+  onDeadLetter: onDeadLetterSchema.nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });
@@ -125,6 +145,18 @@ export const recoverSchema = z
     path: ['until'],
   });
 export type Recover = z.infer<typeof recoverSchema>;
+
+/** GET /v1/subscriptions/:id/stream: a fifo subscription's stream. */
+export const orderedStreamSchema = z.object({
+  subscriptionId: idSchema,
+  /** The dead delivery the stream waits behind (block mode) until it is redelivered or skipped; null when flowing. */
+  blockedOn: idSchema.nullable(),
+  /** Deliveries waiting in the stream, the head included. */
+  pending: z.number().int(),
+  /** Deliveries sent behind a later-accepted event (docs/ordered-delivery.md). */
+  orderViolations: z.number().int(),
+});
+export type OrderedStreamView = z.infer<typeof orderedStreamSchema>;
 
 export const endpointHealthSchema = z.object({
   subscriptionId: idSchema,

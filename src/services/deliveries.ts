@@ -14,6 +14,7 @@ import {
   type DeliveryWorkflowInput,
 } from '../../workflows/definitions.js';
 import type { deliveryWorkflow } from '../../workflows/delivery-workflow.js';
+import { requestOfStream } from './ordered-streams.js';
 
 export type RedeliverOutcome = 'requested' | 'not-found' | 'in-progress' | 'subscription-gone';
 
@@ -26,6 +27,12 @@ export async function redeliver(
   if (delivery.status === 'pending') return 'in-progress';
   const subscription = await findSubscription(deps.pool, delivery.subscriptionId);
   if (!subscription) return 'subscription-gone';
+  if (subscription.ordering === 'fifo') {
+    // A fifo delivery has no workflow of its own: its stream puts it back at
+    // its place (the front) and, if it was blocked on it, goes on.
+    await requestOfStream(deps, delivery, { kind: 'redeliver', deliveryId: delivery.id });
+    return 'requested';
+  }
 
   const target = displayTarget(subscription.url);
   const input: DeliveryWorkflowInput = {
@@ -55,6 +62,23 @@ export async function redeliver(
     // fairness key: one tenant's bulk recovery queues behind its own work only.
     priority: tenantPriority(delivery.tenantId),
   });
+  return 'requested';
+}
+
+export type SkipOutcome = 'requested' | 'not-found' | 'not-dead' | 'not-ordered';
+
+/**
+ * Lets a fifo stream blocked on this dead delivery move on without it (it
+ * stays dead, and can still be redelivered later, out of order). A stream not
+ * blocked on it has nothing to do.
+ */
+export async function skipDelivery(deps: { pool: Queryable; temporal: Client; taskQueue: string }, deliveryId: string): Promise<SkipOutcome> {
+  const delivery = await findDelivery(deps.pool, deliveryId);
+  if (!delivery) return 'not-found';
+  if (delivery.status !== 'dead') return 'not-dead';
+  const subscription = await findSubscription(deps.pool, delivery.subscriptionId);
+  if (subscription?.ordering !== 'fifo') return 'not-ordered';
+  await requestOfStream(deps, delivery, { kind: 'skip', deliveryId: delivery.id });
   return 'requested';
 }
 

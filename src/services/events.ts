@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, isGrpcServ
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { unavailableStore } from '../unavailable.js';
+import { createAcceptanceClock } from './acceptance-clock.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import { findEvent, tenantOf } from '../db/events.js';
 import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
@@ -24,6 +25,9 @@ export interface PublishResult {
   /** The event's type is deprecated in the catalog, since then (it is accepted all the same). */
   typeDeprecatedAt?: string;
 }
+
+/** This process's acceptance times: strictly increasing, so accepted order is kept (docs/ordered-delivery.md). */
+const acceptedAt = createAcceptanceClock();
 
 export class IdempotencyConflictError extends Error {}
 
@@ -66,7 +70,7 @@ export async function publishEvent(
     type: input.type,
     payload: input.payload,
     idempotencyKey: idempotencyKey ?? null,
-    createdAt: new Date().toISOString(),
+    createdAt: acceptedAt().toISOString(),
     tenantId,
   };
   const start = () =>

@@ -27,6 +27,7 @@ import { makeFlapping, type FlappingReceiver } from './flapping.js';
 import { startClusterStack, startDevServerStack, type ChaosStack } from './parts.js';
 import { produce } from './producers.js';
 import { isDrained, tally, type RecordedDelivery } from './report.js';
+import { tallyOrder } from './order.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EVENT_TYPE = 'chaos.tick';
@@ -38,6 +39,8 @@ const { values: flags } = parseArgs({
   options: {
     short: { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
+    // Every subscriber ordered (fifo, blocking on dead letters): adds the order check.
+    fifo: { type: 'boolean', default: false },
     events: { type: 'string' },
     rate: { type: 'string' },
     subscribers: { type: 'string', default: '3' },
@@ -69,7 +72,9 @@ async function main(): Promise<void> {
   const seconds = (ms: number) => Math.round(ms / 100) / 10;
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-chaos-'));
   await chmod(runDir, 0o755);
-  progress(`chaos: ${EVENTS} events at ${RATE}/s × ${SUBSCRIBERS} subscribers${flags.cluster ? ' on the cluster' : ''}; processes' logs in ${runDir}`);
+  progress(
+    `chaos: ${EVENTS} events at ${RATE}/s × ${SUBSCRIBERS} ${flags.fifo ? 'fifo ' : ''}subscribers${flags.cluster ? ' on the cluster' : ''}; processes' logs in ${runDir}`,
+  );
 
   let stack: ChaosStack | undefined;
   const receivers: Receiver[] = [];
@@ -114,7 +119,12 @@ async function main(): Promise<void> {
       const response = await fetch(`${apiUrl}/v1/subscriptions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ url: receiver.url, eventTypes: [EVENT_TYPE], description: `chaos receiver ${i + 1}` }),
+        body: JSON.stringify({
+          url: receiver.url,
+          eventTypes: [EVENT_TYPE],
+          description: `chaos receiver ${i + 1}`,
+          ...(flags.fifo ? { ordering: 'fifo' } : {}),
+        }),
       });
       if (response.status !== 201) throw new Error(`creating a subscription: ${response.status} ${await response.text()}`);
       const subscription = (await response.json()) as { id: string; secret: string };
@@ -196,6 +206,7 @@ async function main(): Promise<void> {
     recorded = await readDeliveries(pool);
 
     const result = tally({ accepted, receivers: receiverNames, receipts: flapping.flatMap((f) => f.receipts), recorded });
+    const order = flags.fifo ? await readOrder(pool, flapping.flatMap((f) => f.receipts)) : undefined;
     const failures = [
       !drained && `not every delivery settled within ${flags['drain-timeout-seconds']} s of the last fault`,
       result.lost > 0 && `${result.lost} deliveries lost`,
@@ -207,6 +218,9 @@ async function main(): Promise<void> {
       result.unexpectedReceipts > 0 && `${result.unexpectedReceipts} receipts of events never accepted`,
       Object.keys(producers.defects).length > 0 && `producers got answers they must never get: ${JSON.stringify(producers.defects)}`,
       producers.gaveUp.length > 0 && `${producers.gaveUp.length} events could not be published within 5 minutes`,
+      // An event recorded later than the hold-back after acceptance may be sent late; hookflow counts those itself.
+      order && order.observed > order.counted &&
+        `${order.observed} receipts out of acceptance order, but hookflow counted only ${order.counted}: ${order.examples.join('; ')}`,
     ].filter((failure): failure is string => typeof failure === 'string');
     const report = {
       date: new Date().toISOString(),
@@ -226,6 +240,7 @@ async function main(): Promise<void> {
       receiverMoodChanges: flapping.reduce((sum, f) => sum + f.moodChanges, 0),
       producers: { accepted: accepted.length, replayed: producers.replayed, retryable: producers.retryable, defects: producers.defects, gaveUp: producers.gaveUp.length },
       deliveries: result,
+      ...(order ? { order } : {}),
       drainSecondsAfterLastFault: drainSeconds,
       totalSeconds: seconds(clock()),
       pass: failures.length === 0,
@@ -271,6 +286,15 @@ async function readDeliveries(pool: Pool): Promise<RecordedDelivery[]> {
   return rows.map((row) => ({ eventId: row.event_id, receiver: row.subscription_id, status: row.status, lastError: row.last_error }));
 }
 
+/** The fifo order check: what receivers saw against acceptance order, and the violations hookflow itself counted. */
+async function readOrder(pool: Pool, receipts: Parameters<typeof tallyOrder>[0]) {
+  const { rows } = await pool.query<{ id: string }>('SELECT id FROM events WHERE type = $1 ORDER BY created_at, id', [EVENT_TYPE]);
+  const { rows: counted } = await pool.query<{ violations: number }>('SELECT coalesce(sum(order_violations), 0)::int AS violations FROM ordered_streams');
+  const { outOfOrder, examples } = tallyOrder(receipts, rows.map((row) => row.id));
+  const observed = Object.values(outOfOrder).reduce((a, b) => a + b, 0);
+  return { observed, counted: counted[0]!.violations, outOfOrderByReceiver: outOfOrder, examples };
+}
+
 function printReport(report: any): void {
   const d = report.deliveries;
   const rows = [
@@ -284,6 +308,12 @@ function printReport(report: any): void {
     { measure: 'webhook-id mismatches', value: d.webhookIdMismatches },
     { measure: 'invalid signatures', value: d.invalidSignatures },
     { measure: 'drain after last fault', value: `${report.drainSecondsAfterLastFault} s` },
+    ...(report.order
+      ? [
+          { measure: 'fifo: receipts out of order', value: report.order.observed },
+          { measure: 'fifo: violations hookflow counted', value: report.order.counted },
+        ]
+      : []),
     { measure: 'unplanned process exits', value: report.unplannedExits.length },
     { measure: 'producer retryable answers', value: Object.values(report.producers.retryable as Record<string, number>).reduce((a, b) => a + b, 0) },
     { measure: 'producer defects (must be 0)', value: Object.values(report.producers.defects as Record<string, number>).reduce((a, b) => a + b, 0) },

@@ -3,13 +3,13 @@
 // request it is in the middle of. Real processes (src/main.ts), real signals.
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { freePort } from '../../src/dev/ports.js';
 import { eventWorkflowId } from '../../workflows/definitions.js';
 import { spawnHookflowPart } from '../support/hookflow-process.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
+import { partEnv, startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
 const receivers: Receiver[] = [];
@@ -28,17 +28,7 @@ afterAll(async () => {
 
 /** A hookflow part as its own process, on a task queue of its own, against this file's database. */
 async function startPart(command: 'api' | 'worker', taskQueue: string, extraEnv: Record<string, string> = {}) {
-  const env = {
-    ...process.env,
-    DATABASE_URL: (stack.pool.options as { connectionString: string }).connectionString,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    HOOKFLOW_TASK_QUEUE: taskQueue,
-    HOOKFLOW_ENCRYPTION_KEY: stack.encryptionKey,
-    HOOKFLOW_ALLOWED_CIDRS: '127.0.0.0/8',
-    HOOKFLOW_WORKER_METRICS_PORT: String(await freePort()),
-    LOG_LEVEL: 'warn',
-    ...extraEnv,
-  };
+  const env = await partEnv(stack, taskQueue, extraEnv);
   const part = spawnHookflowPart(command, env, { readyTimeoutMs: 60_000 });
   spawned.push(part.child);
   await part.ready;

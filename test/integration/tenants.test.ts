@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import pg from 'pg';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
-import { SEARCH_ATTRIBUTES, eventWorkflowId } from '../../workflows/definitions.js';
+import { SEARCH_ATTRIBUTES, eventWorkflowId, orderedStreamWorkflowId } from '../../workflows/definitions.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
@@ -110,6 +110,22 @@ describe('tenants', () => {
     // The Temporal side knows the tenant (the Web UI's query: HookflowTenantId = '…').
     const description = await stack.temporal.workflow.getHandle(eventWorkflowId(published.body.id)).describe();
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.tenantId as never)).toBe(a.id);
+  });
+
+  it("names the tenant on a fifo subscription's stream workflow too", async () => {
+    const tenant = await createTenant('Ordered');
+    const type = `${uniqueName('seq')}.event`;
+    const created = await stack.api('POST', '/v1/subscriptions', {
+      url: `${receiver.url}/ordered`,
+      eventTypes: [type],
+      tenantId: tenant.id,
+      ordering: 'fifo',
+    });
+    expect(created.status).toBe(201);
+    await stack.api('POST', '/v1/events', { type, payload: { n: 1 }, tenantId: tenant.id });
+    await waitFor('the ordered delivery', async () => (receivedAt('ordered').length === 1 ? true : undefined));
+    const stream = await stack.temporal.workflow.getHandle(orderedStreamWorkflowId(created.body.id)).describe();
+    expect(stream.typedSearchAttributes.get(SEARCH_ATTRIBUTES.tenantId as never)).toBe(tenant.id);
   });
 
   it('goes on as before for single-tenant use: no tenant named is the default tenant', async () => {

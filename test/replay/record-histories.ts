@@ -4,23 +4,17 @@
 // their histories to test/fixtures/histories/<mode>/. The replay test then
 // fails on any workflow change that would break executions already running.
 // Re-record only on purpose; histories of older code stay in their own folders.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createApp } from '../../src/api/app.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { createLogger } from '../../src/logger.js';
-import { ensureTemporalCli } from '../../src/dev/temporal-cli.js';
 import type { DeliveryWorkflowsMode } from '../../src/schemas/delivery.js';
 import { deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
 import { startHookflowParts, startScratchStack } from '../support/hookflow-parts.js';
+import { FIXTURES, ROOT, writeHistory } from './write-history.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour } from '../support/receiver.js';
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const FIXTURES = path.join(ROOT, 'test/fixtures/histories');
 
 async function main(): Promise<void> {
   const scratch = await startScratchStack('hookflow-record');
@@ -143,12 +137,6 @@ async function record(scratch: Awaited<ReturnType<typeof startScratchStack>>, mo
   });
   await worker.shutdown();
   progress(`histories written to ${path.relative(ROOT, folder)}`);
-}
-
-async function writeHistory(address: string, folder: string, name: string, workflowId: string): Promise<void> {
-  const cli = await ensureTemporalCli({ configured: process.env.TEMPORAL_CLI, toolsDir: path.join(ROOT, '.tools'), progress });
-  const { stdout } = await run(cli, ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json']);
-  await writeFile(path.join(folder, `${name}.json`), stdout);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

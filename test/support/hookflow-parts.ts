@@ -23,6 +23,7 @@ import { sdkMetricsUrl } from '../../src/runtime/sdk-runtime.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
+import { wakeStream } from '../../src/services/ordered-streams.js';
 import { createEventCatalog } from '../../src/catalog/event-catalog.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
@@ -40,6 +41,8 @@ export interface PartsOptions {
   deliveryTimeoutMs?: number;
   /** The worker's HOOKFLOW_DELIVERY_WORKFLOWS; the default mode unless a test asks for the other. */
   deliveryWorkflows?: DeliveryWorkflowsMode;
+  /** How long fifo streams hold an event back (short for tests). */
+  fifoHoldBackMs?: number;
   breaker?: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
   autoDisableAfterMs?: number;
   /** CIDRs the SSRF guard lets through; loopback by default, for the receivers. */
@@ -92,6 +95,10 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
       breaker: options.breaker ?? { failureThreshold: 1000, baseCooldownMs: 1000, maxCooldownMs: 1000 },
       autoDisableAfterMs: options.autoDisableAfterMs ?? 5 * 86_400_000,
       announce: createAnnouncer({ pool, temporal, taskQueue, catalog }),
+      orderedStreams: {
+        wake: (subscriptionId, tenantId) => wakeStream({ temporal, taskQueue }, subscriptionId, tenantId),
+        holdBackMs: options.fifoHoldBackMs ?? 200,
+      },
       metrics,
     },
   };

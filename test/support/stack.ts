@@ -11,6 +11,7 @@ import type { ApiDeps } from '../../src/api/deps.js';
 import type { AppEnv } from '../../src/api/env.js';
 import { systemResolver, type Resolver } from '../../src/net/guarded-connect.js';
 import { startHookflowParts } from './hookflow-parts.js';
+import { freePort } from '../../src/dev/ports.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createLogger } from '../../src/logger.js';
@@ -46,6 +47,21 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
+/** The environment of a hookflow part run as its own process (src/main.ts) against this stack's database and Temporal. */
+export async function partEnv(stack: TestStack, taskQueue: string, extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env,
+    DATABASE_URL: (stack.pool.options as { connectionString: string }).connectionString,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    HOOKFLOW_TASK_QUEUE: taskQueue,
+    HOOKFLOW_ENCRYPTION_KEY: stack.encryptionKey,
+    HOOKFLOW_ALLOWED_CIDRS: '127.0.0.0/8',
+    HOOKFLOW_WORKER_METRICS_PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;
 }
@@ -63,6 +79,7 @@ export async function startTestStack(options: {
   breaker?: { failureThreshold: number; baseCooldownMs: number; maxCooldownMs: number };
   autoDisableAfterMs?: number;
   deliveryWorkflows?: DeliveryWorkflowsMode;
+  fifoHoldBackMs?: number;
   /** Traces the API, the Temporal client and the worker into this (started) tracing. */
   tracing?: Tracing;
   /** Test sends' example payloads (none by default, as without an event catalog). */
@@ -97,6 +114,7 @@ export async function startTestStack(options: {
     ...(options.breaker === undefined ? {} : { breaker: options.breaker }),
     ...(options.autoDisableAfterMs === undefined ? {} : { autoDisableAfterMs: options.autoDisableAfterMs }),
     ...(options.deliveryWorkflows === undefined ? {} : { deliveryWorkflows: options.deliveryWorkflows }),
+    ...(options.fifoHoldBackMs === undefined ? {} : { fifoHoldBackMs: options.fifoHoldBackMs }),
     ...(options.apiRateLimitPerSecond === undefined ? {} : { apiRateLimitPerSecond: options.apiRateLimitPerSecond }),
     ...(options.secretRotationOverlapSeconds === undefined ? {} : { secretRotationOverlapSeconds: options.secretRotationOverlapSeconds }),
     ...(options.tracing === undefined ? {} : { tracing: options.tracing }),

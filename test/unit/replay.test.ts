@@ -33,6 +33,8 @@ describe('recorded workflow histories', () => {
         'on-failure/redelivered-after-success.delivery.json',
         'on-failure/permanent-failure-then-redelivered.event.json',
         'on-failure/permanent-failure-then-redelivered.delivery.json',
+        // Ordered delivery (test/replay/record-fifo-histories.ts): event workflows handing over, and streams.
+        ...['block-then-redelivered', 'block-then-skipped', 'skip'].flatMap((s) => [`fifo/${s}.event.json`, `fifo/${s}.ordered.json`]),
       ]),
     );
   });

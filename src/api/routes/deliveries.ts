@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { findDelivery, listDeliveries } from '../../db/deliveries.js';
 import { listDeliveriesQuerySchema } from '../../schemas/delivery.js';
-import { redeliver } from '../../services/deliveries.js';
+import { redeliver, skipDelivery } from '../../services/deliveries.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
@@ -41,6 +41,20 @@ export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
         throw problems.conflict(`delivery ${id} is still pending; only a succeeded or dead delivery can be redelivered`);
       case 'subscription-gone':
         throw problems.conflict(`the subscription of delivery ${id} has been deleted`);
+    }
+  });
+
+  app.post('/:id/skip', async (c) => {
+    const id = c.req.param('id');
+    switch (await skipDelivery(deps, id)) {
+      case 'requested':
+        return c.json({ id, status: 'skip requested' }, 202);
+      case 'not-found':
+        throw problems.notFound('Delivery', id);
+      case 'not-dead':
+        throw problems.conflict(`delivery ${id} is not dead; only a dead letter can be skipped`);
+      case 'not-ordered':
+        throw problems.conflict(`delivery ${id} is not in a fifo stream (its subscription is not ordered, or is deleted)`);
     }
   });
 

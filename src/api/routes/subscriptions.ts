@@ -10,6 +10,7 @@ import {
 } from '../../schemas/subscription.js';
 import { findEndpointHealth, resetEndpointHealth } from '../../db/endpoint-health.js';
 import { recoverDeadDeliveries } from '../../services/deliveries.js';
+import { describeStream } from '../../services/ordered-streams.js';
 import { createSubscription, revealVerificationKey, rotateSecret } from '../../services/secrets.js';
 import { firstExactEventType, sendTestWebhook } from '../../services/test-sends.js';
 import { testSendSchema } from '../../schemas/test-send.js';
@@ -82,6 +83,14 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
       failingSince: health.failingSince?.toISOString() ?? null,
       transitions: health.transitions.map((t) => ({ at: t.at.toISOString(), from: t.from, to: t.to, reason: t.reason })),
     } satisfies EndpointHealthView);
+  });
+
+  app.get('/:id/stream', async (c) => {
+    const id = c.req.param('id');
+    const subscription = await findSubscription(pool, id);
+    if (!subscription) throw problems.notFound('Subscription', id);
+    if (subscription.ordering !== 'fifo') throw problems.conflict(`subscription ${id} is not ordered; only a fifo subscription has a stream`);
+    return c.json(await describeStream(deps, id));
   });
 
   app.post('/:id/recover', async (c) => {
