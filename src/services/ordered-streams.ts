@@ -7,6 +7,7 @@ import { streamFigures } from '../db/ordered-streams.js';
 import type { Pool } from '../db/pool.js';
 import type { OrderedStreamView } from '../schemas/subscription.js';
 import { withinDeadline } from '../temporal/deadline.js';
+import { tenantPriority } from '../temporal/fairness.js';
 import {
   SEARCH_ATTRIBUTES,
   orderedStreamWorkflowId,
@@ -37,6 +38,9 @@ function startOptions(deps: StreamDeps, subscriptionId: string, tenantId: string
       // Absent only for a stream started by an event from before tenants existed.
       ...(tenantId === undefined ? [] : [{ key: SEARCH_ATTRIBUTES.tenantId, value: tenantId }]),
     ],
+    // Started from here, not as a child, so it inherits no fairness key: its
+    // tasks queue fairly with the rest of its tenant's (src/temporal/fairness.ts).
+    ...(tenantId === undefined ? {} : { priority: tenantPriority(tenantId) }),
   };
 }
 

@@ -1,6 +1,7 @@
 // Fairness between tenants (issue #13): a quiet tenant's event overtakes a
 // busy tenant's backlog in the task queue, and the fairness key follows an
-// event into the delivery workflow of a failed first attempt.
+// event into the delivery workflow of a failed first attempt; redeliveries and
+// fifo streams, started from outside workflow code, carry it too.
 //
 // The test asserts an order, not a time, so a slow or loaded machine cannot
 // break it: with first-in first-out dispatch (matching.enableFairness off, or
@@ -9,7 +10,7 @@
 // against a dev server with fairness off (TEST_TEMPORAL_ADDRESS), the first
 // test fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
+import { deliveryWorkflowId, eventWorkflowId, orderedStreamWorkflowId } from '../../workflows/definitions.js';
 import { alwaysFail, alwaysOk, startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
@@ -96,6 +97,17 @@ describe('fairness between tenants', () => {
     const event = await stack.temporal.workflow.getHandle(eventWorkflowId(eventId)).describe();
     expect(event.raw.workflowExecutionInfo?.priority?.fairnessKey).toBe(tenantId);
     await handle.terminate('test done');
+  });
+
+  it("starts a fifo subscription's stream workflow with the tenant's fairness key", async () => {
+    const type = 'fairness.fifo';
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const { tenantId, subscriptionId } = await tenantWithSubscription(receiver, type, { ordering: 'fifo' });
+    await publish(tenantId, type, 0);
+    await waitFor('the ordered delivery received', async () => (receiver.requests.length >= 1 ? true : undefined));
+    const stream = await stack.temporal.workflow.getHandle(orderedStreamWorkflowId(subscriptionId)).describe();
+    expect(stream.raw.workflowExecutionInfo?.priority?.fairnessKey).toBe(tenantId);
   });
 
   it("starts a redelivery's workflow with the tenant's fairness key", async () => {
