@@ -62,6 +62,9 @@ const configSchema = z.object({
   HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: integerFromEnv(1, 7 * 86_400, 600),
   HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: integerFromEnv(60, 365 * 86_400, 5 * 86_400),
   HOOKFLOW_WORKER_METRICS_PORT: integerFromEnv(0, 65535, 9465),
+  HOOKFLOW_RETENTION_DAYS: integerFromEnv(1, 3650, 30),
+  HOOKFLOW_RETENTION_INTERVAL_SECONDS: integerFromEnv(60, 7 * 86_400, 3600),
+  HOOKFLOW_RETENTION_BATCH_SIZE: integerFromEnv(1, 100_000, 1000),
   HOOKFLOW_URL: z.url().optional(),
   HOOKFLOW_API_KEY: z.string().min(1).optional(),
   HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
@@ -128,6 +131,8 @@ export interface Config {
   autoDisableAfterMs: number;
   /** `worker` alone serves Prometheus metrics on this port (the API serves /metrics itself). */
   workerMetricsPort: number;
+  /** Retention (src/retention/): days kept unless a tenant says otherwise, how often it runs, rows per batch. */
+  retention: { defaultRetentionDays: number; intervalSeconds: number; batchSize: number };
   /** For the CLI's API commands: where the API answers, and the key to use. */
   apiUrl: string;
   apiKey: string | undefined;
@@ -177,6 +182,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     autoDisableAfterMs: e.HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS * 1000,
     workerMetricsPort: e.HOOKFLOW_WORKER_METRICS_PORT,
+    retention: {
+      defaultRetentionDays: e.HOOKFLOW_RETENTION_DAYS,
+      intervalSeconds: e.HOOKFLOW_RETENTION_INTERVAL_SECONDS,
+      batchSize: e.HOOKFLOW_RETENTION_BATCH_SIZE,
+    },
     apiUrl: e.HOOKFLOW_URL ?? `http://localhost:${e.PORT}`,
     apiKey: e.HOOKFLOW_API_KEY,
     logLevel: e.LOG_LEVEL,

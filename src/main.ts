@@ -31,6 +31,7 @@ import { startApiServer } from './runtime/api-server.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 import { sdkMetricsUrl } from './runtime/sdk-runtime.js';
 import { startHookflowWorker } from './runtime/worker.js';
+import { ensureRetentionSchedule, retentionScheduleId } from './retention/schedule.js';
 import { connectSharedTemporal } from './runtime/shared-connection.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
 import { describeTemporalTarget, resolveTemporalTarget } from './temporal/connection-options.js';
@@ -202,6 +203,8 @@ async function startParts(
         },
       });
       stops.push(worker.shutdown);
+      await ensureRetentionSchedule(temporal, { taskQueue: config.taskQueue, ...config.retention });
+      printProgress(`retention: Schedule "${retentionScheduleId(config.taskQueue)}" every ${config.retention.intervalSeconds} s`);
       if (!parts.api) {
         const metricsServer = await startMetricsServer(metrics, config.workerMetricsPort);
         stops.push(metricsServer.close);

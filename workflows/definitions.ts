@@ -5,6 +5,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AcceptedEvent } from '../src/schemas/event.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 import type { FailedOutcome } from '../src/delivery/attempt-outcome.js';
+import type { RetentionPolicy, RetentionTarget } from '../src/retention/policy.js';
 
 /** `event:<eventId>`: one event workflow per event id, which is what makes publishing idempotent. */
 export function eventWorkflowId(eventId: string): string {
@@ -104,4 +105,14 @@ export interface DeliveryWorkflowInput {
   redelivery?: boolean;
   /** The event workflow made the first attempt and it failed: wait as it says, or dead-letter at once. */
   firstAttempt?: FailedOutcome;
+}
+
+/** Where the retention workflow deletes, in this order (children before their parents; see src/db/retention.ts). */
+export const RETENTION_TARGETS: readonly RetentionTarget[] = ['attempts', 'deliveries', 'events'];
+
+export interface RetentionWorkflowInput {
+  policy: RetentionPolicy;
+  /** Set on continue-as-new: where the previous run stopped, and what it deleted so far. */
+  targetIndex?: number;
+  deleted?: Partial<Record<RetentionTarget, number>>;
 }

@@ -187,7 +187,7 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/tenants/{id}': {
     get: { summary: 'Get a tenant', ok: [200, 'Tenant'], problems: [404] },
-    patch: { summary: 'Rename a tenant or change its metadata', body: 'UpdateTenant', ok: [200, 'Tenant'], problems: [404, 413, 415, 422] },
+    patch: { summary: 'Rename a tenant, change its metadata, or (the platform only) its retentionDays', body: 'UpdateTenant', ok: [200, 'Tenant'], problems: [403, 404, 413, 415, 422] },
     delete: {
       summary: 'Delete a tenant: its subscriptions are disabled, its keys and tokens refused, its history kept until retention',
       ok: [204],

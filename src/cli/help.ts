@@ -72,6 +72,9 @@ export const ENVIRONMENT = {
   HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: 'longest circuit cool-down (default 600)',
   HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: 'failing without a success this long disables a subscription (default 432000)',
   HOOKFLOW_WORKER_METRICS_PORT: 'port of the worker\'s Prometheus /metrics (default 9465)',
+  HOOKFLOW_RETENTION_DAYS: 'days events, deliveries and attempts are kept unless their tenant sets retentionDays (default 30)',
+  HOOKFLOW_RETENTION_INTERVAL_SECONDS: 'how often the retention Schedule deletes expired rows (default 3600)',
+  HOOKFLOW_RETENTION_BATCH_SIZE: 'rows the retention workflow deletes per activity (default 1000)',
   HOOKFLOW_URL: 'where the API answers (default http://localhost:$PORT)',
   HOOKFLOW_API_KEY: 'API key to use (default: the key start keeps in $HOOKFLOW_DATA_DIR/admin-api-key)',
   LOG_LEVEL: 'fatal, error, warn, info (default), debug, trace or silent',
@@ -111,6 +114,8 @@ const DELIVERY_SETTINGS: EnvironmentVariable[] = [
   'HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS',
   'HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS',
 ];
+// The worker keeps the retention Schedule up to date.
+const RETENTION: EnvironmentVariable[] = ['HOOKFLOW_RETENTION_DAYS', 'HOOKFLOW_RETENTION_INTERVAL_SECONDS', 'HOOKFLOW_RETENTION_BATCH_SIZE'];
 // Both the API (validating subscription URLs) and the worker (connecting) apply the SSRF guard.
 const URL_POLICY: EnvironmentVariable[] = ['HOOKFLOW_ALLOWED_CIDRS', 'HOOKFLOW_HTTPS_ONLY'];
 // Both the API (publishing) and the worker (announcing operational events) check events against the catalog.
@@ -130,7 +135,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'key are kept in the data directory, so the next start carries on where this one stopped.',
     positionals: [],
     options: {},
-    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'LOG_LEVEL'],
+    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...RETENTION, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'LOG_LEVEL'],
     examples: ['hookflow start', 'HOOKFLOW_RETRY_SCHEDULE=2,2 hookflow start'],
   },
   {
@@ -153,7 +158,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'and HOOKFLOW_ENCRYPTION_KEY (the same key as the API). Several can run on one task queue.',
     positionals: [],
     options: {},
-    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
+    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...RETENTION, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow worker'],
   },
   {

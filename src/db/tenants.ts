@@ -7,17 +7,19 @@ interface TenantRow {
   id: string;
   name: string;
   metadata: Record<string, Tenant['metadata'][string]>;
+  retention_days: number | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, name, metadata, created_at, updated_at';
+const COLUMNS = 'id, name, metadata, retention_days, created_at, updated_at';
 
 function toTenant(row: TenantRow): Tenant {
   return {
     id: row.id,
     name: row.name,
     metadata: row.metadata,
+    retentionDays: row.retention_days,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -53,9 +55,11 @@ export async function listTenants(
 
 export async function updateTenant(db: Queryable, id: string, patch: UpdateTenant): Promise<Tenant | undefined> {
   const { rows } = await db.query<TenantRow>(
-    `UPDATE tenants SET name = COALESCE($2, name), metadata = COALESCE($3, metadata), updated_at = now()
+    // retentionDays: absent keeps it, null resets it to the platform's default.
+    `UPDATE tenants SET name = COALESCE($2, name), metadata = COALESCE($3, metadata),
+       retention_days = CASE WHEN $4 THEN $5::integer ELSE retention_days END, updated_at = now()
      WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-    [id, patch.name ?? null, patch.metadata ?? null],
+    [id, patch.name ?? null, patch.metadata ?? null, patch.retentionDays !== undefined, patch.retentionDays ?? null],
   );
   return rows[0] && toTenant(rows[0]);
 }

@@ -28,6 +28,8 @@ export interface HookflowMetrics {
   inFlight: Gauge;
   /** Deliveries a fifo stream sent behind a later-accepted one (docs/ordered-delivery.md). */
   orderViolations: Counter;
+  /** Rows the retention workflow deleted, by table (src/db/retention.ts). */
+  retentionDeleted: Counter<'table'>;
 }
 
 /**
@@ -82,6 +84,12 @@ export function createMetrics(
     orderViolations: new Counter({
       name: 'hookflow_fifo_order_violations_total',
       help: 'Fifo deliveries sent after a later-accepted event of the same subscription (recorded later than the hold-back)',
+      registers: [registry],
+    }),
+    retentionDeleted: new Counter({
+      name: 'hookflow_retention_deleted_rows_total',
+      help: 'Expired rows deleted by the retention workflow, by table (events, deliveries, attempts)',
+      labelNames: ['table'],
       registers: [registry],
     }),
   };

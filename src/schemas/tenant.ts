@@ -18,8 +18,19 @@ export const createTenantSchema = z.strictObject({
 });
 export type CreateTenant = z.infer<typeof createTenantSchema>;
 
+/**
+ * How many days the tenant's events, deliveries and attempts are kept
+ * (src/retention/): null takes the platform's HOOKFLOW_RETENTION_DAYS.
+ */
+export const retentionDaysSchema = z.number().int().min(1).max(3650).nullable();
+
 export const updateTenantSchema = z
-  .strictObject({ name: textSchema(200).pipe(z.string().min(1)), metadata: metadataSchema })
+  .strictObject({
+    name: textSchema(200).pipe(z.string().min(1)),
+    metadata: metadataSchema,
+    /** The platform only: a caller limited to the tenant may not change how long its history is kept. */
+    retentionDays: retentionDaysSchema,
+  })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
 export type UpdateTenant = z.infer<typeof updateTenantSchema>;
@@ -28,6 +39,7 @@ export const tenantSchema = z.object({
   id: idSchema,
   name: z.string(),
   metadata: z.record(z.string(), jsonValueSchema),
+  retentionDays: retentionDaysSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

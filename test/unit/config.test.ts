@@ -44,6 +44,7 @@ describe('loadConfig defaults', () => {
       breaker: { failureThreshold: 5, baseCooldownMs: 30_000, maxCooldownMs: 600_000 },
       autoDisableAfterMs: 5 * 86_400_000,
       workerMetricsPort: 9465,
+      retention: { defaultRetentionDays: 30, intervalSeconds: 3600, batchSize: 1000 },
       apiUrl: 'http://localhost:3000',
       apiKey: undefined,
       logLevel: 'info',
@@ -113,6 +114,9 @@ describe('loadConfig overrides', () => {
         HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: '60',
         HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: '3600',
         HOOKFLOW_WORKER_METRICS_PORT: '9999',
+        HOOKFLOW_RETENTION_DAYS: '90',
+        HOOKFLOW_RETENTION_INTERVAL_SECONDS: '600',
+        HOOKFLOW_RETENTION_BATCH_SIZE: '250',
         HOOKFLOW_URL: 'https://hookflow.internal:8443',
         HOOKFLOW_API_KEY: 'hfk_cli',
         LOG_LEVEL: 'debug',
@@ -145,6 +149,7 @@ describe('loadConfig overrides', () => {
       breaker: { failureThreshold: 3, baseCooldownMs: 10_000, maxCooldownMs: 60_000 },
       autoDisableAfterMs: 3_600_000,
       workerMetricsPort: 9999,
+      retention: { defaultRetentionDays: 90, intervalSeconds: 600, batchSize: 250 },
       apiUrl: 'https://hookflow.internal:8443',
       apiKey: 'hfk_cli',
       logLevel: 'debug',
@@ -164,6 +169,10 @@ describe('loadConfig overrides', () => {
     ['HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS', '-1'],
     ['HOOKFLOW_BREAKER_FAILURE_THRESHOLD', '0'],
     ['HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS', '5'],
+    ['HOOKFLOW_RETENTION_DAYS', '0'],
+    ['HOOKFLOW_RETENTION_DAYS', ''],
+    ['HOOKFLOW_RETENTION_INTERVAL_SECONDS', '59'],
+    ['HOOKFLOW_RETENTION_BATCH_SIZE', '0'],
   ])('refuses %s=%j, naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(name);
   });

@@ -15,7 +15,7 @@ import {
 } from '../../schemas/tenant.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
-import { problems } from '../problem.js';
+import { Problem, problems } from '../problem.js';
 import { callerTenant, platformOnly } from '../tenant-scope.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
 
@@ -52,7 +52,12 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
   app.patch('/:id', async (c) => {
     const id = c.req.param('id');
     if (!(await findTenant(pool, id))) throw problems.notFound('Tenant', id);
-    const tenant = await updateTenant(pool, id, await jsonBody(c, updateTenantSchema));
+    const patch = await jsonBody(c, updateTenantSchema);
+    // How long a tenant's history is kept is the platform's to decide, not the tenant's.
+    if (patch.retentionDays !== undefined && callerTenant(c) !== undefined) {
+      throw new Problem(403, 'forbidden', 'Forbidden', 'retentionDays needs an API key that is not limited to a tenant');
+    }
+    const tenant = await updateTenant(pool, id, patch);
     if (!tenant) throw problems.notFound('Tenant', id);
     return c.json(tenant);
   });

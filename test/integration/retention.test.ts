@@ -1,0 +1,202 @@
+// Retention on a real PostgreSQL and Temporal: the Schedule exists and is
+// described by Temporal; a run of it (triggered, with a short retention and
+// small batches) deletes expired attempts, deliveries and events in several
+// batches, keeps everything newer, dead letters within their own retention,
+// pending deliveries, events still guarding idempotency and a tenant's longer
+// retention; counts its work in Prometheus; and retentionDays is validated.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScheduleHandle } from '@temporalio/client';
+import { ensureRetentionSchedule, retentionScheduleId } from '../../src/retention/schedule.js';
+import type { RetentionPolicy } from '../../src/retention/policy.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+const BATCH_SIZE = 3;
+
+let stack: TestStack;
+let receiver: Receiver;
+let schedule: ScheduleHandle;
+let policy: RetentionPolicy;
+
+beforeAll(async () => {
+  stack = await startTestStack({ retryScheduleSeconds: [0.1] });
+  receiver = await startReceiver();
+  // Once a day is as good as never for the test: it triggers the runs itself.
+  policy = await ensureRetentionSchedule(stack.temporal, { taskQueue: stack.taskQueue, defaultRetentionDays: 1, intervalSeconds: DAY, batchSize: BATCH_SIZE });
+  schedule = stack.temporal.schedule.getHandle(retentionScheduleId(stack.taskQueue));
+});
+
+afterAll(async () => {
+  await schedule?.delete().catch(() => undefined);
+  await receiver?.close();
+  await stack?.close();
+});
+
+const id = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+interface Seed {
+  tenantId: string;
+  subscriptionId: string;
+  /** Age of the event and its delivery. */
+  ageSeconds: number;
+  /** No delivery when null (an event nobody subscribed to). */
+  status: 'succeeded' | 'dead' | 'pending' | null;
+  /** Since the delivery settled (updated_at); its age by default. */
+  settledSecondsAgo?: number;
+  /** Since the event was fanned out; null: not yet. Its age by default. */
+  fannedOutSecondsAgo?: number | null;
+  attempts?: number;
+}
+
+/** Rows as hookflow writes them, with the ages a test needs (no test can wait days). */
+async function seed(s: Seed): Promise<{ eventId: string; deliveryId: string | null }> {
+  const eventId = id('evt');
+  const fannedOut = s.fannedOutSecondsAgo === undefined ? s.ageSeconds : s.fannedOutSecondsAgo;
+  await stack.pool.query(
+    `INSERT INTO events (id, type, payload, created_at, fanned_out_at, tenant_id)
+     VALUES ($1, 'retention.test', '{}', now() - make_interval(secs => $2), now() - make_interval(secs => $3), $4)`,
+    [eventId, s.ageSeconds, fannedOut, s.tenantId],
+  );
+  if (fannedOut === null) await stack.pool.query('UPDATE events SET fanned_out_at = NULL WHERE id = $1', [eventId]);
+  if (s.status === null) return { eventId, deliveryId: null };
+  const deliveryId = id('dlv');
+  const attempts = s.attempts ?? 2;
+  await stack.pool.query(
+    `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id, status, attempt_count, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now() - make_interval(secs => $7), now() - make_interval(secs => $8))`,
+    [deliveryId, eventId, s.subscriptionId, s.tenantId, s.status, attempts, s.ageSeconds, s.settledSecondsAgo ?? s.ageSeconds],
+  );
+  await stack.pool.query(
+    `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code)
+     SELECT $1, n, now() - make_interval(secs => $2), 5, 200 FROM generate_series(1, $3) AS n`,
+    [deliveryId, s.ageSeconds, attempts],
+  );
+  return { eventId, deliveryId };
+}
+
+async function present(seeded: Array<{ eventId: string; deliveryId: string | null }>) {
+  const eventIds = seeded.map((s) => s.eventId);
+  const deliveryIds = seeded.flatMap((s) => (s.deliveryId ? [s.deliveryId] : []));
+  const events = await stack.pool.query<{ id: string }>('SELECT id FROM events WHERE id = ANY($1)', [eventIds]);
+  const deliveries = await stack.pool.query<{ id: string }>('SELECT id FROM deliveries WHERE id = ANY($1)', [deliveryIds]);
+  const attempts = await stack.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM attempts WHERE delivery_id = ANY($1)', [deliveryIds]);
+  return { events: events.rows.map((r) => r.id).sort(), deliveries: deliveries.rows.map((r) => r.id).sort(), attempts: attempts.rows[0]!.n };
+}
+
+async function deletedMetric(table: string): Promise<number> {
+  const metric = await stack.workerOptions.activities.metrics.retentionDeleted.get();
+  return metric.values.find((v) => v.labels.table === table)?.value ?? 0;
+}
+
+/** Triggers the Schedule and waits for the run it starts (across its continue-as-new runs) to finish. */
+async function runRetentionNow(): Promise<Record<string, number>> {
+  const before = (await schedule.describe()).info.recentActions.length;
+  await schedule.trigger();
+  const workflowId = await waitFor('the Schedule to start a run', async () => {
+    const actions = (await schedule.describe()).info.recentActions;
+    return actions.length > before ? actions.at(-1)!.action.workflow.workflowId : undefined;
+  });
+  return stack.temporal.workflow.getHandle(workflowId).result();
+}
+
+async function subscription(tenantId: string): Promise<string> {
+  const created = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: ['retention.test'], tenantId });
+  expect(created.status).toBe(201);
+  return created.body.id;
+}
+
+describe('retention', () => {
+  it('is a Temporal Schedule running the retention workflow on the task queue, with the policy in plain view', async () => {
+    const described = await schedule.describe();
+    expect(described.spec.intervals).toMatchObject([{ every: DAY * 1000 }]);
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionWorkflow', taskQueue: stack.taskQueue });
+    expect(described.action.type === 'startWorkflow' && described.action.args).toEqual([{ policy }]);
+    expect(policy).toMatchObject({ defaultRetentionDays: 1, batchSize: BATCH_SIZE });
+    // 30 days of dead-letter wait and the namespace's retention, each with a day's margin.
+    expect(policy.deadLetterKeepSeconds).toBe(31 * DAY);
+    expect(policy.eventKeepAfterFanoutSeconds).toBeGreaterThanOrEqual(DAY);
+
+    // Ensuring it again (another worker starting, a new setting) updates it in place.
+    await ensureRetentionSchedule(stack.temporal, { taskQueue: stack.taskQueue, defaultRetentionDays: 1, intervalSeconds: 2 * DAY, batchSize: BATCH_SIZE });
+    expect((await schedule.describe()).spec.intervals).toMatchObject([{ every: 2 * DAY * 1000 }]);
+    await ensureRetentionSchedule(stack.temporal, { taskQueue: stack.taskQueue, defaultRetentionDays: 1, intervalSeconds: DAY, batchSize: BATCH_SIZE });
+  });
+
+  it('deletes expired rows in batches and keeps what is newer or still needed, per tenant', async () => {
+    const longer = await stack.api('POST', '/v1/tenants', { name: uniqueName('keeps-longer') });
+    const patched = await stack.api('PATCH', `/v1/tenants/${longer.body.id}`, { retentionDays: 5 });
+    expect(patched.status).toBe(200);
+    expect(patched.body.retentionDays).toBe(5);
+    const subDefault = await subscription('default');
+    const subLonger = await subscription(longer.body.id);
+    const inDefault = { tenantId: 'default', subscriptionId: subDefault };
+    const inLonger = { tenantId: longer.body.id, subscriptionId: subLonger };
+    const expiredEvent = policy.eventKeepAfterFanoutSeconds + HOUR;
+
+    const goes = [
+      // Succeeded, older than a day: 7 events, 7 deliveries, 14 attempts (5 batches of 3).
+      ...(await Promise.all(Array.from({ length: 7 }, () => seed({ ...inDefault, ageSeconds: expiredEvent, status: 'succeeded' })))),
+      // A dead letter whose own retention (its workflow's wait) has ended.
+      await seed({ ...inDefault, ageSeconds: policy.deadLetterKeepSeconds + DAY, status: 'dead' }),
+      // An event nobody subscribed to.
+      await seed({ ...inDefault, ageSeconds: expiredEvent, status: null }),
+      // The longer-keeping tenant's, past its 5 days.
+      await seed({ ...inLonger, ageSeconds: 6 * DAY, status: 'succeeded' }),
+    ];
+    const stays = [
+      // Newer than the retention.
+      await seed({ ...inDefault, ageSeconds: 12 * HOUR, status: 'succeeded' }),
+      await seed({ ...inDefault, ageSeconds: 12 * HOUR, status: null }),
+      // A dead letter still waiting for a redeliver (died 3 days ago).
+      await seed({ ...inDefault, ageSeconds: expiredEvent, status: 'dead', settledSecondsAgo: 3 * DAY }),
+      // Not settled yet.
+      await seed({ ...inDefault, ageSeconds: expiredEvent, status: 'pending' }),
+      // Old, but its fan-out is recent enough that Temporal may have forgotten its workflow: the row is what keeps it idempotent.
+      await seed({ ...inDefault, ageSeconds: expiredEvent, status: null, fannedOutSecondsAgo: policy.eventKeepAfterFanoutSeconds - HOUR }),
+      // Never fanned out: its workflow is still at work.
+      await seed({ ...inDefault, ageSeconds: expiredEvent, status: null, fannedOutSecondsAgo: null }),
+      // The longer-keeping tenant's, within its 5 days though past the default.
+      await seed({ ...inLonger, ageSeconds: 3 * DAY, status: 'succeeded' }),
+    ];
+    const keptBefore = await present(stays);
+    const metricBefore = { attempts: await deletedMetric('attempts'), deliveries: await deletedMetric('deliveries'), events: await deletedMetric('events') };
+
+    const deleted = await runRetentionNow();
+
+    expect(await present(goes)).toEqual({ events: [], deliveries: [], attempts: 0 });
+    expect(await present(stays)).toEqual(keptBefore);
+    expect(keptBefore.attempts).toBe(4 * 2);
+    // Other tests' rows may share the database: at least ours went, and the counts agree with the metric.
+    expect(deleted.attempts).toBeGreaterThanOrEqual(9 * 2);
+    expect(deleted.deliveries).toBeGreaterThanOrEqual(9);
+    expect(deleted.events).toBeGreaterThanOrEqual(10);
+    for (const table of ['attempts', 'deliveries', 'events'] as const) {
+      expect((await deletedMetric(table)) - metricBefore[table]).toBe(deleted[table]);
+    }
+
+    // Back to the default retention: the tenant's 3-day-old rows expire too.
+    expect((await stack.api('PATCH', `/v1/tenants/${longer.body.id}`, { retentionDays: null })).body.retentionDays).toBeNull();
+    await runRetentionNow();
+    const longerStays = stays.at(-1)!;
+    expect(await present([longerStays])).toEqual({ events: [], deliveries: [], attempts: 0 });
+  });
+
+  it('refuses a bad retentionDays with the field named, changes nothing, and lets only the platform set it', async () => {
+    const tenant = await stack.api('POST', '/v1/tenants', { name: uniqueName('strict') });
+    for (const bad of [0, 3651, 1.5, '30']) {
+      const answer = await stack.api('PATCH', `/v1/tenants/${tenant.body.id}`, { retentionDays: bad });
+      expect(answer.status).toBe(422);
+      expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(['retentionDays']);
+    }
+    expect((await stack.api('GET', `/v1/tenants/${tenant.body.id}`)).body.retentionDays).toBeNull();
+
+    const portal = await stack.api('POST', `/v1/tenants/${tenant.body.id}/portal-token`, {});
+    const asTenant = { authorization: `Bearer ${portal.body.token}` };
+    expect((await stack.api('PATCH', `/v1/tenants/${tenant.body.id}`, { retentionDays: 365 }, asTenant)).status).toBe(403);
+    expect((await stack.api('PATCH', `/v1/tenants/${tenant.body.id}`, { name: 'renamed by itself' }, asTenant)).status).toBe(200);
+    expect((await stack.api('GET', `/v1/tenants/${tenant.body.id}`)).body).toMatchObject({ name: 'renamed by itself', retentionDays: null });
+  });
+});
