@@ -49,6 +49,8 @@ interface Seed {
   /** Since the event was fanned out; null: not yet. Its age by default. */
   fannedOutSecondsAgo?: number | null;
   attempts?: number;
+  /** A fifo subscription's delivery (it has a place in the stream). */
+  ordered?: boolean;
 }
 
 /** Rows as hookflow writes them, with the ages a test needs (no test can wait days). */
@@ -65,9 +67,10 @@ async function seed(s: Seed): Promise<{ eventId: string; deliveryId: string | nu
   const deliveryId = id('dlv');
   const attempts = s.attempts ?? 2;
   await stack.pool.query(
-    `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id, status, attempt_count, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now() - make_interval(secs => $7), now() - make_interval(secs => $8))`,
-    [deliveryId, eventId, s.subscriptionId, s.tenantId, s.status, attempts, s.ageSeconds, s.settledSecondsAgo ?? s.ageSeconds],
+    `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id, status, attempt_count, created_at, updated_at, ordered_at)
+     VALUES ($1, $2, $3, $4, $5, $6, now() - make_interval(secs => $7), now() - make_interval(secs => $8),
+             CASE WHEN $9 THEN now() - make_interval(secs => $7) END)`,
+    [deliveryId, eventId, s.subscriptionId, s.tenantId, s.status, attempts, s.ageSeconds, s.settledSecondsAgo ?? s.ageSeconds, s.ordered ?? false],
   );
   await stack.pool.query(
     `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code)
@@ -102,8 +105,8 @@ async function runRetentionNow(): Promise<Record<string, number>> {
   return stack.temporal.workflow.getHandle(workflowId).result();
 }
 
-async function subscription(tenantId: string): Promise<string> {
-  const created = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: ['retention.test'], tenantId });
+async function subscription(tenantId: string, extra: Record<string, string> = {}): Promise<string> {
+  const created = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: ['retention.test'], tenantId, ...extra });
   expect(created.status).toBe(201);
   return created.body.id;
 }
@@ -135,6 +138,8 @@ describe('retention', () => {
     const inDefault = { tenantId: 'default', subscriptionId: subDefault };
     const inLonger = { tenantId: longer.body.id, subscriptionId: subLonger };
     const expiredEvent = policy.eventKeepAfterFanoutSeconds + HOUR;
+    const fifo = { block: await subscription('default', { ordering: 'fifo', onDeadLetter: 'block' }), skip: await subscription('default', { ordering: 'fifo', onDeadLetter: 'skip' }) };
+    const inFifo = (onDeadLetter: 'block' | 'skip') => ({ ...inDefault, subscriptionId: fifo[onDeadLetter], ordered: true });
 
     const goes = [
       // Succeeded, older than a day: 7 events, 7 deliveries, 14 attempts (5 batches of 3).
@@ -143,6 +148,8 @@ describe('retention', () => {
       await seed({ ...inDefault, ageSeconds: policy.deadLetterKeepSeconds + DAY, status: 'dead' }),
       // An event nobody subscribed to.
       await seed({ ...inDefault, ageSeconds: expiredEvent, status: null }),
+      // A skipping fifo stream's dead letter, past its own retention: nothing waits on it.
+      await seed({ ...inFifo('skip'), ageSeconds: policy.deadLetterKeepSeconds + DAY, status: 'dead' }),
       // The longer-keeping tenant's, past its 5 days.
       await seed({ ...inLonger, ageSeconds: 6 * DAY, status: 'succeeded' }),
     ];
@@ -150,8 +157,10 @@ describe('retention', () => {
       // Newer than the retention.
       await seed({ ...inDefault, ageSeconds: 12 * HOUR, status: 'succeeded' }),
       await seed({ ...inDefault, ageSeconds: 12 * HOUR, status: null }),
-      // A dead letter still waiting for a redeliver (died 3 days ago).
-      await seed({ ...inDefault, ageSeconds: expiredEvent, status: 'dead', settledSecondsAgo: 3 * DAY }),
+      // A dead letter still waiting for a redeliver: created long ago, died again 3 days ago after a redelivery.
+      await seed({ ...inDefault, ageSeconds: policy.deadLetterKeepSeconds + DAY, status: 'dead', settledSecondsAgo: 3 * DAY }),
+      // A blocking fifo stream's dead letter: the stream may wait on it with no deadline.
+      await seed({ ...inFifo('block'), ageSeconds: policy.deadLetterKeepSeconds + DAY, status: 'dead' }),
       // Not settled yet.
       await seed({ ...inDefault, ageSeconds: expiredEvent, status: 'pending' }),
       // Old, but its fan-out is recent enough that Temporal may have forgotten its workflow: the row is what keeps it idempotent.
@@ -168,11 +177,11 @@ describe('retention', () => {
 
     expect(await present(goes)).toEqual({ events: [], deliveries: [], attempts: 0 });
     expect(await present(stays)).toEqual(keptBefore);
-    expect(keptBefore.attempts).toBe(4 * 2);
+    expect(keptBefore.attempts).toBe(5 * 2);
     // Other tests' rows may share the database: at least ours went, and the counts agree with the metric.
-    expect(deleted.attempts).toBeGreaterThanOrEqual(9 * 2);
-    expect(deleted.deliveries).toBeGreaterThanOrEqual(9);
-    expect(deleted.events).toBeGreaterThanOrEqual(10);
+    expect(deleted.attempts).toBeGreaterThanOrEqual(10 * 2);
+    expect(deleted.deliveries).toBeGreaterThanOrEqual(10);
+    expect(deleted.events).toBeGreaterThanOrEqual(11);
     for (const table of ['attempts', 'deliveries', 'events'] as const) {
       expect((await deletedMetric(table)) - metricBefore[table]).toBe(deleted[table]);
     }
