@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScheduleHandle } from '@temporalio/client';
 import { ensureRetentionSchedule, retentionScheduleId } from '../../src/retention/schedule.js';
 import type { RetentionPolicy } from '../../src/retention/policy.js';
+import { BATCHES_PER_RUN, retentionWorkflow } from '../../workflows/retention-workflow.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
@@ -191,6 +192,27 @@ describe('retention', () => {
     await runRetentionNow();
     const longerStays = stays.at(-1)!;
     expect(await present([longerStays])).toEqual({ events: [], deliveries: [], attempts: 0 });
+  });
+
+  it('continues as new after BATCHES_PER_RUN batches, carrying its place and counts', async () => {
+    const prefix = id('evt_can');
+    const rows = 2 * BATCHES_PER_RUN + 5;
+    await stack.pool.query(
+      `INSERT INTO events (id, type, payload, created_at, fanned_out_at)
+       SELECT $1 || '_' || n, 'retention.test', '{}', now() - make_interval(secs => $2), now() - make_interval(secs => $2)
+       FROM generate_series(1, $3) AS n`,
+      [prefix, policy.eventKeepAfterFanoutSeconds + DAY, rows],
+    );
+    const handle = await stack.temporal.workflow.start(retentionWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: id('retention-direct'),
+      args: [{ policy: { ...policy, batchSize: 2 } }],
+    });
+    const deleted = await handle.result();
+    expect(deleted.events).toBeGreaterThanOrEqual(rows);
+    expect((await stack.pool.query('SELECT 1 FROM events WHERE id LIKE $1', [`${prefix}_%`])).rowCount).toBe(0);
+    // The first run handed over to a second one.
+    expect((await stack.temporal.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
   });
 
   it('refuses a bad retentionDays with the field named, changes nothing, and lets only the platform set it', async () => {
