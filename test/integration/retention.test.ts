@@ -4,6 +4,7 @@
 // batches, keeps everything newer, dead letters within their own retention,
 // pending deliveries, events still guarding idempotency and a tenant's longer
 // retention; counts its work in Prometheus; and retentionDays is validated.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScheduleHandle } from '@temporalio/client';
@@ -11,7 +12,8 @@ import { ensureRetentionSchedule, retentionScheduleId } from '../../src/retentio
 import type { RetentionPolicy } from '../../src/retention/policy.js';
 import { BATCHES_PER_RUN, retentionWorkflow } from '../../workflows/retention-workflow.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
+import { spawnHookflowPart } from '../support/hookflow-process.js';
+import { partEnv, startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -21,6 +23,7 @@ let stack: TestStack;
 let receiver: Receiver;
 let schedule: ScheduleHandle;
 let policy: RetentionPolicy;
+const spawned: ChildProcess[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({ retryScheduleSeconds: [0.1] });
@@ -31,6 +34,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A test that failed half-way must not leave its processes behind.
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await schedule?.delete().catch(() => undefined);
   await receiver?.close();
   await stack?.close();
@@ -213,6 +218,31 @@ describe('retention', () => {
     expect((await stack.pool.query('SELECT 1 FROM events WHERE id LIKE $1', [`${prefix}_%`])).rowCount).toBe(0);
     // The first run handed over to a second one.
     expect((await stack.temporal.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+  });
+
+  it('is created by worker processes from their settings: two starting together both come up, one Schedule', { timeout: 180_000 }, async () => {
+    const taskQueue = uniqueName('retention-workers');
+    const settings = { HOOKFLOW_RETENTION_DAYS: '7', HOOKFLOW_RETENTION_INTERVAL_SECONDS: '600', HOOKFLOW_RETENTION_BATCH_SIZE: '50' };
+    // Each its own metrics port (partEnv picks a free one).
+    const envs = [await partEnv(stack, taskQueue, settings), await partEnv(stack, taskQueue, settings)];
+    let output = '';
+    const workers = envs.map((env) =>
+      spawnHookflowPart('worker', env, { readyTimeoutMs: 120_000, onOutput: (chunk) => (output += chunk.toString('utf8')) }),
+    );
+    spawned.push(...workers.map((w) => w.child));
+    await Promise.all(workers.map((w) => w.ready)).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output.slice(-3000)}`);
+    });
+    const own = stack.temporal.schedule.getHandle(retentionScheduleId(taskQueue));
+    try {
+      const described = await own.describe();
+      expect(described.spec.intervals).toMatchObject([{ every: 600_000 }]);
+      expect(described.action).toMatchObject({ workflowType: 'retentionWorkflow', taskQueue, args: [{ policy: { defaultRetentionDays: 7, batchSize: 50 } }] });
+    } finally {
+      await own.delete();
+      for (const w of workers) w.child.kill('SIGTERM');
+      await Promise.all(workers.map((w) => w.closed));
+    }
   });
 
   it('refuses a bad retentionDays with the field named, changes nothing, and lets only the platform set it', async () => {
