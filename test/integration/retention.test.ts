@@ -3,7 +3,9 @@
 // small batches) deletes expired attempts, deliveries and events in several
 // batches, keeps everything newer, dead letters within their own retention,
 // pending deliveries, events still guarding idempotency and a tenant's longer
-// retention; counts its work in Prometheus; and retentionDays is validated.
+// retention; keeps a published event whose row still guards its
+// Idempotency-Key; continues as new; is set up by worker processes; counts its
+// work in Prometheus; and retentionDays is validated.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -197,6 +199,35 @@ describe('retention', () => {
     await runRetentionNow();
     const longerStays = stays.at(-1)!;
     expect(await present([longerStays])).toEqual({ events: [], deliveries: [], attempts: 0 });
+  });
+
+  it('keeps a published event that still guards its Idempotency-Key, while its expired delivery goes', async () => {
+    const type = `${uniqueName('retention')}.live`;
+    const created = await stack.api('POST', '/v1/subscriptions', { url: `${receiver.url}/live`, eventTypes: [type] });
+    expect(created.status).toBe(201);
+    const key = uniqueName('order');
+    const published = await stack.api('POST', '/v1/events', { type, payload: { n: 1 } }, { 'idempotency-key': key });
+    expect(published.status).toBe(202);
+    const eventId: string = published.body.id;
+    await waitFor('the delivery to succeed', async () => {
+      const { rows } = await stack.pool.query("SELECT 1 FROM deliveries WHERE event_id = $1 AND status = 'succeeded'", [eventId]);
+      return rows.length === 1 ? true : undefined;
+    });
+    // Older than the retention, but fanned out just now: Temporal still has its workflow, and the row outlives that.
+    await stack.pool.query("UPDATE events SET created_at = created_at - interval '3 days' WHERE id = $1", [eventId]);
+    await stack.pool.query("UPDATE deliveries SET created_at = created_at - interval '3 days' WHERE event_id = $1", [eventId]);
+
+    await runRetentionNow();
+
+    expect((await stack.pool.query('SELECT 1 FROM deliveries WHERE event_id = $1', [eventId])).rowCount).toBe(0);
+    const event = await stack.api('GET', `/v1/events/${eventId}`);
+    expect(event.status).toBe(200);
+    expect(event.body.deliveries).toEqual([]);
+    const repeat = await stack.api('POST', '/v1/events', { type, payload: { n: 1 } }, { 'idempotency-key': key });
+    expect(repeat.status).toBe(202);
+    expect(repeat.body.id).toBe(eventId);
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+    expect(receiver.requests.filter((r) => r.path === new URL(`${receiver.url}/live`).pathname)).toHaveLength(1);
   });
 
   it('continues as new after BATCHES_PER_RUN batches, carrying its place and counts', async () => {
