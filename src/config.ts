@@ -56,6 +56,7 @@ const configSchema = z.object({
   HOOKFLOW_ADMIN_KEY: z.string().min(32, 'use at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional(),
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: integerFromEnv(0, 7 * 24 * 3600, 24 * 3600),
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: integerFromEnv(1, 1_000_000, 100),
+  HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: integerFromEnv(0, 24 * 3600, 600),
   HOOKFLOW_ALLOWED_CIDRS: z.string().default(''),
   HOOKFLOW_BREAKER_FAILURE_THRESHOLD: integerFromEnv(1, 1000, 5),
   HOOKFLOW_BREAKER_COOLDOWN_SECONDS: integerFromEnv(1, 86_400, 30),
@@ -118,6 +119,8 @@ export interface Config {
   adminKey: string | undefined;
   secretRotationOverlapSeconds: number;
   apiRateLimitPerSecond: number;
+  /** While PostgreSQL is unreachable, a key this API process verified this recently may still publish (0: none). */
+  keyTrustDuringOutageMs: number;
   /** CIDRs deliveries may reach despite the SSRF guard (comma-separated). */
   allowedCidrs: string;
   httpsOnly: boolean;
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKey: e.HOOKFLOW_ADMIN_KEY,
     secretRotationOverlapSeconds: e.HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS,
     apiRateLimitPerSecond: e.HOOKFLOW_API_RATE_LIMIT_PER_SECOND,
+    keyTrustDuringOutageMs: e.HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS * 1000,
     allowedCidrs: e.HOOKFLOW_ALLOWED_CIDRS,
     httpsOnly: e.HOOKFLOW_HTTPS_ONLY,
     requireEventTypes: e.HOOKFLOW_REQUIRE_EVENT_TYPES,

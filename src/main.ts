@@ -227,6 +227,7 @@ async function startParts(
           secretRotationOverlapSeconds: config.secretRotationOverlapSeconds,
           adminKey: config.adminKey,
           rateLimit: { ratePerSecond: config.apiRateLimitPerSecond, capacity: 2 * config.apiRateLimitPerSecond },
+          keyTrustDuringOutageMs: config.keyTrustDuringOutageMs,
           addressPolicy,
           resolve: systemResolver,
           metrics,

@@ -12,6 +12,8 @@ import type { AppEnv } from './env.js';
 import { authenticate } from './middleware/auth.js';
 import { createKeyVerifier } from '../auth/key-verifier.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
+import { SharedTokenBuckets } from '../limits/shared-token-buckets.js';
+import { leaseTokens } from '../db/rate-limit-buckets.js';
 import { traceRequests } from './middleware/tracing.js';
 import { keyRoutes } from './routes/keys.js';
 import { tenantRoutes } from './routes/tenants.js';
@@ -34,13 +36,15 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.use(
     '/v1/*',
     authenticate({
-      verifyKey: createKeyVerifier(deps.pool),
+      verifyKey: createKeyVerifier(deps.pool, { trustDuringOutageMs: deps.keyTrustDuringOutageMs }),
       adminKey: deps.adminKey,
       portalTokenKey: deps.portalTokenKey,
       tenants: deps.tenants,
     }),
   );
-  app.use('/v1/*', rateLimitPerKey(deps.rateLimit));
+  // One bucket per caller shared by every API process, through PostgreSQL.
+  const rateLimiter = new SharedTokenBuckets((bucket, want) => leaseTokens(deps.pool, bucket, deps.rateLimit, want), deps.rateLimit);
+  app.use('/v1/*', rateLimitPerKey(rateLimiter, deps.rateLimit.ratePerSecond));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));
   app.route('/', docsRoutes(deps));

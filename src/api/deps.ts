@@ -27,8 +27,13 @@ export interface ApiDeps {
   tenants: TenantDirectory;
   /** An admin key accepted as given (HOOKFLOW_ADMIN_KEY), besides the keys in Postgres. */
   adminKey: string | undefined;
-  /** Inbound requests per API key. */
+  /** Inbound requests per API key, shared by every API process (src/limits/shared-token-buckets.ts). */
   rateLimit: BucketOptions;
+  /**
+   * How long a key verified by this process stays trusted for publishing while
+   * PostgreSQL is unreachable (0: never); default KEY_TRUST_DURING_OUTAGE_MS.
+   */
+  keyTrustDuringOutageMs?: number;
   /** The SSRF guard, applied to subscription URLs when they are set. */
   addressPolicy: AddressPolicy;
   resolve: Resolver;

@@ -63,7 +63,8 @@ export const ENVIRONMENT = {
   HOOKFLOW_FIFO_HOLD_BACK_MS: 'a fifo subscription gets an event only once it was accepted this long ago, so an earlier one still being recorded is not overtaken (default 15000)',
   HOOKFLOW_DELIVERY_WORKFLOWS: 'on-failure (default: first attempts inside the event workflow, a delivery workflow only to retry) or always (a delivery workflow per subscriber)',
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: 'how long a rotated-out secret keeps signing (default 86400)',
-  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key, burst twice that (default 100)',
+  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key across all API processes, burst twice that (default 100)',
+  HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: 'while PostgreSQL is down, a key verified this recently may still publish; 0: never (default 600)',
   HOOKFLOW_ALLOWED_CIDRS: 'delivery targets allowed despite the SSRF guard, comma-separated CIDRs (start adds loopback)',
   HOOKFLOW_HTTPS_ONLY: 'true: refuse http:// subscription URLs (default false)',
   HOOKFLOW_REQUIRE_EVENT_TYPES: 'true: refuse events whose type is not in the event catalog (default false: only types with a schema are checked)',
@@ -99,6 +100,7 @@ const API_SETTINGS: EnvironmentVariable[] = [
   'HOST',
   'HOOKFLOW_ADMIN_KEY',
   'HOOKFLOW_API_RATE_LIMIT_PER_SECOND',
+  'HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS',
   'HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS',
 ];
 const DELIVERY_SETTINGS: EnvironmentVariable[] = [
