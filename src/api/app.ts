@@ -12,8 +12,7 @@ import type { AppEnv } from './env.js';
 import { authenticate } from './middleware/auth.js';
 import { createKeyVerifier } from '../auth/key-verifier.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
-import { SharedTokenBuckets } from '../limits/shared-token-buckets.js';
-import { leaseTokens } from '../db/rate-limit-buckets.js';
+import { sharedRateLimiter } from '../limits/shared-rate-limit.js';
 import { traceRequests } from './middleware/tracing.js';
 import { keyRoutes } from './routes/keys.js';
 import { tenantRoutes } from './routes/tenants.js';
@@ -43,8 +42,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
     }),
   );
   // One bucket per caller shared by every API process, through PostgreSQL.
-  const rateLimiter = new SharedTokenBuckets((bucket, want) => leaseTokens(deps.pool, bucket, deps.rateLimit, want), deps.rateLimit);
-  app.use('/v1/*', rateLimitPerKey(rateLimiter, deps.rateLimit.ratePerSecond));
+  app.use('/v1/*', rateLimitPerKey(sharedRateLimiter(deps.pool, deps.rateLimit), deps.rateLimit.ratePerSecond));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));
   app.route('/', docsRoutes(deps));

@@ -27,7 +27,7 @@ export interface ApiDeps {
   tenants: TenantDirectory;
   /** An admin key accepted as given (HOOKFLOW_ADMIN_KEY), besides the keys in Postgres. */
   adminKey: string | undefined;
-  /** Inbound requests per API key, shared by every API process (src/limits/shared-token-buckets.ts). */
+  /** Inbound requests per API key, shared by every API process (src/limits/shared-rate-limit.ts). */
   rateLimit: BucketOptions;
   /**
    * How long a key verified by this process stays trusted for publishing while

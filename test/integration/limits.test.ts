@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { leaseTokens } from '../../src/db/rate-limit-buckets.js';
+import { sharedQuota } from '../../src/limits/shared-quota.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { freePort } from '../../src/dev/ports.js';
 import { startTestStack, uniqueName, type TestStack } from '../support/stack.js';
@@ -73,6 +74,37 @@ describe('the API rate limit across API processes', () => {
     } finally {
       await deadPool.end();
     }
+  });
+});
+
+describe('a quota across API processes', () => {
+  it('lets two API processes together use the quota of a window exactly once, and again in the next window', async () => {
+    const hour = 3_600_000;
+    const clock = { now: Date.UTC(2026, 0, 1, 10, 0, 0) };
+    const options = { limit: 25, windowMs: hour };
+    const processes = [sharedQuota(stack.pool, options, {}, () => clock.now), sharedQuota(stack.pool, options, {}, () => clock.now)];
+    const counter = uniqueName('tenant-events');
+    const take = async (attempts: number) => {
+      const passed = [0, 0];
+      let lastRefusal: { allowed: false; retryAfterMs: number } | undefined;
+      for (let i = 0; i < attempts; i++) {
+        const result = await processes[i % 2]!.take(counter);
+        if (result.allowed) passed[i % 2]! += 1;
+        else lastRefusal = result;
+      }
+      return { passed, lastRefusal };
+    };
+    const first = await take(60);
+    expect(first.passed[0]! + first.passed[1]!).toBe(25);
+    expect(Math.min(...first.passed)).toBeGreaterThan(0);
+    // Refused until the window ends, at 11:00.
+    expect(first.lastRefusal?.retryAfterMs).toBe(hour);
+    const { rows } = await stack.pool.query('SELECT used FROM limit_windows WHERE counter = $1', [counter]);
+    expect(rows).toEqual([{ used: '25' }]);
+
+    clock.now += hour;
+    const second = await take(60);
+    expect(second.passed[0]! + second.passed[1]!).toBe(25);
   });
 });
 

@@ -1,11 +1,11 @@
 // Inbound requests per API key, across every API process (the buckets live in
-// PostgreSQL: src/limits/shared-token-buckets.ts): a caller over its rate gets
+// PostgreSQL: src/limits/shared-rate-limit.ts): a caller over its rate gets
 // 429 with Retry-After instead of starving everyone else. Portal tokens share
 // one bucket per tenant: issuing more tokens buys no more requests.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.js';
 import { Problem } from '../problem.js';
-import type { RateLimiter } from '../../limits/shared-token-buckets.js';
+import type { RateLimiter } from '../../limits/leased-limiter.js';
 
 export function rateLimitPerKey(limiter: RateLimiter, ratePerSecond: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -3,7 +3,10 @@
 // by several limiters, each standing for one API process.
 import { describe, expect, it } from 'vitest';
 import type { BucketLease } from '../../src/db/rate-limit-buckets.js';
-import { SharedTokenBuckets, type LeaseSettings } from '../../src/limits/shared-token-buckets.js';
+import { LeasedLimiter, type LeaseSettings } from '../../src/limits/leased-limiter.js';
+import { leasedBuckets } from '../../src/limits/shared-rate-limit.js';
+import { sharedQuota, windowStartOf } from '../../src/limits/shared-quota.js';
+import type { Queryable } from '../../src/db/pool.js';
 
 const connectionRefused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 
@@ -25,20 +28,20 @@ function sharedStore(options: { ratePerSecond: number; capacity: number }, clock
   return store;
 }
 
-function setup(options: { ratePerSecond: number; capacity: number }, processes = 1, settings: LeaseSettings = {}) {
+function setup(options: { ratePerSecond: number; capacity: number }, processes = 1, settings: Partial<LeaseSettings> = {}) {
   const clock = { now: 1_000_000 };
   const store = sharedStore(options, clock);
-  const limiters = Array.from({ length: processes }, () => new SharedTokenBuckets(store.lease, options, settings, () => clock.now));
+  const limiters = Array.from({ length: processes }, () => leasedBuckets(store.lease, options, settings, () => clock.now));
   return { clock, store, limiters, limiter: limiters[0]! };
 }
 
-async function allowed(limiter: SharedTokenBuckets, count: number, bucket = 'k'): Promise<boolean[]> {
+async function allowed(limiter: LeasedLimiter, count: number, bucket = 'k'): Promise<boolean[]> {
   const results: boolean[] = [];
   for (let i = 0; i < count; i++) results.push((await limiter.take(bucket)).allowed);
   return results;
 }
 
-describe('shared token buckets', () => {
+describe('leased limiter over a shared token bucket', () => {
   it('lets several processes together through about the limit, not a multiple of it', async () => {
     // 10/s, burst 20, three processes taking turns for 5 s, 10 ms apart.
     const { clock, limiters } = setup({ ratePerSecond: 10, capacity: 20 }, 3);
@@ -107,7 +110,20 @@ describe('shared token buckets', () => {
   });
 
   it('lets any other failure through: a bug is not an outage', async () => {
-    const broken = new SharedTokenBuckets(async () => { throw new Error('column "granted" does not exist'); }, { ratePerSecond: 1, capacity: 1 });
+    const broken = leasedBuckets(async () => { throw new Error('column "granted" does not exist'); }, { ratePerSecond: 1, capacity: 1 });
     await expect(broken.take('k')).rejects.toThrow('does not exist');
+  });
+});
+
+describe('shared quota', () => {
+  it('starts windows at multiples of their length since the epoch (UTC days for a day)', () => {
+    expect(windowStartOf(Date.UTC(2026, 11, 2, 23, 59, 59, 999), 86_400_000)).toBe(Date.UTC(2026, 11, 2));
+    expect(windowStartOf(Date.UTC(2026, 11, 3), 86_400_000)).toBe(Date.UTC(2026, 11, 3));
+  });
+
+  it('lets everything through while PostgreSQL is unreachable: a quota is not worth refusing traffic the database cannot count', async () => {
+    const unreachable = { query: async () => { throw connectionRefused; } } as unknown as Queryable;
+    const quota = sharedQuota(unreachable, { limit: 1, windowMs: 86_400_000 });
+    expect(await Promise.all([quota.take('t'), quota.take('t'), quota.take('t')])).toEqual(Array(3).fill({ allowed: true }));
   });
 });
