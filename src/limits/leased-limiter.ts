@@ -15,7 +15,10 @@
 // - while PostgreSQL is unreachable each process decides alone with
 //   `whileUnreachable` (for the rate limit, a local token bucket: then N
 //   processes allow up to N times the rate), and asks the database again
-//   `outageRetryMs` later: limiting must not take publishing down with the database.
+//   `outageRetryMs` later: limiting must not take publishing down with the
+//   database. A lease unanswered after `leaseTimeoutMs` counts as unreachable
+//   too: a hung database must not hang requests that need nothing else from it
+//   (the environment's admin key, portal tokens).
 import { unavailableStore } from '../unavailable.js';
 import type { TakeResult } from '../api/token-bucket.js';
 
@@ -40,6 +43,8 @@ export interface LeaseSettings {
   leaseTtlMs?: number;
   /** After PostgreSQL failed to answer, `whileUnreachable` alone decides for this long. */
   outageRetryMs?: number;
+  /** A lease not answered this soon is taken as PostgreSQL unreachable. */
+  leaseTimeoutMs?: number;
   /** The decision while PostgreSQL is unreachable. */
   whileUnreachable: (key: string, nowMs: number) => TakeResult;
 }
@@ -55,6 +60,7 @@ interface LocalState {
 
 export const DEFAULT_LEASE_TTL_MS = 1_000;
 const DEFAULT_OUTAGE_RETRY_MS = 1_000;
+const DEFAULT_LEASE_TIMEOUT_MS = 1_000;
 /** Local states idle longer than this are forgotten, so the map stays small. */
 const FORGET_AFTER_MS = 60_000;
 
@@ -95,11 +101,14 @@ export class LeasedLimiter implements RateLimiter {
     // Spent the whole last lease before it expired: the caller is busy, ask for more.
     const busy = state.size > 0 && state.units <= 0 && now < state.expiresAt;
     const want = busy ? Math.min(this.maxLease, state.size * 2) : 1;
-    let lease: Lease;
+    let lease: Lease | 'timed out';
     try {
-      lease = await this.lease(key, want);
+      lease = await this.leaseWithin(key, want);
     } catch (error) {
       if (unavailableStore(error) !== 'postgres') throw error;
+      lease = 'timed out';
+    }
+    if (lease === 'timed out') {
       this.sharedUnreachableUntil = this.now() + this.outageRetryMs;
       return;
     }
@@ -108,6 +117,19 @@ export class LeasedLimiter implements RateLimiter {
     state.units = lease.granted;
     state.expiresAt = after + this.leaseTtlMs;
     state.refusedUntil = lease.granted > 0 ? 0 : after + Math.max(1, Math.ceil(lease.retryAfterMs));
+  }
+
+  private async leaseWithin(key: string, want: number): Promise<Lease | 'timed out'> {
+    const leasing = this.lease(key, want);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), this.settings.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS)));
+    // A lease answered after its timeout is lost (its units unspent); its failure must not go unhandled.
+    leasing.catch(() => {});
+    try {
+      return await Promise.race([leasing, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private stateOf(key: string, now: number): LocalState {

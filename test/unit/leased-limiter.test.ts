@@ -109,6 +109,13 @@ describe('leased limiter over a shared token bucket', () => {
     expect(store.leases).toEqual([1]);
   });
 
+  it('takes a lease unanswered within its timeout for PostgreSQL unreachable, rather than hang the request', async () => {
+    const hanging = leasedBuckets(() => new Promise(() => {}), { ratePerSecond: 1, capacity: 2 }, { leaseTimeoutMs: 20 });
+    const started = Date.now();
+    expect(await allowed(hanging, 3)).toEqual([true, true, false]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('lets any other failure through: a bug is not an outage', async () => {
     const broken = leasedBuckets(async () => { throw new Error('column "granted" does not exist'); }, { ratePerSecond: 1, capacity: 1 });
     await expect(broken.take('k')).rejects.toThrow('does not exist');
