@@ -8,7 +8,8 @@ import { leaseTokens } from '../../src/db/rate-limit-buckets.js';
 import { sharedQuota } from '../../src/limits/shared-quota.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { freePort } from '../../src/dev/ports.js';
-import { startTestStack, uniqueName, type TestStack } from '../support/stack.js';
+import { partEnv, startTestStack, uniqueName, type TestStack } from '../support/stack.js';
+import { spawnHookflowPart } from '../support/hookflow-process.js';
 import { proxiedPool } from '../support/proxied-pool.js';
 
 let stack: TestStack;
@@ -50,6 +51,39 @@ describe('the API rate limit across API processes', () => {
     const { rows } = await stack.pool.query('SELECT bucket FROM rate_limit_buckets WHERE bucket = $1', [`api-key:${key.id}`]);
     expect(rows).toHaveLength(1);
   }, 20_000);
+
+  it('holds across two real API processes (src/main.ts api) over one PostgreSQL', async () => {
+    const ports = [await freePort(), await freePort()];
+    const parts = await Promise.all(
+      ports.map(async (port) =>
+        spawnHookflowPart('api', await partEnv(stack, stack.taskQueue, { PORT: String(port), HOST: '127.0.0.1', HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '5' }), {
+          readyTimeoutMs: 90_000,
+        }),
+      ),
+    );
+    try {
+      await Promise.all(parts.map((part) => part.ready));
+      const { body: key } = await stack.api('POST', '/v1/keys', { name: uniqueName('two-processes'), scopes: ['read'] });
+      const passed = [0, 0];
+      const started = Date.now();
+      for (let i = 0; Date.now() - started < 2_000; i++) {
+        const response = await fetch(`http://127.0.0.1:${ports[i % 2]}/v1/subscriptions`, { headers: { authorization: `Bearer ${key.key}` } });
+        await response.arrayBuffer();
+        if (response.status === 200) passed[i % 2]! += 1;
+        else expect(response.status).toBe(429);
+        await sleep(10);
+      }
+      const seconds = (Date.now() - started) / 1000;
+      // Rate 5/s, burst 10: at most 10 + 5 × (T + 1 s) together; a bucket each would let through twice 10 + 5 × T.
+      const total = passed[0]! + passed[1]!;
+      expect(total).toBeLessThanOrEqual(10 + 5 * (seconds + 1));
+      expect(total).toBeGreaterThanOrEqual(10 + 5 * 2 - 2);
+      expect(Math.min(...passed)).toBeGreaterThan(0);
+    } finally {
+      for (const part of parts) part.child.kill('SIGTERM');
+      await Promise.all(parts.map((part) => part.closed));
+    }
+  }, 150_000);
 
   it('never grants more than the bucket holds to concurrent leases', async () => {
     const bucket = uniqueName('concurrent');
