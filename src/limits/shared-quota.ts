@@ -11,8 +11,8 @@ import type { Queryable } from '../db/pool.js';
 import { LeasedLimiter, type LeaseSettings } from './leased-limiter.js';
 
 export interface QuotaOptions {
-  /** Units per window. */
-  limit: number;
+  /** Units per window: one for every counter, or each counter's own (a tenant's plan), read at every lease. */
+  limit: number | ((counter: string) => number | Promise<number>);
   /** The window's length; windows start at multiples of it since the epoch (86_400_000: UTC days). */
   windowMs: number;
 }
@@ -31,7 +31,8 @@ export function sharedQuota(
     async (counter, want) => {
       const nowMs = now();
       const start = windowStartOf(nowMs, options.windowMs);
-      const { granted } = await leaseFromWindow(db, counter, new Date(start), options.limit, want);
+      const limit = typeof options.limit === 'number' ? options.limit : await options.limit(counter);
+      const { granted } = await leaseFromWindow(db, counter, new Date(start), limit, want);
       return { granted, retryAfterMs: granted > 0 ? 0 : start + options.windowMs - nowMs };
     },
     { maxLease: 10, whileUnreachable: () => ({ allowed: true }), ...settings },

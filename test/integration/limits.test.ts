@@ -140,6 +140,17 @@ describe('a quota across API processes', () => {
     const second = await take(60);
     expect(second.passed[0]! + second.passed[1]!).toBe(25);
   });
+
+  it("reads each counter's own limit (a tenant's plan)", async () => {
+    const limits: Record<string, number> = { small: 2, large: 7 };
+    const prefix = uniqueName('plan');
+    const quota = sharedQuota(stack.pool, { limit: (counter) => limits[counter.slice(prefix.length + 1)]!, windowMs: 3_600_000 });
+    for (const [name, limit] of Object.entries(limits)) {
+      const results = [];
+      for (let i = 0; i < 10; i++) results.push((await quota.take(`${prefix}:${name}`)).allowed);
+      expect(results.filter(Boolean)).toHaveLength(limit);
+    }
+  });
 });
 
 describe('the outage trust window', () => {
