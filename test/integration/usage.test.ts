@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { createEventQuota } from '../../src/services/event-quota.js';
 import { secondsUntilUtcMidnight } from '../../src/services/quota-ledger.js';
 import { addDays } from '../../src/schemas/usage.js';
+import { recordEvent } from '../../src/db/events.js';
 import { alwaysFail, startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
@@ -99,6 +100,15 @@ describe('usage per tenant', () => {
     expect((await stack.api('GET', `/v1/tenants/${a}/usage?${range}`, undefined, asA)).body.total).toEqual(aExpected);
     expect((await stack.api('GET', `/v1/tenants/${b}/usage?${range}`, undefined, asA)).status).toBe(404);
     expect((await stack.api('GET', `/v1/usage?${range}`, undefined, asA)).status).toBe(403);
+  });
+
+  it('counts an event once however often its workflow records it (a lost answer, a later run)', async () => {
+    const t = await newTenant('usage once');
+    await subscribe(t, ok.url);
+    const event = { id: `evt_${uniqueName('once')}`, type, payload: { tenant: t }, idempotencyKey: null, createdAt: new Date().toISOString(), tenantId: t };
+    for (const run of ['run-1', 'run-1', 'run-2']) await recordEvent(stack.pool, event, 100, run);
+    const { body } = await stack.api('GET', `/v1/tenants/${t}/usage?${range}`);
+    expect(body.total).toEqual({ events: 1, deliveries: 1, attempts: 0, failedAttempts: 0, bytesDelivered: 0 });
   });
 
   it('refuses a bad range with a problem naming the parameter', async () => {
