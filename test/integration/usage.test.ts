@@ -10,6 +10,8 @@ import { createEventQuota } from '../../src/services/event-quota.js';
 import { secondsUntilUtcMidnight } from '../../src/services/quota-ledger.js';
 import { addDays } from '../../src/schemas/usage.js';
 import { recordEvent } from '../../src/db/events.js';
+import { createHookflowClient } from '../../src/index.js';
+import { startApiServer } from '../../src/runtime/api-server.js';
 import { alwaysFail, startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 
@@ -93,6 +95,17 @@ describe('usage per tenant', () => {
       { events: 0, deliveries: 0, attempts: 0, failedAttempts: 0, bytesDelivered: 0 },
     );
     expect(platform.body.total).toEqual(summed);
+
+    // The typed HTTP client reads the same, over a real API server.
+    const server = await startApiServer(stack.apiDeps, 0);
+    try {
+      const hookflow = createHookflowClient({ baseUrl: server.url, apiKey: stack.adminKey });
+      const fromTo = { from: addDays(today, -1), to: addDays(today, 1) };
+      expect(await hookflow.tenants.usage(a, fromTo)).toEqual(aUsage.body);
+      expect((await hookflow.usage(fromTo)).tenants).toContainEqual({ tenantId: b, ...bExpected });
+    } finally {
+      await server.close();
+    }
 
     // A tenant's own key reads its own usage, nobody else's, and not the platform's.
     const { body: key } = await stack.api('POST', '/v1/keys', { name: 'a reader', scopes: ['read'], tenantId: a });
