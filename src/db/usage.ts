@@ -10,7 +10,8 @@ import type { Queryable } from './pool.js';
  * The row of the tenant's day this connection writes: one connection, one
  * shard, so concurrent transactions seldom wait on each other's row lock.
  */
-const SHARD = `(pg_backend_pid() % ${16})`;
+const USAGE_SHARDS = 16;
+const SHARD = `(pg_backend_pid() % ${USAGE_SHARDS})`;
 
 /**
  * Adds one event and its deliveries to the tenant's day. Run last in the
