@@ -61,6 +61,8 @@ export interface DeliverResult {
 /** What the send phase came back with, and whether it counts as delivered. */
 interface Sent extends SendOutcome {
   succeeded: boolean;
+  /** The request body's size in bytes (the tenant's usage counts it when delivered). */
+  bodyBytes: number;
 }
 
 /** A delivery let through to its endpoint. */
@@ -136,7 +138,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
     const outcome = succeeded ? 'succeeded' : 'failed';
     deps.metrics.attempts.inc({ outcome, status_class: statusClass(sent.result?.statusCode) });
     deps.metrics.attemptDuration.observe({ outcome }, sent.durationMs / 1000);
-    return { ...sent, succeeded };
+    return { ...sent, succeeded, bodyBytes: Buffer.byteLength(message.body) };
   }
 
   /** The attempt's row, and the delivery's counters and status; returns the attempt's numbers. */
@@ -149,6 +151,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
       error: sent.networkError ?? null,
       responseBody: sent.result?.responsePreview ?? null,
       succeeded: sent.succeeded,
+      bodyBytes: sent.bodyBytes,
     });
     deps.logger.info(
       {

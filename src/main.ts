@@ -7,6 +7,7 @@ import { loadConfig, type Config } from './config.js';
 import { createSecretBox, generateEncryptionKey } from './crypto/secret-box.js';
 import { portalTokenKey } from './auth/portal-tokens.js';
 import { createTenantDirectory } from './services/tenant-directory.js';
+import { createEventQuota } from './services/event-quota.js';
 import { DEV_ADMIN_KEY_FILE, ensureDevAdminKey } from './dev/dev-admin-key.js';
 import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
@@ -212,6 +213,8 @@ async function startParts(
     if (parts.api) {
       const tenants = createTenantDirectory(pool, logger);
       stops.push(async () => tenants.stop());
+      const eventQuota = createEventQuota(pool, logger);
+      stops.push(async () => eventQuota.stop());
       // Test sends go out through the SSRF guard with the worker's policy.
       const webhookHttp = createGuardedAgent(addressPolicy, systemResolver);
       stops.push(() => webhookHttp.close());
@@ -224,6 +227,7 @@ async function startParts(
           secretBox,
           portalTokenKey: portalTokenKey(config.encryptionKey),
           tenants,
+          eventQuota,
           secretRotationOverlapSeconds: config.secretRotationOverlapSeconds,
           adminKey: config.adminKey,
           rateLimit: { ratePerSecond: config.apiRateLimitPerSecond, capacity: 2 * config.apiRateLimitPerSecond },

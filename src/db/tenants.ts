@@ -7,17 +7,19 @@ interface TenantRow {
   id: string;
   name: string;
   metadata: Record<string, Tenant['metadata'][string]>;
+  quota_events_per_day: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, name, metadata, created_at, updated_at';
+const COLUMNS = 'id, name, metadata, quota_events_per_day, created_at, updated_at';
 
 function toTenant(row: TenantRow): Tenant {
   return {
     id: row.id,
     name: row.name,
     metadata: row.metadata,
+    quotas: { eventsPerDay: row.quota_events_per_day === null ? null : Number(row.quota_events_per_day) },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -53,9 +55,10 @@ export async function listTenants(
 
 export async function updateTenant(db: Queryable, id: string, patch: UpdateTenant): Promise<Tenant | undefined> {
   const { rows } = await db.query<TenantRow>(
-    `UPDATE tenants SET name = COALESCE($2, name), metadata = COALESCE($3, metadata), updated_at = now()
+    `UPDATE tenants SET name = COALESCE($2, name), metadata = COALESCE($3, metadata),
+       quota_events_per_day = CASE WHEN $4 THEN $5::bigint ELSE quota_events_per_day END, updated_at = now()
      WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-    [id, patch.name ?? null, patch.metadata ?? null],
+    [id, patch.name ?? null, patch.metadata ?? null, patch.quotas?.eventsPerDay !== undefined, patch.quotas?.eventsPerDay ?? null],
   );
   return rows[0] && toTenant(rows[0]);
 }

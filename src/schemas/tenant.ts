@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiKeyScopeSchema } from './api-key.js';
 import { idSchema, jsonValueSchema, pageQuerySchema, textSchema, timestampSchema } from './common.js';
+import { tenantQuotasSchema } from './usage.js';
 
 /** The tenant that single-tenant use publishes to and subscribes in without naming one. */
 export const DEFAULT_TENANT_ID = 'default';
@@ -19,7 +20,12 @@ export const createTenantSchema = z.strictObject({
 export type CreateTenant = z.infer<typeof createTenantSchema>;
 
 export const updateTenantSchema = z
-  .strictObject({ name: textSchema(200).pipe(z.string().min(1)), metadata: metadataSchema })
+  .strictObject({
+    name: textSchema(200).pipe(z.string().min(1)),
+    metadata: metadataSchema,
+    /** The platform's alone to set: a caller limited to the tenant gets 403. */
+    quotas: tenantQuotasSchema.partial(),
+  })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
 export type UpdateTenant = z.infer<typeof updateTenantSchema>;
@@ -28,6 +34,7 @@ export const tenantSchema = z.object({
   id: idSchema,
   name: z.string(),
   metadata: z.record(z.string(), jsonValueSchema),
+  quotas: tenantQuotasSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

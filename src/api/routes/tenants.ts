@@ -16,7 +16,7 @@ import {
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
-import { callerTenant, platformOnly } from '../tenant-scope.js';
+import { callerTenant, platformOnly, requirePlatform } from '../tenant-scope.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
 
 /** A portal token lives an hour unless asked otherwise. */
@@ -52,8 +52,12 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
   app.patch('/:id', async (c) => {
     const id = c.req.param('id');
     if (!(await findTenant(pool, id))) throw problems.notFound('Tenant', id);
-    const tenant = await updateTenant(pool, id, await jsonBody(c, updateTenantSchema));
+    const patch = await jsonBody(c, updateTenantSchema);
+    // A customer does not raise its own cap.
+    if (patch.quotas !== undefined) requirePlatform(c, "a tenant's quotas need");
+    const tenant = await updateTenant(pool, id, patch);
     if (!tenant) throw problems.notFound('Tenant', id);
+    if (patch.quotas?.eventsPerDay !== undefined) deps.eventQuota.noteLimit(id, tenant.quotas.eventsPerDay);
     return c.json(tenant);
   });
 
