@@ -36,7 +36,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
     authenticate({
       verifyKey: createKeyVerifier(deps.pool),
       adminKey: deps.adminKey,
-      portalTokenKey: deps.portalTokenKey,
+      portalTokenKey: deps.portalTokenVerifyKeys ?? deps.portalTokenKey,
       tenants: deps.tenants,
     }),
   );
