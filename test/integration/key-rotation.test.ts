@@ -4,14 +4,16 @@
 // the reseal is restarted mid-run, and the old key then leaves the ring. A
 // value still sealed under the removed key fails its delivery with an error
 // naming the key id. Real Temporal, real PostgreSQL, a real receiver.
+import { execFile } from 'node:child_process';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runReseal } from '../../src/cli/reseal-command.js';
 import { parseKeyring, singleKeyring } from '../../src/crypto/keyring.js';
 import { createSecretBox, generateEncryptionKey, type SecretBox } from '../../src/crypto/secret-box.js';
 import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/worker.js';
 import type { ResealProgress } from '../../workflows/reseal-progress.js';
 import { RESEAL_WORKFLOW_ID } from '../../workflows/reseal-workflow.js';
+import { historiesAsText } from '../support/histories.js';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 import { v1aVerifies } from '../support/v1a-verifier.js';
@@ -60,6 +62,8 @@ describe('rotating the encryption key', () => {
   /** By the receiver path each subscription delivers to. */
   const verifiers = new Map<string, Verifier>();
   const published: string[] = [];
+  /** Every signing secret shown: none may reach a Temporal history. */
+  const secrets: string[] = [];
   let traffic: Promise<void> | undefined;
   let stopTraffic = false;
 
@@ -71,12 +75,14 @@ describe('rotating the encryption key', () => {
       const url = `${receiver.url}/s${i}`;
       const { status, body } = await stack.api('POST', '/v1/subscriptions', { url, eventTypes: [type], signatureScheme: scheme });
       expect(status).toBe(201);
+      if (body.secret) secrets.push(body.secret);
       verifiers.set(new URL(url).pathname, scheme === 'v1a' ? (r) => v1aVerifies(body.publicKey, r) : hmacVerifier(body.secret));
       if (i === 0) {
         const { body: rotated } = await stack.api('POST', `/v1/subscriptions/${body.id}/secret/rotate`, { overlapSeconds: 3600 });
         const path = new URL(url).pathname;
         const before = verifiers.get(path)!;
         const after = hmacVerifier(rotated.secret);
+        secrets.push(rotated.secret);
         // During the overlap each delivery carries both signatures: both must verify.
         verifiers.set(path, (r) => before(r) && after(r));
       }
@@ -181,6 +187,11 @@ describe('rotating the encryption key', () => {
     const unverified = delivered.filter((r) => !verifiers.get(r.path)!(r)).map((r) => r.path);
     expect(unverified).toEqual([]);
     expect(published.length).toBeGreaterThan(10);
+
+    // The reseal's inputs, results, memo and details name key ids and counts: no key, no secret.
+    const histories = (await historiesAsText(stack)).join('\n');
+    expect(histories).toContain('re-sealed under k2');
+    for (const secret of [oldKey(), newKey, ...secrets]) expect(histories).not.toContain(secret);
   });
 
   it('fails a delivery whose key is sealed under a key no longer in the ring, naming the key id and no secret', async () => {
@@ -210,5 +221,25 @@ describe('rotating the encryption key', () => {
     });
     expect(report).toMatchObject({ scanned: 21, resealed: 0, skipped: 20, unopenable: 1 });
     expect(report.unopenableSamples).toEqual([{ subscriptionId: created.id, reason: expect.stringContaining(`"${legacyId}"`) }]);
+  });
+
+  it('hookflow keys reseal prints the progress and the outcome, and exits 1 while a value would not open', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      HOOKFLOW_TASK_QUEUE: stack.taskQueue,
+      HOOKFLOW_ENCRYPTION_KEYS: `k2:${newKey}`,
+      LOG_LEVEL: 'warn',
+    };
+    delete env.HOOKFLOW_ENCRYPTION_KEY;
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['bin/hookflow.mjs', 'keys', 'reseal', '--batch-size', '10'], { env }, (error, out, err) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out, stderr: err }),
+      );
+    });
+    expect(stderr).toContain('done: 21/21 rows looked at: 0 re-sealed under k2, 20 already were, 1 would not open');
+    expect(JSON.parse(stdout)).toMatchObject({ primaryKeyId: 'k2', scanned: 21, unopenable: 1, done: true });
+    expect(code).toBe(1);
+    expect(stdout + stderr).not.toContain(newKey);
   });
 });
