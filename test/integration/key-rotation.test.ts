@@ -5,7 +5,6 @@
 // value still sealed under the removed key fails its delivery with an error
 // naming the key id. Real Temporal, real PostgreSQL, a real receiver.
 import { execFile } from 'node:child_process';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runReseal } from '../../src/cli/reseal-command.js';
 import { parseKeyring, singleKeyring } from '../../src/crypto/keyring.js';
@@ -17,6 +16,7 @@ import { historiesAsText } from '../support/histories.js';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
 import { v1aVerifies } from '../support/v1a-verifier.js';
+import { v1Verifies } from '../support/v1-verifier.js';
 
 let stack: TestStack;
 let receiver: Receiver;
@@ -45,14 +45,7 @@ async function restartWorkerWith(secretBox: SecretBox, identity: string): Promis
 type Verifier = (request: ReceivedRequest) => boolean;
 
 function hmacVerifier(secret: string): Verifier {
-  return (request) => {
-    try {
-      new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  return (request) => v1Verifies(secret, request);
 }
 
 describe('rotating the encryption key', () => {
@@ -212,6 +205,11 @@ describe('rotating the encryption key', () => {
     expect(delivery.lastError).toContain(created.id);
     for (const secret of [oldKey(), newKey, created.secret]) expect(delivery.lastError).not.toContain(secret);
     expect(receiver.requests.some((r) => r.path.endsWith('/stale'))).toBe(false);
+    // Showing the secret says the same, as a problem, rather than a bare internal error.
+    const shown = await stack.api('GET', `/v1/subscriptions/${created.id}/secret`);
+    expect(shown.status).toBe(500);
+    expect(shown.body).toMatchObject({ status: 500, detail: expect.stringContaining(`encryption key "${legacyId}", which is not in the keyring`) });
+    expect(JSON.stringify(shown.body)).not.toContain(created.secret);
 
     // The reseal reports it rather than stopping, so the operator knows which row and which key.
     const report: ResealProgress = await runReseal(stack.temporal, {

@@ -1,25 +1,18 @@
 // Signing secrets: sealed at rest, rotated with an overlap in which receivers
 // verify with either secret, and never seen in logs, API answers (but the
 // three that exist to show them), Temporal histories, or Postgres in clear.
-import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
 import { parseKeyring } from '../../src/crypto/keyring.js';
 import { historiesAsText } from '../support/histories.js';
 import { useSignedTraffic } from '../support/signed-traffic.js';
 import { uniqueName } from '../support/stack.js';
+import { v1Verifies } from '../support/v1-verifier.js';
 
 const traffic = useSignedTraffic();
 const { recorded, publishAndReceive, logLines, apiAnswers } = traffic;
 
-function verifies(secret: string, request: { body: string; headers: Record<string, unknown> }): boolean {
-  try {
-    new Webhook(secret).verify(request.body, request.headers as Record<string, string>);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const verifies = v1Verifies;
 
 describe('signing secrets', () => {
   const secrets: string[] = [];
