@@ -6,6 +6,8 @@
 // naming the key id. Real Temporal, real PostgreSQL, a real receiver.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApp } from '../../src/api/app.js';
+import { portalTokenKeys } from '../../src/auth/portal-tokens.js';
 import { runReseal } from '../../src/cli/reseal-command.js';
 import { parseKeyring, singleKeyring } from '../../src/crypto/keyring.js';
 import { createSecretBox, generateEncryptionKey, type SecretBox } from '../../src/crypto/secret-box.js';
@@ -240,4 +242,32 @@ describe('rotating the encryption key', () => {
     expect(code).toBe(1);
     expect(stdout + stderr).not.toContain(newKey);
   });
+
+  it('keeps portal tokens good across API processes through a rotation, until the key that signed one leaves the ring', async () => {
+    // Three API processes' apps on the one database, as a rolling restart leaves them: the old ring, the new, the final.
+    const apiWith = (spec: string) => {
+      const keys = portalTokenKeys(parseKeyring(spec));
+      return createApp({ ...stack.apiDeps, portalTokenKey: keys[0]!, portalTokenVerifyKeys: keys });
+    };
+    const old = apiWith(oldKey());
+    const during = apiWith(`k2:${newKey},${oldKey()}`);
+    const final = apiWith(`k2:${newKey}`);
+    const issue = async (app: ReturnType<typeof createApp>) => {
+      const response = await app.request('/v1/tenants/default/portal-token', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { token: string }).token;
+    };
+    const statusWith = async (app: ReturnType<typeof createApp>, token: string) =>
+      (await app.request('/v1/subscriptions', { headers: { authorization: `Bearer ${token}` } })).status;
+    const oldToken = await issue(old);
+    const newToken = await issue(during);
+    expect([await statusWith(old, oldToken), await statusWith(during, oldToken), await statusWith(during, newToken)]).toEqual([200, 200, 200]);
+    expect(await statusWith(final, newToken)).toBe(200);
+    expect(await statusWith(final, oldToken)).toBe(401);
+  });
 });
+
