@@ -3,6 +3,7 @@
 import { createDeliverActivities, type DeliverDeps } from './deliver.js';
 import { createEventActivities } from './events.js';
 import { createOrderedActivities, type OrderedStreamDeps } from './ordered.js';
+import { createResealActivities } from './reseal.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 
 export type ActivityDeps = DeliverDeps & {
@@ -12,7 +13,7 @@ export type ActivityDeps = DeliverDeps & {
 };
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createEventActivities(deps), ...createDeliverActivities(deps), ...createOrderedActivities(deps) };
+  return { ...createEventActivities(deps), ...createDeliverActivities(deps), ...createOrderedActivities(deps), ...createResealActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -2,3 +2,4 @@
 export { eventWorkflow } from './event-workflow.js';
 export { deliveryWorkflow } from './delivery-workflow.js';
 export { orderedDeliveryWorkflow } from './ordered-delivery-workflow.js';
+export { resealWorkflow } from './reseal-workflow.js';

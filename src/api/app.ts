@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { KeyNotInRingError } from '../crypto/secret-box.js';
 import { bodyLimit } from 'hono/body-limit';
 import { InvalidCursorError } from '../db/page.js';
 import type { ApiDeps } from './deps.js';
@@ -38,7 +39,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
     authenticate({
       verifyKey: createKeyVerifier(deps.pool, { trustDuringOutageMs: deps.keyTrustDuringOutageMs }),
       adminKey: deps.adminKey,
-      portalTokenKey: deps.portalTokenKey,
+      portalTokenKey: deps.portalTokenVerifyKeys ?? deps.portalTokenKey,
       tenants: deps.tenants,
     }),
   );
@@ -62,6 +63,11 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
       return problemResponse(problems.validation([{ path: 'query.cursor', message: error.message }]));
     }
     if (error instanceof z.ZodError) return problemResponse(problems.validation(fieldErrors(error)));
+    // A secret sealed under a key the ring lost: the operator's to fix, and the key id (never a key) says how.
+    if (error instanceof KeyNotInRingError) {
+      deps.logger.error({ keyId: error.keyId, method: c.req.method, path: c.req.path }, error.message);
+      return problemResponse(new Problem(500, 'encryption-key-missing', 'Encryption key missing', error.message));
+    }
     const store = unavailableStore(error);
     if (store) {
       deps.logger.warn({ err: error, store, method: c.req.method, path: c.req.path }, 'dependency unavailable');

@@ -24,6 +24,8 @@ export interface ApiDeps {
   secretRotationOverlapSeconds: number;
   /** Signs and verifies portal tokens (derived from the encryption key: see src/auth/portal-tokens.ts). */
   portalTokenKey: Uint8Array;
+  /** Every key a portal token may be signed with, during a keyring rotation (default: portalTokenKey alone). */
+  portalTokenVerifyKeys?: readonly Uint8Array[];
   /** Which tenants live and since when their tokens count, kept in memory. */
   tenants: TenantDirectory;
   /** Each tenant's events-per-day quota as this process counts it, kept in memory. */

@@ -57,6 +57,8 @@ export const ENVIRONMENT = {
   TEMPORAL_UI_PORT: 'embedded Temporal Web UI port (default 8233)',
   HOOKFLOW_POSTGRES_PORT: 'embedded PostgreSQL port (default 54329)',
   HOOKFLOW_ENCRYPTION_KEY: 'seals signing secrets: 32 random bytes, base64 (start generates one into the data directory)',
+  HOOKFLOW_ENCRYPTION_KEYS: 'a keyring instead, for rotation: id:<base64>,id:<base64>, the first seals (see README, Rotating the encryption key)',
+  HOOKFLOW_ENCRYPTION_KEYS_FILE: 'the keyring in a file, one id:<base64> a line',
   HOOKFLOW_ADMIN_KEY: 'an admin API key accepted as given (at least 32 characters)',
   HOOKFLOW_RETRY_SCHEDULE: 'default retry waits in seconds, comma-separated (default: the Standard Webhooks schedule)',
   HOOKFLOW_DELIVERY_TIMEOUT_MS: 'default timeout of one delivery attempt (default 15000)',
@@ -94,6 +96,8 @@ const CONNECTIONS: EnvironmentVariable[] = [
   'TEMPORAL_API_KEY',
   'HOOKFLOW_TASK_QUEUE',
   'HOOKFLOW_ENCRYPTION_KEY',
+  'HOOKFLOW_ENCRYPTION_KEYS',
+  'HOOKFLOW_ENCRYPTION_KEYS_FILE',
 ];
 const API_SETTINGS: EnvironmentVariable[] = [
   'PORT',
@@ -182,6 +186,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     environment: ['DATABASE_URL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow hookflow keys create --name billing --scope publish'],
+  },
+  {
+    name: 'keys reseal',
+    summary: 're-seal every stored secret under the primary encryption key, with progress',
+    description:
+      'Starts (or, if one is running, attaches to) the reseal workflow, which re-seals every sealed value ' +
+      "(subscriptions' signing secrets and keys) under the primary key of HOOKFLOW_ENCRYPTION_KEYS, in pages, and prints " +
+      'its progress until it is done. Values already under the primary are skipped, so it is safe to run again. ' +
+      'Workers must already run with the new keyring. Once it reports nothing left that would not open, the old key ' +
+      'can leave the ring.',
+    positionals: [],
+    options: {
+      'batch-size': { type: 'string', value: 'N', help: 'rows per activity, 1 to 1000 (default 200)' },
+    },
+    environment: [...CONNECTIONS],
+    examples: ['HOOKFLOW_ENCRYPTION_KEYS="k2:$(cat k2),k1:$(cat k1)" TEMPORAL_ADDRESS=temporal:7233 hookflow keys reseal'],
   },
   {
     name: 'publish',
