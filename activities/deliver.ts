@@ -14,7 +14,7 @@ import { FailureType } from '../src/delivery/failure-types.js';
 import { webhookBody } from '../src/delivery/payload.js';
 import { displayTarget } from '../src/delivery/target.js';
 import type { Logger } from '../src/logger.js';
-import type { SecretBox } from '../src/crypto/secret-box.js';
+import { SecretBoxError, type SecretBox } from '../src/crypto/secret-box.js';
 import { signingSecrets } from '../src/services/secrets.js';
 import type { DeliveryTarget } from '../src/db/deliveries.js';
 import { sendSignedWebhook, type SendOutcome, type WebhookMessage } from './webhook-send.js';
@@ -61,6 +61,8 @@ export interface DeliverResult {
 /** What the send phase came back with, and whether it counts as delivered. */
 interface Sent extends SendOutcome {
   succeeded: boolean;
+  /** The request body's size in bytes (the tenant's usage counts it when delivered). */
+  bodyBytes: number;
 }
 
 /** A delivery let through to its endpoint. */
@@ -77,9 +79,11 @@ export function createDeliverActivities(deps: DeliverDeps) {
   async function attempt(deliveryId: string): Promise<AttemptOutcome> {
     const loaded = await load(deliveryId);
     if ('outcome' in loaded) return loaded.outcome;
+    const keys = openSigningKeys(loaded.target);
+    if ('outcome' in keys) return keys.outcome;
     const admitted = await admit(loaded.target);
     if ('wait' in admitted) return admitted.wait;
-    const sent = await send(admitted);
+    const sent = await send(admitted, keys.signingKeys);
     const numbers = await record(admitted.target, sent);
     return decide(admitted, sent, numbers);
   }
@@ -107,6 +111,23 @@ export function createDeliverActivities(deps: DeliverDeps) {
     return { target };
   }
 
+  /**
+   * The subscription's signing keys, opened. A key sealed under an encryption
+   * key that left the ring cannot sign anything until it is back: the
+   * delivery is dead-lettered at once with the key's id (to restore it, then
+   * redeliver), rather than failing the activity over and over.
+   */
+  function openSigningKeys(target: DeliveryTarget): { signingKeys: string[] } | { outcome: FailedOutcome } {
+    try {
+      return { signingKeys: signingSecrets(deps.secretBox, target, new Date()) };
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+      const message = `subscription ${target.subscriptionId}'s signing key cannot be opened: ${error.message}`;
+      deps.logger.error({ deliveryId: target.deliveryId, subscriptionId: target.subscriptionId }, message);
+      return { outcome: giveUp(FailureType.SigningKeyUnavailable, message) };
+    }
+  }
+
   /** Past the SSRF guard's look at the URL, the circuit breaker and the rate limit; or told to wait. */
   async function admit(target: DeliveryTarget): Promise<Admitted | { wait: FailedOutcome }> {
     const policy = gatePolicy(deps.breaker, timeoutOf(target), target.rateLimitPerSecond);
@@ -120,11 +141,11 @@ export function createDeliverActivities(deps: DeliverDeps) {
   }
 
   /** Signs the body and POSTs it (see sendSignedWebhook). */
-  async function send({ target, refusedUrl }: Admitted): Promise<Sent> {
+  async function send({ target, refusedUrl }: Admitted, signingKeys: string[]): Promise<Sent> {
     const message: WebhookMessage = {
       url: target.url,
       customHeaders: target.headers,
-      signingKeys: signingSecrets(deps.secretBox, target, new Date()),
+      signingKeys,
       webhookId: target.eventId,
       body: webhookBody({ type: target.eventType, createdAt: target.eventCreatedAt, payload: target.payload }),
       userAgent: deps.userAgent,
@@ -136,7 +157,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
     const outcome = succeeded ? 'succeeded' : 'failed';
     deps.metrics.attempts.inc({ outcome, status_class: statusClass(sent.result?.statusCode) });
     deps.metrics.attemptDuration.observe({ outcome }, sent.durationMs / 1000);
-    return { ...sent, succeeded };
+    return { ...sent, succeeded, bodyBytes: Buffer.byteLength(message.body) };
   }
 
   /** The attempt's row, and the delivery's counters and status; returns the attempt's numbers. */
@@ -149,6 +170,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
       error: sent.networkError ?? null,
       responseBody: sent.result?.responsePreview ?? null,
       succeeded: sent.succeeded,
+      bodyBytes: sent.bodyBytes,
     });
     deps.logger.info(
       {

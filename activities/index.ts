@@ -4,6 +4,7 @@ import { createDeliverActivities, type DeliverDeps } from './deliver.js';
 import { createEventActivities } from './events.js';
 import { createOrderedActivities, type OrderedStreamDeps } from './ordered.js';
 import { createRetentionActivities } from './retention.js';
+import { createResealActivities } from './reseal.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 
 export type ActivityDeps = DeliverDeps & {
@@ -13,7 +14,7 @@ export type ActivityDeps = DeliverDeps & {
 };
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createEventActivities(deps), ...createDeliverActivities(deps), ...createOrderedActivities(deps), ...createRetentionActivities(deps) };
+  return { ...createEventActivities(deps), ...createDeliverActivities(deps), ...createOrderedActivities(deps), ...createRetentionActivities(deps), ...createResealActivities(deps) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from './delivery/retry-schedule.js';
 import type { TemporalTlsSettings } from './temporal/connection-options.js';
 import { deliveryWorkflowsModeSchema, type DeliveryWorkflowsMode } from './schemas/delivery.js';
+import { KeyringError, parseKeyring } from './crypto/keyring.js';
 
 const retryScheduleFromEnv = z.string().transform((value, ctx) => {
   const parts = value.split(',').map((part) => part.trim());
@@ -53,9 +54,13 @@ const configSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes, base64-encoded (openssl rand -base64 32)')
     .optional(),
+  // Several keys, `id:<base64>` each, primary first (see src/crypto/keyring.ts); or the same in a file.
+  HOOKFLOW_ENCRYPTION_KEYS: z.string().superRefine(refineKeyring).optional(),
+  HOOKFLOW_ENCRYPTION_KEYS_FILE: z.string().min(1).optional(),
   HOOKFLOW_ADMIN_KEY: z.string().min(32, 'use at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional(),
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: integerFromEnv(0, 7 * 24 * 3600, 24 * 3600),
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: integerFromEnv(1, 1_000_000, 100),
+  HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: integerFromEnv(0, 24 * 3600, 600),
   HOOKFLOW_ALLOWED_CIDRS: z.string().default(''),
   HOOKFLOW_BREAKER_FAILURE_THRESHOLD: integerFromEnv(1, 1000, 5),
   HOOKFLOW_BREAKER_COOLDOWN_SECONDS: integerFromEnv(1, 86_400, 30),
@@ -118,9 +123,14 @@ export interface Config {
   temporalCli: string | undefined;
   /** Seals signing secrets at rest; `npm start` keeps a generated one in the data dir. */
   encryptionKey: string | undefined;
+  /** The keyring as given (HOOKFLOW_ENCRYPTION_KEYS), or a file holding it; either wins over encryptionKey. */
+  encryptionKeys: string | undefined;
+  encryptionKeysFile: string | undefined;
   adminKey: string | undefined;
   secretRotationOverlapSeconds: number;
   apiRateLimitPerSecond: number;
+  /** While PostgreSQL is unreachable, a key this API process verified this recently may still publish (0: none). */
+  keyTrustDuringOutageMs: number;
   /** CIDRs deliveries may reach despite the SSRF guard (comma-separated). */
   allowedCidrs: string;
   httpsOnly: boolean;
@@ -169,9 +179,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postgresPort: e.HOOKFLOW_POSTGRES_PORT,
     temporalCli: e.TEMPORAL_CLI,
     encryptionKey: e.HOOKFLOW_ENCRYPTION_KEY,
+    encryptionKeys: e.HOOKFLOW_ENCRYPTION_KEYS,
+    encryptionKeysFile: e.HOOKFLOW_ENCRYPTION_KEYS_FILE,
     adminKey: e.HOOKFLOW_ADMIN_KEY,
     secretRotationOverlapSeconds: e.HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS,
     apiRateLimitPerSecond: e.HOOKFLOW_API_RATE_LIMIT_PER_SECOND,
+    keyTrustDuringOutageMs: e.HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS * 1000,
     allowedCidrs: e.HOOKFLOW_ALLOWED_CIDRS,
     httpsOnly: e.HOOKFLOW_HTTPS_ONLY,
     requireEventTypes: e.HOOKFLOW_REQUIRE_EVENT_TYPES,
@@ -211,4 +224,14 @@ function temporalTlsSettings(e: z.infer<typeof configSchema>): TemporalTlsSettin
   const anySetting = Object.values(settings).some((value) => value !== undefined);
   const enabled = e.TEMPORAL_TLS ?? (anySetting || e.TEMPORAL_API_KEY !== undefined);
   return enabled ? settings : undefined;
+}
+
+/** The keyring's own message: it names entries by position or id, never by key. */
+function refineKeyring(spec: string, ctx: z.RefinementCtx): void {
+  try {
+    parseKeyring(spec);
+  } catch (error) {
+    if (!(error instanceof KeyringError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
 }

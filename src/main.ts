@@ -5,8 +5,9 @@ import path from 'node:path';
 import { parseWith } from './api/validate.js';
 import { loadConfig, type Config } from './config.js';
 import { createSecretBox, generateEncryptionKey } from './crypto/secret-box.js';
-import { portalTokenKey } from './auth/portal-tokens.js';
+import { portalTokenKeys } from './auth/portal-tokens.js';
 import { createTenantDirectory } from './services/tenant-directory.js';
+import { createEventQuota } from './services/event-quota.js';
 import { DEV_ADMIN_KEY_FILE, ensureDevAdminKey } from './dev/dev-admin-key.js';
 import { readOrCreateSecretFile } from './dev/dev-secrets.js';
 import { createApiKeySchema } from './schemas/api-key.js';
@@ -23,6 +24,8 @@ import { readCommandLine, type ParsedCommand } from './cli/command-line.js';
 import { commandUsage, findCommand, generalUsage } from './cli/help.js';
 import { deliveriesCommand, publishCommand, redeliverCommand, skipCommand } from './cli/operator-commands.js';
 import { UsageError } from './cli/usage-error.js';
+import { resealCommand } from './cli/reseal-command.js';
+import { requireKeyring } from './crypto/keyring-source.js';
 import { migrate } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { printProgress } from './dev/progress.js';
@@ -71,6 +74,8 @@ async function main(argv: string[]): Promise<void> {
       return withPool(config, (pool) => migrate(pool, printProgress).then(() => {}));
     case 'keys':
       return withPool(config, (pool) => keysCommand(pool, args));
+    case 'keys reseal':
+      return resealCommand(config, args);
     default:
       throw new Error(`hookflow ${args.command.name} is described in src/cli/help.ts but has no handler in main.ts`);
   }
@@ -95,8 +100,11 @@ async function startDev(config: Config, logger: Logger): Promise<Stop> {
       await migrate(pool, printProgress);
       return config.adminKey ?? ensureDevAdminKey(pool, config.dataDir);
     });
-    const encryptionKey =
-      config.encryptionKey ?? (await readOrCreateSecretFile(config.dataDir, 'encryption-key', generateEncryptionKey)).value;
+    // A keyring configured wins; otherwise the embedded mode keeps a generated key in the data directory.
+    const keyringGiven = [config.encryptionKey, config.encryptionKeys, config.encryptionKeysFile].some((v) => v !== undefined);
+    const encryptionKey = keyringGiven
+      ? config.encryptionKey
+      : (await readOrCreateSecretFile(config.dataDir, 'encryption-key', generateEncryptionKey)).value;
     const stopParts = await startParts(
       {
         ...config,
@@ -146,10 +154,8 @@ async function startParts(
     tls: config.temporalTls,
     apiKey: config.temporalApiKey,
   });
-  if (config.encryptionKey === undefined) {
-    throw new Error('HOOKFLOW_ENCRYPTION_KEY is required: 32 random bytes, base64-encoded (openssl rand -base64 32)');
-  }
-  const secretBox = createSecretBox(config.encryptionKey);
+  const keyring = await requireKeyring(config);
+  const secretBox = createSecretBox(keyring);
   const addressPolicy = createAddressPolicy({ allowedCidrs: config.allowedCidrs, httpsOnly: config.httpsOnly });
   // The worker runs up to a hundred activities at once, each needing a connection now and then.
   const pool = createPool(requireDatabaseUrl(config), parts.worker ? 30 : 10);
@@ -215,6 +221,8 @@ async function startParts(
     if (parts.api) {
       const tenants = createTenantDirectory(pool, logger);
       stops.push(async () => tenants.stop());
+      const eventQuota = createEventQuota(pool, logger);
+      stops.push(async () => eventQuota.stop());
       // Test sends go out through the SSRF guard with the worker's policy.
       const webhookHttp = createGuardedAgent(addressPolicy, systemResolver);
       stops.push(() => webhookHttp.close());
@@ -225,11 +233,14 @@ async function startParts(
           taskQueue: config.taskQueue,
           logger,
           secretBox,
-          portalTokenKey: portalTokenKey(config.encryptionKey),
+          portalTokenKey: portalTokenKeys(keyring)[0]!,
+          portalTokenVerifyKeys: portalTokenKeys(keyring),
           tenants,
+          eventQuota,
           secretRotationOverlapSeconds: config.secretRotationOverlapSeconds,
           adminKey: config.adminKey,
           rateLimit: { ratePerSecond: config.apiRateLimitPerSecond, capacity: 2 * config.apiRateLimitPerSecond },
+          keyTrustDuringOutageMs: config.keyTrustDuringOutageMs,
           addressPolicy,
           resolve: systemResolver,
           metrics,

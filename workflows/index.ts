@@ -3,3 +3,4 @@ export { eventWorkflow } from './event-workflow.js';
 export { deliveryWorkflow } from './delivery-workflow.js';
 export { orderedDeliveryWorkflow } from './ordered-delivery-workflow.js';
 export { retentionWorkflow } from './retention-workflow.js';
+export { resealWorkflow } from './reseal-workflow.js';

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { KeyNotInRingError } from '../crypto/secret-box.js';
 import { bodyLimit } from 'hono/body-limit';
 import { InvalidCursorError } from '../db/page.js';
 import type { ApiDeps } from './deps.js';
@@ -12,11 +13,13 @@ import type { AppEnv } from './env.js';
 import { authenticate } from './middleware/auth.js';
 import { createKeyVerifier } from '../auth/key-verifier.js';
 import { rateLimitPerKey } from './middleware/rate-limit.js';
+import { sharedRateLimiter } from '../limits/shared-rate-limit.js';
 import { traceRequests } from './middleware/tracing.js';
 import { keyRoutes } from './routes/keys.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventTypeRoutes } from './routes/event-types.js';
+import { usageRoutes } from './routes/usage.js';
 import { z } from 'zod';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -34,13 +37,14 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.use(
     '/v1/*',
     authenticate({
-      verifyKey: createKeyVerifier(deps.pool),
+      verifyKey: createKeyVerifier(deps.pool, { trustDuringOutageMs: deps.keyTrustDuringOutageMs }),
       adminKey: deps.adminKey,
-      portalTokenKey: deps.portalTokenKey,
+      portalTokenKey: deps.portalTokenVerifyKeys ?? deps.portalTokenKey,
       tenants: deps.tenants,
     }),
   );
-  app.use('/v1/*', rateLimitPerKey(deps.rateLimit));
+  // One bucket per caller shared by every API process, through PostgreSQL.
+  app.use('/v1/*', rateLimitPerKey(sharedRateLimiter(deps.pool, deps.rateLimit), deps.rateLimit.ratePerSecond));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));
   app.route('/', docsRoutes(deps));
@@ -50,6 +54,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route('/v1/deliveries', deliveryRoutes(deps));
   app.route('/v1/keys', keyRoutes(deps));
   app.route('/v1/tenants', tenantRoutes(deps));
+  app.route('/v1', usageRoutes(deps));
 
   app.notFound(() => problemResponse(new Problem(404, 'not-found', 'Not found', 'no such route')));
   app.onError((error, c) => {
@@ -58,6 +63,11 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
       return problemResponse(problems.validation([{ path: 'query.cursor', message: error.message }]));
     }
     if (error instanceof z.ZodError) return problemResponse(problems.validation(fieldErrors(error)));
+    // A secret sealed under a key the ring lost: the operator's to fix, and the key id (never a key) says how.
+    if (error instanceof KeyNotInRingError) {
+      deps.logger.error({ keyId: error.keyId, method: c.req.method, path: c.req.path }, error.message);
+      return problemResponse(new Problem(500, 'encryption-key-missing', 'Encryption key missing', error.message));
+    }
     const store = unavailableStore(error);
     if (store) {
       deps.logger.warn({ err: error, store, method: c.req.method, path: c.req.path }, 'dependency unavailable');

@@ -10,6 +10,7 @@ import type { Resolver } from '../net/guarded-connect.js';
 import type { HookflowMetrics } from '../metrics/metrics.js';
 import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
+import type { EventQuota } from '../services/event-quota.js';
 import type { JsonValue } from '../json.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
@@ -23,12 +24,21 @@ export interface ApiDeps {
   secretRotationOverlapSeconds: number;
   /** Signs and verifies portal tokens (derived from the encryption key: see src/auth/portal-tokens.ts). */
   portalTokenKey: Uint8Array;
+  /** Every key a portal token may be signed with, during a keyring rotation (default: portalTokenKey alone). */
+  portalTokenVerifyKeys?: readonly Uint8Array[];
   /** Which tenants live and since when their tokens count, kept in memory. */
   tenants: TenantDirectory;
+  /** Each tenant's events-per-day quota as this process counts it, kept in memory. */
+  eventQuota: EventQuota;
   /** An admin key accepted as given (HOOKFLOW_ADMIN_KEY), besides the keys in Postgres. */
   adminKey: string | undefined;
-  /** Inbound requests per API key. */
+  /** Inbound requests per API key, shared by every API process (src/limits/shared-rate-limit.ts). */
   rateLimit: BucketOptions;
+  /**
+   * How long a key verified by this process stays trusted for publishing while
+   * PostgreSQL is unreachable (0: never); default KEY_TRUST_DURING_OUTAGE_MS.
+   */
+  keyTrustDuringOutageMs?: number;
   /** The SSRF guard, applied to subscription URLs when they are set. */
   addressPolicy: AddressPolicy;
   resolve: Resolver;

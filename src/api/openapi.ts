@@ -27,6 +27,7 @@ import {
   updateTenantSchema,
 } from '../schemas/tenant.js';
 import { testSendResultSchema, testSendSchema } from '../schemas/test-send.js';
+import { platformUsageSchema, tenantUsageSchema } from '../schemas/usage.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -70,6 +71,8 @@ const components: Record<string, z.ZodType> = {
   TenantPage: page(tenantSchema),
   IssuePortalToken: issuePortalTokenSchema,
   PortalToken: portalTokenSchema,
+  TenantUsage: tenantUsageSchema,
+  PlatformUsage: platformUsageSchema,
 };
 
 interface Operation {
@@ -88,6 +91,11 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const limit = { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 }, description: 'page size' };
 const cursor = { name: 'cursor', schema: { type: 'string' }, description: 'nextCursor of the previous page' };
 const tenantId = { name: 'tenantId', schema: { type: 'string' }, description: "one tenant's only (a caller limited to a tenant always sees its own)" };
+
+const usageRange = [
+  { name: 'from', schema: { type: 'string', format: 'date' }, description: 'first UTC day (inclusive); 29 days before `to` by default' },
+  { name: 'to', schema: { type: 'string', format: 'date' }, description: 'last UTC day (inclusive); today by default; at most 366 days in all' },
+];
 
 const operations: Record<string, Record<string, Operation>> = {
   '/v1/subscriptions': {
@@ -130,7 +138,7 @@ const operations: Record<string, Record<string, Operation>> = {
     post: { summary: 'Redeliver every dead delivery created in a time window', body: 'Recover', ok: [202, 'Recovered'], problems: [404, 415, 422] },
   },
   '/v1/events': {
-    post: { summary: 'Publish an event (Idempotency-Key honoured)', body: 'PublishEvent', ok: [202, 'PublishedEvent'], problems: [409, 413, 415, 422] },
+    post: { summary: "Publish an event (Idempotency-Key honoured; 429 quota-exceeded once the tenant's eventsPerDay is used up)", body: 'PublishEvent', ok: [202, 'PublishedEvent'], problems: [409, 413, 415, 422] },
   },
   '/v1/events/{id}': {
     get: { summary: 'An event and the status of each of its deliveries', ok: [200, 'Event'], problems: [404] },
@@ -187,7 +195,7 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/tenants/{id}': {
     get: { summary: 'Get a tenant', ok: [200, 'Tenant'], problems: [404] },
-    patch: { summary: 'Rename a tenant, change its metadata, or (the platform only) its retentionDays', body: 'UpdateTenant', ok: [200, 'Tenant'], problems: [403, 404, 413, 415, 422] },
+    patch: { summary: 'Rename a tenant, change its metadata, or (the platform only) its quotas and retentionDays', body: 'UpdateTenant', ok: [200, 'Tenant'], problems: [403, 404, 413, 415, 422] },
     delete: {
       summary: 'Delete a tenant: its subscriptions are disabled, its keys and tokens refused, its history kept until retention',
       ok: [204],
@@ -206,6 +214,17 @@ const operations: Record<string, Record<string, Operation>> = {
   '/v1/tenants/{id}/portal-tokens': {
     delete: { summary: "Revoke every portal token of the tenant issued until now", ok: [204], problems: [404] },
   },
+  '/v1/tenants/{id}/usage': {
+    get: {
+      summary: "A tenant's usage per UTC day: events, deliveries, attempts, failed attempts, bytes delivered",
+      query: usageRange,
+      ok: [200, 'TenantUsage'],
+      problems: [404, 422],
+    },
+  },
+  '/v1/usage': {
+    get: { summary: "Every tenant's usage totals over a range of UTC days (the platform only)", query: usageRange, ok: [200, 'PlatformUsage'], problems: [422] },
+  },
   '/healthz': { get: { summary: 'Liveness', ok: [200], problems: [], public: true } },
   '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', ok: [200], problems: [503], public: true } },
   '/metrics': { get: { summary: 'Prometheus metrics', ok: [200], problems: [], public: true } },
@@ -223,7 +242,7 @@ const PROBLEM_TITLES: Record<number, string> = {
   413: 'Body too large',
   415: 'Body is not JSON',
   422: 'Validation failed; `errors` names each field',
-  429: 'Rate limited; see Retry-After',
+  429: 'Rate limited, or (type quota-exceeded) a quota used up; see Retry-After',
   503: 'PostgreSQL or Temporal unreachable; see Retry-After',
 };
 

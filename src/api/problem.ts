@@ -62,5 +62,9 @@ export const problems = {
   conflict: (detail: string) => new Problem(409, 'conflict', 'Conflict', detail),
   unavailable: (detail: string, retryAfterSeconds: number) =>
     new Problem(503, 'unavailable', 'Service unavailable', detail, undefined, { 'retry-after': String(retryAfterSeconds) }),
+  quotaExceeded: (quota: string, limit: number, retryAfterSeconds: number) =>
+    new Problem(429, 'quota-exceeded', 'Quota exceeded', `the tenant's quota ${quota} (${limit}) is used up until 00:00 UTC`, undefined, {
+      'retry-after': String(retryAfterSeconds),
+    }),
   internal: () => new Problem(500, 'internal', 'Internal server error', 'the error has been logged'),
 };

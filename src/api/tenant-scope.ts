@@ -41,8 +41,13 @@ export function tenantForList(c: Context<AppEnv>, requested: string | undefined)
 
 /** Routes that act on tenants themselves or across them (create or delete tenants, keys, tokens): the platform's alone. */
 export const platformOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (callerTenant(c) !== undefined) {
-    throw new Problem(403, 'forbidden', 'Forbidden', 'this route needs an API key that is not limited to a tenant');
-  }
+  requirePlatform(c, 'this route needs');
   await next();
 };
+
+/** 403 for a caller limited to a tenant: `what` needs the platform (e.g. "a tenant's quotas need"). */
+export function requirePlatform(c: Context<AppEnv>, what: string): void {
+  if (callerTenant(c) !== undefined) {
+    throw new Problem(403, 'forbidden', 'Forbidden', `${what} an API key that is not limited to a tenant`);
+  }
+}

@@ -7,14 +7,25 @@ import { hkdfSync, randomUUID } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { apiKeyScopeSchema, type ApiKeyScope } from '../schemas/api-key.js';
 import { z } from 'zod';
+import type { Keyring } from '../crypto/keyring.js';
 
 const ISSUER = 'hookflow';
 const AUDIENCE = 'hookflow-api';
 const ALGORITHM = 'HS256';
 
 /** A 256-bit signing key of its own, derived from the encryption key every API process already shares. */
-export function portalTokenKey(encryptionKey: string): Uint8Array {
-  return new Uint8Array(hkdfSync('sha256', Buffer.from(encryptionKey, 'base64'), 'hookflow', 'portal token signing key', 32));
+export function portalTokenKey(encryptionKey: string | Buffer): Uint8Array {
+  const bytes = typeof encryptionKey === 'string' ? Buffer.from(encryptionKey, 'base64') : encryptionKey;
+  return new Uint8Array(hkdfSync('sha256', bytes, 'hookflow', 'portal token signing key', 32));
+}
+
+/**
+ * One token key per encryption key in the ring, the primary's first: tokens
+ * are signed with the first and verified with any, so rotating the
+ * encryption key logs nobody out (until the old key leaves the ring).
+ */
+export function portalTokenKeys(keyring: Keyring): Uint8Array[] {
+  return keyring.keys.map((key) => portalTokenKey(key.bytes));
 }
 
 /** What a verified token grants. */
@@ -63,12 +74,24 @@ export function looksLikePortalToken(credential: string): boolean {
   return credential.split('.').length === 3;
 }
 
-/** The grant, or why the token is refused (bad signature, expired, not ours): never which part of it was wrong in detail. */
-export async function verifyPortalToken(
-  key: Uint8Array,
-  token: string,
-  now: Date = new Date(),
-): Promise<{ grant: PortalTokenGrant } | { refused: 'expired' | 'invalid' }> {
+type Verdict = { grant: PortalTokenGrant } | { refused: 'expired' | 'invalid' };
+
+/**
+ * The grant, or why the token is refused (bad signature, expired, not ours):
+ * never which part of it was wrong in detail. With several keys (a keyring
+ * being rotated), the token counts if any of them verifies it.
+ */
+export async function verifyPortalToken(key: Uint8Array | readonly Uint8Array[], token: string, now: Date = new Date()): Promise<Verdict> {
+  let verdict: Verdict = { refused: 'invalid' };
+  for (const candidate of key instanceof Uint8Array ? [key] : key) {
+    verdict = await verifyWithKey(candidate, token, now);
+    // `expired` comes after a good signature: another key would not change it.
+    if (!('refused' in verdict) || verdict.refused === 'expired') return verdict;
+  }
+  return verdict;
+}
+
+async function verifyWithKey(key: Uint8Array, token: string, now: Date): Promise<Verdict> {
   try {
     const { payload } = await jwtVerify(token, key, {
       algorithms: [ALGORITHM],

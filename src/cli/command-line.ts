@@ -24,7 +24,10 @@ export function readCommandLine(argv: readonly string[]): CommandLine {
     if (args[0] === undefined) return { help: generalUsage() };
     return { help: commandHelp(known(args[0])) };
   }
-  const command = known(name);
+  // A two-word command (`keys reseal`) comes before the one-word command it shares a first word with.
+  const twoWords = args[0] === undefined ? undefined : findCommand(`${name} ${args[0]}`);
+  if (twoWords !== undefined) args.shift();
+  const command = twoWords ?? known(name);
   // `--` ends the options: what follows is data, even a literal "--help".
   const optionArgs = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
   if (optionArgs.some((arg) => HELP_FLAGS.includes(arg))) return { help: commandHelp(command) };

@@ -57,13 +57,16 @@ export const ENVIRONMENT = {
   TEMPORAL_UI_PORT: 'embedded Temporal Web UI port (default 8233)',
   HOOKFLOW_POSTGRES_PORT: 'embedded PostgreSQL port (default 54329)',
   HOOKFLOW_ENCRYPTION_KEY: 'seals signing secrets: 32 random bytes, base64 (start generates one into the data directory)',
+  HOOKFLOW_ENCRYPTION_KEYS: 'a keyring instead, for rotation: id:<base64>,id:<base64>, the first seals (see README, Rotating the encryption key)',
+  HOOKFLOW_ENCRYPTION_KEYS_FILE: 'the keyring in a file, one id:<base64> a line',
   HOOKFLOW_ADMIN_KEY: 'an admin API key accepted as given (at least 32 characters)',
   HOOKFLOW_RETRY_SCHEDULE: 'default retry waits in seconds, comma-separated (default: the Standard Webhooks schedule)',
   HOOKFLOW_DELIVERY_TIMEOUT_MS: 'default timeout of one delivery attempt (default 15000)',
   HOOKFLOW_FIFO_HOLD_BACK_MS: 'a fifo subscription gets an event only once it was accepted this long ago, so an earlier one still being recorded is not overtaken (default 15000)',
   HOOKFLOW_DELIVERY_WORKFLOWS: 'on-failure (default: first attempts inside the event workflow, a delivery workflow only to retry) or always (a delivery workflow per subscriber)',
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: 'how long a rotated-out secret keeps signing (default 86400)',
-  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key, burst twice that (default 100)',
+  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key across all API processes, burst twice that (default 100)',
+  HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: 'while PostgreSQL is down, a key verified this recently may still publish; 0: never (default 600)',
   HOOKFLOW_ALLOWED_CIDRS: 'delivery targets allowed despite the SSRF guard, comma-separated CIDRs (start adds loopback)',
   HOOKFLOW_HTTPS_ONLY: 'true: refuse http:// subscription URLs (default false)',
   HOOKFLOW_REQUIRE_EVENT_TYPES: 'true: refuse events whose type is not in the event catalog (default false: only types with a schema are checked)',
@@ -96,12 +99,15 @@ const CONNECTIONS: EnvironmentVariable[] = [
   'TEMPORAL_API_KEY',
   'HOOKFLOW_TASK_QUEUE',
   'HOOKFLOW_ENCRYPTION_KEY',
+  'HOOKFLOW_ENCRYPTION_KEYS',
+  'HOOKFLOW_ENCRYPTION_KEYS_FILE',
 ];
 const API_SETTINGS: EnvironmentVariable[] = [
   'PORT',
   'HOST',
   'HOOKFLOW_ADMIN_KEY',
   'HOOKFLOW_API_RATE_LIMIT_PER_SECOND',
+  'HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS',
   'HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS',
 ];
 const DELIVERY_SETTINGS: EnvironmentVariable[] = [
@@ -185,6 +191,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     environment: ['DATABASE_URL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow hookflow keys create --name billing --scope publish'],
+  },
+  {
+    name: 'keys reseal',
+    summary: 're-seal every stored secret under the primary encryption key, with progress',
+    description:
+      'Starts (or, if one is running, attaches to) the reseal workflow, which re-seals every sealed value ' +
+      "(subscriptions' signing secrets and keys) under the primary key of HOOKFLOW_ENCRYPTION_KEYS, in pages, and prints " +
+      'its progress until it is done. Values already under the primary are skipped, so it is safe to run again. ' +
+      'Workers must already run with the new keyring. Once it reports nothing left that would not open, the old key ' +
+      'can leave the ring.',
+    positionals: [],
+    options: {
+      'batch-size': { type: 'string', value: 'N', help: 'rows per activity, 1 to 1000 (default 200)' },
+    },
+    environment: [...CONNECTIONS],
+    examples: ['HOOKFLOW_ENCRYPTION_KEYS="k2:$(cat k2),k1:$(cat k1)" TEMPORAL_ADDRESS=temporal:7233 hookflow keys reseal'],
   },
   {
     name: 'publish',

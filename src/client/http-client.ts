@@ -16,6 +16,7 @@ import type {
 } from '../schemas/subscription.js';
 import type { CreateTenant, IssuePortalToken, PortalToken, Tenant, UpdateTenant } from '../schemas/tenant.js';
 import type { TestSend, TestSendResult } from '../schemas/test-send.js';
+import type { PlatformUsage, TenantUsage } from '../schemas/usage.js';
 
 export interface HookflowClientOptions {
   /** Where the API answers, e.g. `http://localhost:3000`. */
@@ -145,8 +146,18 @@ export function createHookflowClient(options: HookflowClientOptions) {
       revokePortalTokens: async (tenantId: string): Promise<void> => {
         await call('DELETE', `/v1/tenants/${id(tenantId)}/portal-tokens`);
       },
+      /** The tenant's usage per UTC day over [from, to] (both inclusive; the last 30 days by default). */
+      usage: (tenantId: string, range: UsageRange = {}) => call<TenantUsage>('GET', `/v1/tenants/${id(tenantId)}/usage${queryString({ ...range })}`),
     },
+    /** Every tenant's usage totals over [from, to] (the platform's keys only). */
+    usage: (range: UsageRange = {}) => call<PlatformUsage>('GET', `/v1/usage${queryString({ ...range })}`),
   };
+}
+
+/** UTC days, YYYY-MM-DD. */
+export interface UsageRange {
+  from?: string;
+  to?: string;
 }
 
 export type HookflowClient = ReturnType<typeof createHookflowClient>;

@@ -4,6 +4,7 @@ import type { SubscriptionStatus } from '../schemas/subscription.js';
 import type { JsonValue } from '../json.js';
 import { afterCursorSql, pageParams, toPage } from './page.js';
 import type { Queryable } from './pool.js';
+import { countAttemptSql } from './usage.js';
 
 interface DeliveryRow {
   id: string;
@@ -167,11 +168,13 @@ export interface AttemptRecord {
   error: string | null;
   responseBody: string | null;
   succeeded: boolean;
+  /** The request body's size, counted in the tenant's usage when the attempt succeeded. */
+  bodyBytes: number;
 }
 
 /**
  * Records one attempt and moves the delivery's counters (and its status, on
- * success) in a single statement. Returns the attempt's number over the
+ * success) and the tenant's usage of the day in a single statement. Returns the attempt's number over the
  * delivery's life, and its number within the current round of retries.
  */
 export async function recordAttempt(
@@ -186,8 +189,8 @@ export async function recordAttempt(
            last_error = CASE WHEN $7 THEN NULL ELSE COALESCE($5, 'HTTP ' || $4::int) END,
            updated_at = now()
        WHERE id = $1
-       RETURNING attempt_count, retry_base
-     ), attempt AS (
+       RETURNING attempt_count, retry_base, tenant_id
+     ), ${countAttemptSql({ startedAt: '$2', succeeded: '$7', bodyBytes: '$8' })}, attempt AS (
        INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
        SELECT $1, attempt_count, $2, $3, $4::int, $5, $6 FROM delivery
        RETURNING number
@@ -201,6 +204,7 @@ export async function recordAttempt(
       attempt.error,
       attempt.responseBody,
       attempt.succeeded,
+      attempt.bodyBytes,
     ],
   );
   const row = rows[0]!;

@@ -4,6 +4,7 @@ import { patternsMatching } from '../routing/event-type-pattern.js';
 import { matchesFilter, type PayloadFilter } from '../routing/payload-filter.js';
 import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
+import { countEvent } from './usage.js';
 
 /**
  * Records an event and creates one pending delivery per matching subscription
@@ -35,7 +36,7 @@ export async function recordEvent(
     if (inserted.rowCount === 1) {
       const candidates = await routingCandidates(tx, event);
       const recipients = candidates.filter((s) => s.filter === null || matchesFilter(s.filter, event.payload));
-      await tx.query(
+      const created = await tx.query(
         // A fifo subscription's delivery takes its place in the stream: the
         // event's acceptance time (see migration 009).
         `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id, ordered_at)
@@ -44,6 +45,11 @@ export async function recordEvent(
          FROM unnest($2::text[]) AS r(subscription_id) JOIN subscriptions s ON s.id = r.subscription_id`,
         [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt],
       );
+      const batch = await nextFanoutBatch(tx, event.id, null, batchSize);
+      // Counted once, with the insert that makes the event new; last, so the
+      // tenant's usage row is locked only until the commit.
+      await countEvent(tx, tenantOf(event), event.createdAt, created.rowCount ?? 0);
+      return { fannedOut: false, batch, alreadyDelivered: [] };
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
         // A row from before recorded_by_run existed counts as this run's: a
@@ -63,7 +69,6 @@ export async function recordEvent(
       );
       return { fannedOut: false, batch, alreadyDelivered: succeeded.map((row) => row.subscription_id) };
     }
-    return { fannedOut: false, batch: await nextFanoutBatch(tx, event.id, null, batchSize), alreadyDelivered: [] };
   });
 }
 

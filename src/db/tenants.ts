@@ -8,11 +8,12 @@ interface TenantRow {
   name: string;
   metadata: Record<string, Tenant['metadata'][string]>;
   retention_days: number | null;
+  quota_events_per_day: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, name, metadata, retention_days, created_at, updated_at';
+const COLUMNS = 'id, name, metadata, retention_days, quota_events_per_day, created_at, updated_at';
 
 function toTenant(row: TenantRow): Tenant {
   return {
@@ -20,6 +21,7 @@ function toTenant(row: TenantRow): Tenant {
     name: row.name,
     metadata: row.metadata,
     retentionDays: row.retention_days,
+    quotas: { eventsPerDay: row.quota_events_per_day === null ? null : Number(row.quota_events_per_day) },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -55,11 +57,20 @@ export async function listTenants(
 
 export async function updateTenant(db: Queryable, id: string, patch: UpdateTenant): Promise<Tenant | undefined> {
   const { rows } = await db.query<TenantRow>(
-    // retentionDays: absent keeps it, null resets it to the platform's default.
+    // retentionDays and quotas: absent keeps them, null resets them (the default retention; no quota).
     `UPDATE tenants SET name = COALESCE($2, name), metadata = COALESCE($3, metadata),
-       retention_days = CASE WHEN $4 THEN $5::integer ELSE retention_days END, updated_at = now()
+       retention_days = CASE WHEN $4 THEN $5::integer ELSE retention_days END,
+       quota_events_per_day = CASE WHEN $6 THEN $7::bigint ELSE quota_events_per_day END, updated_at = now()
      WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
-    [id, patch.name ?? null, patch.metadata ?? null, patch.retentionDays !== undefined, patch.retentionDays ?? null],
+    [
+      id,
+      patch.name ?? null,
+      patch.metadata ?? null,
+      patch.retentionDays !== undefined,
+      patch.retentionDays ?? null,
+      patch.quotas?.eventsPerDay !== undefined,
+      patch.quotas?.eventsPerDay ?? null,
+    ],
   );
   return rows[0] && toTenant(rows[0]);
 }

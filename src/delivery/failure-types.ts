@@ -17,6 +17,8 @@ export const FailureType = {
   PermanentFailure: 'PermanentFailure',
   /** The SSRF guard refused the target (a private, loopback, metadata... address); dead-lettered at once. */
   ForbiddenTarget: 'ForbiddenTarget',
+  /** The signing key is sealed under an encryption key no longer in the keyring (or does not open); dead-lettered at once. */
+  SigningKeyUnavailable: 'SigningKeyUnavailable',
   /** The retry schedule is spent; dead-lettered. */
   RetriesExhausted: 'RetriesExhausted',
 } as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiKeyScopeSchema } from './api-key.js';
 import { idSchema, jsonValueSchema, pageQuerySchema, textSchema, timestampSchema } from './common.js';
+import { tenantQuotasSchema } from './usage.js';
 
 /** The tenant that single-tenant use publishes to and subscribes in without naming one. */
 export const DEFAULT_TENANT_ID = 'default';
@@ -30,6 +31,8 @@ export const updateTenantSchema = z
     metadata: metadataSchema,
     /** The platform only: a caller limited to the tenant may not change how long its history is kept. */
     retentionDays: retentionDaysSchema,
+    /** The platform's alone to set: a caller limited to the tenant gets 403. */
+    quotas: tenantQuotasSchema.partial(),
   })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
@@ -40,6 +43,7 @@ export const tenantSchema = z.object({
   name: z.string(),
   metadata: z.record(z.string(), jsonValueSchema),
   retentionDays: retentionDaysSchema,
+  quotas: tenantQuotasSchema,
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

@@ -9,6 +9,7 @@ import type { ApiDeps } from '../../src/api/deps.js';
 import { createSecretBox, generateEncryptionKey } from '../../src/crypto/secret-box.js';
 import { portalTokenKey } from '../../src/auth/portal-tokens.js';
 import { createTenantDirectory } from '../../src/services/tenant-directory.js';
+import { createEventQuota } from '../../src/services/event-quota.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createAddressPolicy } from '../../src/delivery/url-guard.js';
@@ -113,6 +114,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
     secretBox,
     portalTokenKey: portalTokenKey(encryptionKey),
     tenants: createTenantDirectory(pool, logger),
+    eventQuota: createEventQuota(pool, logger),
     secretRotationOverlapSeconds: options.secretRotationOverlapSeconds ?? 24 * 3600,
     adminKey: undefined,
     rateLimit: { ratePerSecond: rate, capacity: 2 * rate },

@@ -98,6 +98,10 @@ describe('reading the command line', () => {
     expect(run(['deliveries', 'list']).flag('dead')).toBe(false);
     expect(run(['keys', 'create', '--name', 'ops', '--scope', 'admin', '--scope', 'publish']).strings('scope')).toEqual(['admin', 'publish']);
     expect(run(['dev']).command.name).toBe('start');
+    // A two-word command wins over the one-word command it starts with; the rest are its arguments.
+    const reseal = run(['keys', 'reseal', '--batch-size', '50']);
+    expect([reseal.command.name, reseal.string('batch-size'), reseal.positionals]).toEqual(['keys reseal', '50', []]);
+    expect(run(['keys', 'create', '--name', 'ops']).command.name).toBe('keys');
   });
 
   it.each([
@@ -110,6 +114,9 @@ describe('reading the command line', () => {
     [['deliveries', 'show'], 'deliveries', 'expected "list", not "show"'],
     [['deliveries', 'list', '--bogus'], 'deliveries', "Unknown option '--bogus'"],
     [['keys', 'create'], 'keys', 'missing --name'],
+    [['keys', 'reseal', 'now'], 'keys reseal', 'unexpected argument "now"'],
+    [['keys', 'reseal', '--name', 'x'], 'keys reseal', "Unknown option '--name'"],
+    [['keys', 'rotate'], 'keys', 'expected "create", not "rotate"'],
     [['redeliver'], 'redeliver', 'missing <deliveryId>'],
     [['worker', '--port', '1'], 'worker', "Unknown option '--port'"],
     [['migrate', 'now'], 'migrate', 'unexpected argument "now"'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { issuePortalToken, looksLikePortalToken, portalTokenKey, verifyPortalToken } from '../../src/auth/portal-tokens.js';
+import { issuePortalToken, looksLikePortalToken, portalTokenKey, portalTokenKeys, verifyPortalToken } from '../../src/auth/portal-tokens.js';
+import { parseKeyring } from '../../src/crypto/keyring.js';
 import { generateEncryptionKey } from '../../src/crypto/secret-box.js';
 
 const key = portalTokenKey(generateEncryptionKey());
@@ -58,5 +59,26 @@ describe('portal tokens', () => {
     expect(portalTokenKey(encryptionKey)).toEqual(portalTokenKey(encryptionKey));
     expect(Buffer.from(portalTokenKey(encryptionKey))).not.toEqual(Buffer.from(encryptionKey, 'base64'));
     expect(portalTokenKey(encryptionKey)).toHaveLength(32);
+  });
+
+  it('survive an encryption key rotation: signed with the primary, verified with any key of the ring', async () => {
+    const [k1, k2, k3] = [generateEncryptionKey(), generateEncryptionKey(), generateEncryptionKey()];
+    const before = portalTokenKeys(parseKeyring(`k1:${k1}`));
+    const during = portalTokenKeys(parseKeyring(`k2:${k2},k1:${k1}`));
+    const after = portalTokenKeys(parseKeyring(`k2:${k2}`));
+    expect(during[1]).toEqual(before[0]);
+    expect(before[0]).toEqual(portalTokenKey(k1));
+    const oldToken = (await issuePortalToken(before[0]!, grant, issuedAt)).token;
+    const newToken = (await issuePortalToken(during[0]!, grant, issuedAt)).token;
+    const at = new Date(issuedAt.getTime() + 1000);
+    expect(await verifyPortalToken(during, oldToken, at)).toMatchObject({ grant: { tenantId: 'tnt_acme' } });
+    expect(await verifyPortalToken(during, newToken, at)).toMatchObject({ grant: { tenantId: 'tnt_acme' } });
+    expect(await verifyPortalToken(after, newToken, at)).toMatchObject({ grant: { tenantId: 'tnt_acme' } });
+    // Once its key leaves the ring, a token signed with it is refused.
+    expect(await verifyPortalToken(after, oldToken, at)).toEqual({ refused: 'invalid' });
+    expect(await verifyPortalToken(portalTokenKeys(parseKeyring(`k3:${k3}`)), newToken, at)).toEqual({ refused: 'invalid' });
+    // Expired under the key that signed it stays expired, whichever key is tried first.
+    expect(await verifyPortalToken(during, oldToken, new Date('2026-12-02T11:00:01Z'))).toEqual({ refused: 'expired' });
+    expect(await verifyPortalToken([], newToken, at)).toEqual({ refused: 'invalid' });
   });
 });

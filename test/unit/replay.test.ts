@@ -35,6 +35,9 @@ describe('recorded workflow histories', () => {
         'on-failure/permanent-failure-then-redelivered.delivery.json',
         // Ordered delivery (test/replay/record-fifo-histories.ts): event workflows handing over, and streams.
         ...['block-then-redelivered', 'block-then-skipped', 'skip'].flatMap((s) => [`fifo/${s}.event.json`, `fifo/${s}.ordered.json`]),
+        // The reseal of `hookflow keys reseal` (test/replay/record-reseal-histories.ts): a continued run, and one alone.
+        'reseal/continued.json',
+        'reseal/single-run.json',
       ]),
     );
   });

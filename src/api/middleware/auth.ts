@@ -21,7 +21,7 @@ export function requiredScope(method: string, path: string): ApiKeyScope {
 export interface AuthDeps {
   verifyKey: KeyVerifier;
   adminKey: string | undefined;
-  portalTokenKey: Uint8Array;
+  portalTokenKey: Uint8Array | readonly Uint8Array[];
   tenants: TenantDirectory;
 }
 

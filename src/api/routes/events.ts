@@ -16,9 +16,21 @@ export function eventRoutes(deps: ApiDeps): Hono<AppEnv> {
     const rawKey = c.req.header('idempotency-key');
     const key = rawKey === undefined ? undefined : parseWith(idempotencyKeySchema, rawKey, 'header.Idempotency-Key');
     const tenantId = await tenantForNew(c, deps.tenants, input.tenantId);
+    // From memory, so publishing still needs nothing but Temporal (src/services/event-quota.ts).
+    const admission = deps.eventQuota.admit(tenantId);
+    if (!admission.ok) {
+      const { quota, limit, retryAfterSeconds } = admission.refusal;
+      throw problems.quotaExceeded(quota, limit, retryAfterSeconds);
+    }
     try {
-      const { event, duplicate, typeDeprecatedAt } = await publishEvent(deps, { ...input, tenantId }, key);
-      if (duplicate) c.header('idempotent-replayed', 'true');
+      const { event, duplicate, typeDeprecatedAt } = await publishEvent(deps, { ...input, tenantId }, key).catch((error: unknown) => {
+        admission.release();
+        throw error;
+      });
+      if (duplicate) {
+        admission.release();
+        c.header('idempotent-replayed', 'true');
+      }
       if (typeDeprecatedAt !== undefined) {
         // RFC 9745: the type is deprecated since then (accepted all the same), and where to read about it.
         c.header('deprecation', `@${Math.floor(Date.parse(typeDeprecatedAt) / 1000)}`);

@@ -15,8 +15,8 @@ import {
 } from '../../schemas/tenant.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
-import { Problem, problems } from '../problem.js';
-import { callerTenant, platformOnly } from '../tenant-scope.js';
+import { problems } from '../problem.js';
+import { callerTenant, platformOnly, requirePlatform } from '../tenant-scope.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
 
 /** A portal token lives an hour unless asked otherwise. */
@@ -54,11 +54,12 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     if (!(await findTenant(pool, id))) throw problems.notFound('Tenant', id);
     const patch = await jsonBody(c, updateTenantSchema);
     // How long a tenant's history is kept is the platform's to decide, not the tenant's.
-    if (patch.retentionDays !== undefined && callerTenant(c) !== undefined) {
-      throw new Problem(403, 'forbidden', 'Forbidden', 'retentionDays needs an API key that is not limited to a tenant');
-    }
+    if (patch.retentionDays !== undefined) requirePlatform(c, 'retentionDays needs');
+    // A customer does not raise its own cap.
+    if (patch.quotas !== undefined) requirePlatform(c, "a tenant's quotas need");
     const tenant = await updateTenant(pool, id, patch);
     if (!tenant) throw problems.notFound('Tenant', id);
+    if (patch.quotas?.eventsPerDay !== undefined) deps.eventQuota.noteLimit(id, tenant.quotas.eventsPerDay);
     return c.json(tenant);
   });
 
