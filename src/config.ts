@@ -55,6 +55,7 @@ const configSchema = z.object({
     .optional(),
   HOOKFLOW_ADMIN_KEY: z.string().min(32, 'use at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional(),
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: integerFromEnv(0, 7 * 24 * 3600, 24 * 3600),
+  HOOKFLOW_AUDIT_RETENTION_DAYS: integerFromEnv(1, 100 * 366, 365),
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: integerFromEnv(1, 1_000_000, 100),
   HOOKFLOW_ALLOWED_CIDRS: z.string().default(''),
   HOOKFLOW_BREAKER_FAILURE_THRESHOLD: integerFromEnv(1, 1000, 5),
@@ -117,6 +118,8 @@ export interface Config {
   encryptionKey: string | undefined;
   adminKey: string | undefined;
   secretRotationOverlapSeconds: number;
+  /** Audit events older than this many days are deleted by the retention workflow (deleteAuditEventsBefore). */
+  auditRetentionDays: number;
   apiRateLimitPerSecond: number;
   /** CIDRs deliveries may reach despite the SSRF guard (comma-separated). */
   allowedCidrs: string;
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.HOOKFLOW_ENCRYPTION_KEY,
     adminKey: e.HOOKFLOW_ADMIN_KEY,
     secretRotationOverlapSeconds: e.HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS,
+    auditRetentionDays: e.HOOKFLOW_AUDIT_RETENTION_DAYS,
     apiRateLimitPerSecond: e.HOOKFLOW_API_RATE_LIMIT_PER_SECOND,
     allowedCidrs: e.HOOKFLOW_ALLOWED_CIDRS,
     httpsOnly: e.HOOKFLOW_HTTPS_ONLY,

@@ -27,6 +27,7 @@ import {
   updateTenantSchema,
 } from '../schemas/tenant.js';
 import { testSendResultSchema, testSendSchema } from '../schemas/test-send.js';
+import { auditEventSchema, auditResourceTypeSchema } from '../schemas/audit-event.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -70,6 +71,8 @@ const components: Record<string, z.ZodType> = {
   TenantPage: page(tenantSchema),
   IssuePortalToken: issuePortalTokenSchema,
   PortalToken: portalTokenSchema,
+  AuditEvent: auditEventSchema,
+  AuditEventPage: page(auditEventSchema),
 };
 
 interface Operation {
@@ -205,6 +208,24 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/tenants/{id}/portal-tokens': {
     delete: { summary: "Revoke every portal token of the tenant issued until now", ok: [204], problems: [404] },
+  },
+  '/v1/audit-events': {
+    get: {
+      summary: 'The audit trail: every change made through the API, oldest first (a limited caller: its own tenant\'s)',
+      query: [
+        tenantId,
+        { name: 'resourceType', schema: z.toJSONSchema(auditResourceTypeSchema), description: 'one kind of resource only' },
+        { name: 'resourceId', schema: { type: 'string' }, description: 'one resource only' },
+        { name: 'actorId', schema: { type: 'string' }, description: 'one API key or portal token only (by id)' },
+        { name: 'action', schema: { type: 'string' }, description: 'one action only, e.g. subscription.update' },
+        { name: 'since', schema: { type: 'string', format: 'date-time' }, description: 'recorded at or after' },
+        { name: 'until', schema: { type: 'string', format: 'date-time' }, description: 'recorded before' },
+        limit,
+        cursor,
+      ],
+      ok: [200, 'AuditEventPage'],
+      problems: [404, 422],
+    },
   },
   '/healthz': { get: { summary: 'Liveness', ok: [200], problems: [], public: true } },
   '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', ok: [200], problems: [503], public: true } },

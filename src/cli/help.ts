@@ -63,6 +63,7 @@ export const ENVIRONMENT = {
   HOOKFLOW_FIFO_HOLD_BACK_MS: 'a fifo subscription gets an event only once it was accepted this long ago, so an earlier one still being recorded is not overtaken (default 15000)',
   HOOKFLOW_DELIVERY_WORKFLOWS: 'on-failure (default: first attempts inside the event workflow, a delivery workflow only to retry) or always (a delivery workflow per subscriber)',
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: 'how long a rotated-out secret keeps signing (default 86400)',
+  HOOKFLOW_AUDIT_RETENTION_DAYS: 'how many days the audit trail keeps its events (default 365)',
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key, burst twice that (default 100)',
   HOOKFLOW_ALLOWED_CIDRS: 'delivery targets allowed despite the SSRF guard, comma-separated CIDRs (start adds loopback)',
   HOOKFLOW_HTTPS_ONLY: 'true: refuse http:// subscription URLs (default false)',
@@ -117,6 +118,8 @@ const URL_POLICY: EnvironmentVariable[] = ['HOOKFLOW_ALLOWED_CIDRS', 'HOOKFLOW_H
 const EVENT_POLICY: EnvironmentVariable[] = ['HOOKFLOW_REQUIRE_EVENT_TYPES'];
 const EMBEDDED: EnvironmentVariable[] = ['HOOKFLOW_DATA_DIR', 'TEMPORAL_CLI', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'HOOKFLOW_POSTGRES_PORT'];
 const TRACING: EnvironmentVariable[] = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME'];
+// The worker's retention workflow deletes old audit events.
+const RETENTION: EnvironmentVariable[] = ['HOOKFLOW_AUDIT_RETENTION_DAYS'];
 const API_CLIENT: EnvironmentVariable[] = ['HOOKFLOW_URL', 'HOOKFLOW_API_KEY', 'PORT', 'HOOKFLOW_DATA_DIR'];
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -130,7 +133,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'key are kept in the data directory, so the next start carries on where this one stopped.',
     positionals: [],
     options: {},
-    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'LOG_LEVEL'],
+    environment: [...EMBEDDED, ...CONNECTIONS, ...API_SETTINGS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...RETENTION, ...TRACING, 'LOG_LEVEL'],
     examples: ['hookflow start', 'HOOKFLOW_RETRY_SCHEDULE=2,2 hookflow start'],
   },
   {
@@ -153,7 +156,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'and HOOKFLOW_ENCRYPTION_KEY (the same key as the API). Several can run on one task queue.',
     positionals: [],
     options: {},
-    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
+    environment: [...CONNECTIONS, ...DELIVERY_SETTINGS, ...URL_POLICY, ...EVENT_POLICY, ...RETENTION, ...TRACING, 'HOOKFLOW_WORKER_METRICS_PORT', 'LOG_LEVEL'],
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow worker'],
   },
   {

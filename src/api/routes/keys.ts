@@ -9,6 +9,7 @@ import { problems } from '../problem.js';
 import { jsonBody, query } from '../validate.js';
 import { platformOnly, tenantForNew } from '../tenant-scope.js';
 import { tenantFilterSchema } from '../../schemas/tenant.js';
+import { recordAudit } from '../audit.js';
 
 export function keyRoutes({ pool, tenants }: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -19,6 +20,7 @@ export function keyRoutes({ pool, tenants }: ApiDeps): Hono<AppEnv> {
     const input = await jsonBody(c, createApiKeySchema);
     if (input.tenantId !== undefined) await tenantForNew(c, tenants, input.tenantId);
     const created = await createApiKey(pool, input);
+    await recordAudit(c, pool, { action: 'api-key.create', resource: { type: 'api-key', id: created.id }, tenantId: created.tenantId, after: created });
     c.header('cache-control', 'no-store');
     return c.json(created, 201);
   });
@@ -26,7 +28,14 @@ export function keyRoutes({ pool, tenants }: ApiDeps): Hono<AppEnv> {
   app.get('/', async (c) => c.json(await listApiKeys(pool, query(c, pageQuerySchema.extend(tenantFilterSchema.shape)))));
 
   app.delete('/:id', async (c) => {
-    if (!(await revokeApiKey(pool, c.req.param('id')))) throw problems.notFound('API key', c.req.param('id'));
+    const revoked = await revokeApiKey(pool, c.req.param('id'));
+    if (!revoked) throw problems.notFound('API key', c.req.param('id'));
+    await recordAudit(c, pool, {
+      action: 'api-key.revoke',
+      resource: { type: 'api-key', id: revoked.id },
+      tenantId: revoked.tenantId,
+      after: { revokedAt: revoked.revokedAt },
+    });
     return c.body(null, 204);
   });
 

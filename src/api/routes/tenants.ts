@@ -18,6 +18,7 @@ import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { callerTenant, platformOnly } from '../tenant-scope.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
+import { recordAudit } from '../audit.js';
 
 /** A portal token lives an hour unless asked otherwise. */
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
@@ -38,6 +39,7 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     const tenant = await insertTenant(pool, input.id ?? newId('tnt'), input);
     if (!tenant) throw problems.conflict(`tenant id "${input.id}" is taken (ids of deleted tenants are not reused)`);
     tenants.note({ id: tenant.id, deleted: false, tokensNotBefore: null, updatedAt: new Date(tenant.updatedAt) });
+    await recordAudit(c, pool, { action: 'tenant.create', ...onTenant(tenant.id), after: tenant });
     return c.json(tenant, 201);
   });
 
@@ -51,18 +53,22 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
 
   app.patch('/:id', async (c) => {
     const id = c.req.param('id');
-    if (!(await findTenant(pool, id))) throw problems.notFound('Tenant', id);
+    const before = await findTenant(pool, id);
+    if (!before) throw problems.notFound('Tenant', id);
     const tenant = await updateTenant(pool, id, await jsonBody(c, updateTenantSchema));
     if (!tenant) throw problems.notFound('Tenant', id);
+    await recordAudit(c, pool, { action: 'tenant.update', ...onTenant(id), before, after: tenant });
     return c.json(tenant);
   });
 
   app.delete('/:id', platformOnly, async (c) => {
     const id = c.req.param('id');
     if (id === DEFAULT_TENANT_ID) throw problems.conflict('the default tenant cannot be deleted');
-    const deletedAt = await deleteTenant(pool, id);
+    const before = await findTenant(pool, id);
+    const deletedAt = before && (await deleteTenant(pool, id));
     if (!deletedAt) throw problems.notFound('Tenant', id);
     tenants.note({ id, deleted: true, tokensNotBefore: deletedAt, updatedAt: deletedAt });
+    await recordAudit(c, pool, { action: 'tenant.delete', ...onTenant(id), before });
     return c.body(null, 204);
   });
 
@@ -75,6 +81,12 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
       scopes: [...new Set(input.scopes ?? (['admin'] as const))],
       expiresInSeconds: input.expiresInSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
     });
+    // The token's id (its jti) names it in the trail, and as the actor of what it does; the token itself never.
+    await recordAudit(c, pool, {
+      action: 'tenant.portal-token.issue',
+      ...onTenant(id),
+      after: { tokenId: grant.tokenId, scopes: grant.scopes, expiresAt: grant.expiresAt.toISOString() },
+    });
     c.header('cache-control', 'no-store');
     return c.json({ token, tenantId: id, scopes: grant.scopes, expiresAt: grant.expiresAt.toISOString() } satisfies PortalToken, 201);
   });
@@ -85,8 +97,14 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     const notBefore = await revokePortalTokens(pool, id);
     if (!notBefore) throw problems.notFound('Tenant', id);
     tenants.note({ id, deleted: false, tokensNotBefore: notBefore, updatedAt: notBefore });
+    await recordAudit(c, pool, { action: 'tenant.portal-tokens.revoke', ...onTenant(id), after: { tokensNotBefore: notBefore.toISOString() } });
     return c.body(null, 204);
   });
 
   return app;
+}
+
+/** An audit entry's resource and tenant for this tenant: a tenant's trail includes what was done to the tenant itself. */
+function onTenant(id: string) {
+  return { resource: { type: 'tenant' as const, id }, tenantId: id };
 }
