@@ -142,8 +142,12 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
     await recordAudit(c, pool, {
       action: 'subscription.secret.rotate',
       ...onSubscription(subscription),
-      before: { signatureScheme: subscription.signatureScheme },
-      after: { signatureScheme: signatureScheme ?? subscription.signatureScheme, overlapSeconds: overlapSeconds ?? deps.secretRotationOverlapSeconds },
+      // The keys themselves stay out of the trail; the scheme and the overlap say what the rotation did.
+      after: {
+        signatureScheme: signatureScheme ?? subscription.signatureScheme,
+        previousSignatureScheme: subscription.signatureScheme,
+        overlapSeconds: overlapSeconds ?? deps.secretRotationOverlapSeconds,
+      },
     });
     c.header('cache-control', 'no-store');
     return c.json(rotated);
