@@ -1,12 +1,14 @@
 // Records a change made through the API in the audit trail (README "Audit
-// trail"). Route handlers call it once their change has succeeded, so a
-// refused or failed request records nothing. Publishing events is traffic, not
-// a change, and is not recorded.
+// trail"). A change made in PostgreSQL alone is recorded in its own
+// transaction (recordedChange): both happen or neither. Changes that go
+// through Temporal or span services are recorded once they have succeeded
+// (recordAudit). Either way a refused or failed request records nothing.
+// Publishing events is traffic, not a change, and is not recorded.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { changedFields } from '../audit/redact.js';
 import { insertAuditEvent } from '../db/audit-events.js';
-import type { Queryable } from '../db/pool.js';
+import { inTransaction, type Pool, type Queryable } from '../db/pool.js';
 import type { AuditResourceType } from '../schemas/audit-event.js';
 import type { AppEnv } from './env.js';
 
@@ -30,6 +32,23 @@ export async function recordAudit(c: Context<AppEnv>, db: Queryable, entry: Audi
     sourceAddress: sourceAddress(c),
     requestId: requestId(c),
     ...changedFields(entry.before, entry.after),
+  });
+}
+
+/**
+ * Makes a change and records it in one transaction. `change` answering
+ * undefined (nothing there to change) records nothing and commits nothing.
+ */
+export async function recordedChange<T>(
+  c: Context<AppEnv>,
+  pool: Pool,
+  change: (tx: Queryable) => Promise<T | undefined>,
+  entry: (result: T) => AuditEntry,
+): Promise<T | undefined> {
+  return inTransaction(pool, async (tx) => {
+    const result = await change(tx);
+    if (result !== undefined) await recordAudit(c, tx, entry(result));
+    return result;
   });
 }
 

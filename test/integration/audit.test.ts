@@ -296,6 +296,29 @@ describe.sequential('audit trail', () => {
     expect(await auditRowCount()).toBe(afterSetup);
   });
 
+  it('a change made in PostgreSQL alone is undone when its audit event cannot be written', async () => {
+    const { body: t } = await stack.api('POST', '/v1/tenants', { name: 'Atomic' });
+    const { body: s } = await stack.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type], tenantId: t.id });
+    // A real failure of the audit write, for these two resources only.
+    await stack.pool.query(`
+      CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.resource_id IN ('${t.id}', '${s.id}') THEN RAISE EXCEPTION 'audit write refused'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit();`);
+    try {
+      expect((await http('PATCH', `/v1/tenants/${t.id}`, { name: 'Changed' })).status).toBe(500);
+      expect((await http('DELETE', `/v1/subscriptions/${s.id}`)).status).toBe(500);
+      expect((await http('PATCH', `/v1/subscriptions/${s.id}`, { status: 'paused' })).status).toBe(500);
+    } finally {
+      await stack.pool.query('DROP TRIGGER refuse_audit ON audit_events; DROP FUNCTION refuse_audit();');
+    }
+    expect((await stack.api('GET', `/v1/tenants/${t.id}`)).body.name).toBe('Atomic');
+    const after = await stack.api('GET', `/v1/subscriptions/${s.id}`);
+    expect([after.status, after.body.status]).toEqual([200, 'active']);
+  });
+
   it('a tenant-limited caller reads only its own tenant\'s trail', async () => {
     const { body: t } = await stack.api('POST', '/v1/tenants', { name: 'Reader' });
     const { body: key } = await stack.api('POST', '/v1/keys', { name: 'reader', scopes: ['admin'], tenantId: t.id });

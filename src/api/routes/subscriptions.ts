@@ -21,7 +21,7 @@ import { callerTenant, tenantForList, tenantForNew } from '../tenant-scope.js';
 import { tenantFilterSchema } from '../../schemas/tenant.js';
 import { problems } from '../problem.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
-import { recordAudit } from '../audit.js';
+import { recordAudit, recordedChange } from '../audit.js';
 import type { Subscription, SubscriptionStatus } from '../../schemas/subscription.js';
 
 export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
@@ -67,11 +67,18 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
     if (!before) throw problems.notFound('Subscription', id);
     const patch = await jsonBody(c, updateSubscriptionSchema);
     if (patch.url !== undefined) await refuseForbiddenUrl(deps, patch.url);
-    const subscription = await updateSubscription(pool, id, patch);
+    const subscription = await recordedChange(
+      c,
+      pool,
+      async (tx) => {
+        const updated = await updateSubscription(tx, id, patch);
+        // Re-enabling starts afresh: breaker closed, failure clock stopped.
+        if (updated && patch.status === 'active') await resetEndpointHealth(tx, id);
+        return updated;
+      },
+      (after) => ({ action: updateAction(before, after), ...onSubscription(after), before, after }),
+    );
     if (!subscription) throw problems.notFound('Subscription', id);
-    // Re-enabling starts afresh: breaker closed, failure clock stopped.
-    if (patch.status === 'active') await resetEndpointHealth(pool, id);
-    await recordAudit(c, pool, { action: updateAction(before, subscription), ...onSubscription(subscription), before, after: subscription });
     return c.json(subscription);
   });
 
@@ -111,8 +118,15 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
 
   app.delete('/:id', async (c) => {
     const before = await findSubscription(pool, c.req.param('id'));
-    if (!before || !(await deleteSubscription(pool, before.id))) throw problems.notFound('Subscription', c.req.param('id'));
-    await recordAudit(c, pool, { action: 'subscription.delete', ...onSubscription(before), before });
+    const deleted =
+      before &&
+      (await recordedChange(
+        c,
+        pool,
+        async (tx) => ((await deleteSubscription(tx, before.id)) ? before : undefined),
+        () => ({ action: 'subscription.delete', ...onSubscription(before), before }),
+      ));
+    if (!deleted) throw problems.notFound('Subscription', c.req.param('id'));
     return c.body(null, 204);
   });
 

@@ -18,7 +18,7 @@ import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { callerTenant, platformOnly } from '../tenant-scope.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
-import { recordAudit } from '../audit.js';
+import { recordAudit, recordedChange } from '../audit.js';
 
 /** A portal token lives an hour unless asked otherwise. */
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
@@ -36,10 +36,14 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
 
   app.post('/', platformOnly, async (c) => {
     const input = await jsonBody(c, createTenantSchema);
-    const tenant = await insertTenant(pool, input.id ?? newId('tnt'), input);
+    const tenant = await recordedChange(
+      c,
+      pool,
+      (tx) => insertTenant(tx, input.id ?? newId('tnt'), input),
+      (created) => ({ action: 'tenant.create', ...onTenant(created.id), after: created }),
+    );
     if (!tenant) throw problems.conflict(`tenant id "${input.id}" is taken (ids of deleted tenants are not reused)`);
     tenants.note({ id: tenant.id, deleted: false, tokensNotBefore: null, updatedAt: new Date(tenant.updatedAt) });
-    await recordAudit(c, pool, { action: 'tenant.create', ...onTenant(tenant.id), after: tenant });
     return c.json(tenant, 201);
   });
 
@@ -55,9 +59,14 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const before = await findTenant(pool, id);
     if (!before) throw problems.notFound('Tenant', id);
-    const tenant = await updateTenant(pool, id, await jsonBody(c, updateTenantSchema));
+    const patch = await jsonBody(c, updateTenantSchema);
+    const tenant = await recordedChange(
+      c,
+      pool,
+      (tx) => updateTenant(tx, id, patch),
+      (after) => ({ action: 'tenant.update', ...onTenant(id), before, after }),
+    );
     if (!tenant) throw problems.notFound('Tenant', id);
-    await recordAudit(c, pool, { action: 'tenant.update', ...onTenant(id), before, after: tenant });
     return c.json(tenant);
   });
 
@@ -94,10 +103,14 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
   // Revokes every portal token of the tenant issued until now.
   app.delete('/:id/portal-tokens', platformOnly, async (c) => {
     const id = c.req.param('id');
-    const notBefore = await revokePortalTokens(pool, id);
+    const notBefore = await recordedChange(
+      c,
+      pool,
+      (tx) => revokePortalTokens(tx, id),
+      (at) => ({ action: 'tenant.portal-tokens.revoke', ...onTenant(id), after: { tokensNotBefore: at.toISOString() } }),
+    );
     if (!notBefore) throw problems.notFound('Tenant', id);
     tenants.note({ id, deleted: false, tokensNotBefore: notBefore, updatedAt: notBefore });
-    await recordAudit(c, pool, { action: 'tenant.portal-tokens.revoke', ...onTenant(id), after: { tokensNotBefore: notBefore.toISOString() } });
     return c.body(null, 204);
   });
 
