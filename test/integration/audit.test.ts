@@ -311,6 +311,7 @@ describe.sequential('audit trail', () => {
       expect((await http('PATCH', `/v1/tenants/${t.id}`, { name: 'Changed' })).status).toBe(500);
       expect((await http('DELETE', `/v1/subscriptions/${s.id}`)).status).toBe(500);
       expect((await http('PATCH', `/v1/subscriptions/${s.id}`, { status: 'paused' })).status).toBe(500);
+      expect((await http('DELETE', `/v1/tenants/${t.id}`)).status).toBe(500);
     } finally {
       await stack.pool.query('DROP TRIGGER refuse_audit ON audit_events; DROP FUNCTION refuse_audit();');
     }

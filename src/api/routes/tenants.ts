@@ -2,7 +2,7 @@
 // issues their portal tokens; a caller limited to one tenant sees and renames
 // only its own.
 import { Hono } from 'hono';
-import { deleteTenant, findTenant, insertTenant, listTenants, revokePortalTokens, updateTenant } from '../../db/tenants.js';
+import { deleteTenantIn, findTenant, insertTenant, listTenants, revokePortalTokens, updateTenant } from '../../db/tenants.js';
 import { issuePortalToken } from '../../auth/portal-tokens.js';
 import { newId } from '../../ids.js';
 import {
@@ -74,10 +74,11 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     if (id === DEFAULT_TENANT_ID) throw problems.conflict('the default tenant cannot be deleted');
     const before = await findTenant(pool, id);
-    const deletedAt = before && (await deleteTenant(pool, id));
+    const deletedAt =
+      before &&
+      (await recordedChange(c, pool, (tx) => deleteTenantIn(tx, id), () => ({ action: 'tenant.delete', ...onTenant(id), before })));
     if (!deletedAt) throw problems.notFound('Tenant', id);
     tenants.note({ id, deleted: true, tokensNotBefore: deletedAt, updatedAt: deletedAt });
-    await recordAudit(c, pool, { action: 'tenant.delete', ...onTenant(id), before });
     return c.body(null, 204);
   });
 
