@@ -16,6 +16,7 @@ import type {
 } from '../schemas/subscription.js';
 import type { CreateTenant, IssuePortalToken, PortalToken, Tenant, UpdateTenant } from '../schemas/tenant.js';
 import type { TestSend, TestSendResult } from '../schemas/test-send.js';
+import type { AuditEvent, ListAuditEventsQuery } from '../schemas/audit-event.js';
 
 export interface HookflowClientOptions {
   /** Where the API answers, e.g. `http://localhost:3000`. */
@@ -145,6 +146,10 @@ export function createHookflowClient(options: HookflowClientOptions) {
       revokePortalTokens: async (tenantId: string): Promise<void> => {
         await call('DELETE', `/v1/tenants/${id(tenantId)}/portal-tokens`);
       },
+    },
+    auditEvents: {
+      /** Every change made through the API, oldest first (a tenant's caller: its own tenant's). */
+      list: (query: Partial<ListAuditEventsQuery> = {}) => call<Page<AuditEvent>>('GET', `/v1/audit-events${queryString(query)}`),
     },
   };
 }
