@@ -59,6 +59,7 @@ const configSchema = z.object({
   HOOKFLOW_ENCRYPTION_KEYS_FILE: z.string().min(1).optional(),
   HOOKFLOW_ADMIN_KEY: z.string().min(32, 'use at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional(),
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: integerFromEnv(0, 7 * 24 * 3600, 24 * 3600),
+  HOOKFLOW_AUDIT_RETENTION_DAYS: integerFromEnv(1, 100 * 366, 365),
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: integerFromEnv(1, 1_000_000, 100),
   HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: integerFromEnv(0, 24 * 3600, 600),
   HOOKFLOW_ALLOWED_CIDRS: z.string().default(''),
@@ -128,6 +129,8 @@ export interface Config {
   encryptionKeysFile: string | undefined;
   adminKey: string | undefined;
   secretRotationOverlapSeconds: number;
+  /** Audit events older than this many days are deleted by the retention workflow (deleteAuditEventsBefore). */
+  auditRetentionDays: number;
   apiRateLimitPerSecond: number;
   /** While PostgreSQL is unreachable, a key this API process verified this recently may still publish (0: none). */
   keyTrustDuringOutageMs: number;
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKeysFile: e.HOOKFLOW_ENCRYPTION_KEYS_FILE,
     adminKey: e.HOOKFLOW_ADMIN_KEY,
     secretRotationOverlapSeconds: e.HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS,
+    auditRetentionDays: e.HOOKFLOW_AUDIT_RETENTION_DAYS,
     apiRateLimitPerSecond: e.HOOKFLOW_API_RATE_LIMIT_PER_SECOND,
     keyTrustDuringOutageMs: e.HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS * 1000,
     allowedCidrs: e.HOOKFLOW_ALLOWED_CIDRS,

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_TENANT_ID } from './schemas/tenant.js';
 
-export type IdPrefix = 'sub' | 'evt' | 'dlv' | 'key' | 'tnt';
+export type IdPrefix = 'sub' | 'evt' | 'dlv' | 'key' | 'tnt' | 'aud';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBytes(16).toString('base64url')}`;

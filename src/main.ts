@@ -209,7 +209,7 @@ async function startParts(
         },
       });
       stops.push(worker.shutdown);
-      await ensureRetentionSchedule(temporal, { taskQueue: config.taskQueue, ...config.retention });
+      await ensureRetentionSchedule(temporal, { taskQueue: config.taskQueue, ...config.retention, auditRetentionDays: config.auditRetentionDays });
       printProgress(`retention: Schedule "${retentionScheduleId(config.taskQueue)}" every ${config.retention.intervalSeconds} s`);
       if (!parts.api) {
         const metricsServer = await startMetricsServer(metrics, config.workerMetricsPort);

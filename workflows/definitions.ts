@@ -108,7 +108,7 @@ export interface DeliveryWorkflowInput {
 }
 
 /** Where the retention workflow deletes, in this order (children before their parents; see src/db/retention.ts). */
-export const RETENTION_TARGETS: readonly RetentionTarget[] = ['attempts', 'deliveries', 'events'];
+export const RETENTION_TARGETS: readonly RetentionTarget[] = ['attempts', 'deliveries', 'events', 'audit_events'];
 
 export interface RetentionWorkflowInput {
   policy: RetentionPolicy;

@@ -20,6 +20,7 @@ import { tenantRoutes } from './routes/tenants.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { usageRoutes } from './routes/usage.js';
+import { auditEventRoutes } from './routes/audit-events.js';
 import { z } from 'zod';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route('/v1/keys', keyRoutes(deps));
   app.route('/v1/tenants', tenantRoutes(deps));
   app.route('/v1', usageRoutes(deps));
+  app.route('/v1/audit-events', auditEventRoutes(deps));
 
   app.notFound(() => problemResponse(new Problem(404, 'not-found', 'Not found', 'no such route')));
   app.onError((error, c) => {

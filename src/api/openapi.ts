@@ -28,6 +28,7 @@ import {
 } from '../schemas/tenant.js';
 import { testSendResultSchema, testSendSchema } from '../schemas/test-send.js';
 import { platformUsageSchema, tenantUsageSchema } from '../schemas/usage.js';
+import { auditEventSchema, auditResourceTypeSchema } from '../schemas/audit-event.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -73,6 +74,8 @@ const components: Record<string, z.ZodType> = {
   PortalToken: portalTokenSchema,
   TenantUsage: tenantUsageSchema,
   PlatformUsage: platformUsageSchema,
+  AuditEvent: auditEventSchema,
+  AuditEventPage: page(auditEventSchema),
 };
 
 interface Operation {
@@ -224,6 +227,24 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/usage': {
     get: { summary: "Every tenant's usage totals over a range of UTC days (the platform only)", query: usageRange, ok: [200, 'PlatformUsage'], problems: [422] },
+  },
+  '/v1/audit-events': {
+    get: {
+      summary: 'The audit trail: every change made through the API, oldest first (a limited caller: its own tenant\'s)',
+      query: [
+        tenantId,
+        { name: 'resourceType', schema: z.toJSONSchema(auditResourceTypeSchema), description: 'one kind of resource only' },
+        { name: 'resourceId', schema: { type: 'string' }, description: 'one resource only' },
+        { name: 'actorId', schema: { type: 'string' }, description: 'one API key or portal token only (by id)' },
+        { name: 'action', schema: { type: 'string' }, description: 'one action only, e.g. subscription.update' },
+        { name: 'since', schema: { type: 'string', format: 'date-time' }, description: 'recorded at or after' },
+        { name: 'until', schema: { type: 'string', format: 'date-time' }, description: 'recorded before' },
+        limit,
+        cursor,
+      ],
+      ok: [200, 'AuditEventPage'],
+      problems: [404, 422],
+    },
   },
   '/healthz': { get: { summary: 'Liveness', ok: [200], problems: [], public: true } },
   '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal reachable', ok: [200], problems: [503], public: true } },

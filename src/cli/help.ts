@@ -65,6 +65,7 @@ export const ENVIRONMENT = {
   HOOKFLOW_FIFO_HOLD_BACK_MS: 'a fifo subscription gets an event only once it was accepted this long ago, so an earlier one still being recorded is not overtaken (default 15000)',
   HOOKFLOW_DELIVERY_WORKFLOWS: 'on-failure (default: first attempts inside the event workflow, a delivery workflow only to retry) or always (a delivery workflow per subscriber)',
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: 'how long a rotated-out secret keeps signing (default 86400)',
+  HOOKFLOW_AUDIT_RETENTION_DAYS: 'how many days the audit trail keeps its events (default 365)',
   HOOKFLOW_API_RATE_LIMIT_PER_SECOND: 'requests per second per API key across all API processes, burst twice that (default 100)',
   HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: 'while PostgreSQL is down, a key verified this recently may still publish; 0: never (default 600)',
   HOOKFLOW_ALLOWED_CIDRS: 'delivery targets allowed despite the SSRF guard, comma-separated CIDRs (start adds loopback)',
@@ -120,8 +121,13 @@ const DELIVERY_SETTINGS: EnvironmentVariable[] = [
   'HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS',
   'HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS',
 ];
-// The worker keeps the retention Schedule up to date.
-const RETENTION: EnvironmentVariable[] = ['HOOKFLOW_RETENTION_DAYS', 'HOOKFLOW_RETENTION_INTERVAL_SECONDS', 'HOOKFLOW_RETENTION_BATCH_SIZE'];
+// The worker keeps the retention Schedule up to date; its workflow deletes old audit events too.
+const RETENTION: EnvironmentVariable[] = [
+  'HOOKFLOW_RETENTION_DAYS',
+  'HOOKFLOW_RETENTION_INTERVAL_SECONDS',
+  'HOOKFLOW_RETENTION_BATCH_SIZE',
+  'HOOKFLOW_AUDIT_RETENTION_DAYS',
+];
 // Both the API (validating subscription URLs) and the worker (connecting) apply the SSRF guard.
 const URL_POLICY: EnvironmentVariable[] = ['HOOKFLOW_ALLOWED_CIDRS', 'HOOKFLOW_HTTPS_ONLY'];
 // Both the API (publishing) and the worker (announcing operational events) check events against the catalog.

@@ -17,6 +17,7 @@ import type {
 import type { CreateTenant, IssuePortalToken, PortalToken, Tenant, UpdateTenant } from '../schemas/tenant.js';
 import type { TestSend, TestSendResult } from '../schemas/test-send.js';
 import type { PlatformUsage, TenantUsage } from '../schemas/usage.js';
+import type { AuditEvent, ListAuditEventsQuery } from '../schemas/audit-event.js';
 
 export interface HookflowClientOptions {
   /** Where the API answers, e.g. `http://localhost:3000`. */
@@ -151,6 +152,10 @@ export function createHookflowClient(options: HookflowClientOptions) {
     },
     /** Every tenant's usage totals over [from, to] (the platform's keys only). */
     usage: (range: UsageRange = {}) => call<PlatformUsage>('GET', `/v1/usage${queryString({ ...range })}`),
+    auditEvents: {
+      /** Every change made through the API, oldest first (a tenant's caller: its own tenant's). */
+      list: (query: Partial<ListAuditEventsQuery> = {}) => call<Page<AuditEvent>>('GET', `/v1/audit-events${queryString(query)}`),
+    },
   };
 }
 

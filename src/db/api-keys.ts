@@ -59,7 +59,11 @@ export async function listApiKeys(
   return toPage(rows, query.limit, toApiKey);
 }
 
-export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
-  return rowCount === 1;
+/** The revoked key, or undefined when there is no such key not yet revoked. */
+export async function revokeApiKey(db: Queryable, id: string): Promise<ApiKey | undefined> {
+  const { rows } = await db.query<ApiKeyRow>(
+    `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+    [id],
+  );
+  return rows[0] && toApiKey(rows[0]);
 }

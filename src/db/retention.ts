@@ -12,6 +12,8 @@
 // reopening a dead letter) is left for the next run, and re-checked after.
 import type { RetentionPolicy, RetentionTarget } from '../retention/policy.js';
 import type { Queryable } from './pool.js';
+import { deleteAuditEventsBefore } from './audit-events.js';
+import { auditRetentionCutoff } from '../audit/retention.js';
 
 /** The tenant's retention in days: its own or the default ($1). `t` is tenants, left-joined. */
 const RETENTION_DAYS = 'COALESCE(t.retention_days, $1::integer)';
@@ -78,4 +80,6 @@ export const DELETE_EXPIRED: Record<RetentionTarget, (db: Queryable, policy: Ret
   attempts: deleteExpiredAttempts,
   deliveries: deleteExpiredDeliveries,
   events: deleteExpiredEvents,
+  // The audit trail has a retention of its own, the same for every tenant.
+  audit_events: (db, policy) => deleteAuditEventsBefore(db, auditRetentionCutoff(policy.auditRetentionDays, new Date()), policy.batchSize),
 };

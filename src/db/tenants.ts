@@ -82,22 +82,25 @@ export async function updateTenant(db: Queryable, id: string, patch: UpdateTenan
  * undefined when there is no such live tenant.
  */
 export async function deleteTenant(pool: Pool, id: string): Promise<Date | undefined> {
-  return inTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ updated_at: Date }>(
-      `UPDATE tenants SET deleted_at = now(), tokens_not_before = now(), updated_at = now()
-       WHERE id = $1 AND deleted_at IS NULL RETURNING updated_at`,
-      [id],
-    );
-    const deletedAt = rows[0]?.updated_at;
-    if (!deletedAt) return undefined;
-    await tx.query(
-      `UPDATE subscriptions SET status = 'disabled', disabled_reason = 'tenant deleted', updated_at = now()
-       WHERE tenant_id = $1 AND deleted_at IS NULL AND status <> 'disabled'`,
-      [id],
-    );
-    await tx.query('UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL', [id]);
-    return deletedAt;
-  });
+  return inTransaction(pool, (tx) => deleteTenantIn(tx, id));
+}
+
+/** deleteTenant inside a transaction the caller holds (the API records the deletion in it). */
+export async function deleteTenantIn(tx: Queryable, id: string): Promise<Date | undefined> {
+  const { rows } = await tx.query<{ updated_at: Date }>(
+    `UPDATE tenants SET deleted_at = now(), tokens_not_before = now(), updated_at = now()
+     WHERE id = $1 AND deleted_at IS NULL RETURNING updated_at`,
+    [id],
+  );
+  const deletedAt = rows[0]?.updated_at;
+  if (!deletedAt) return undefined;
+  await tx.query(
+    `UPDATE subscriptions SET status = 'disabled', disabled_reason = 'tenant deleted', updated_at = now()
+     WHERE tenant_id = $1 AND deleted_at IS NULL AND status <> 'disabled'`,
+    [id],
+  );
+  await tx.query('UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL', [id]);
+  return deletedAt;
 }
 
 /** Refuses every portal token of the tenant issued until now. False when there is no such live tenant. */

@@ -3,7 +3,7 @@
 // each workflow and activity input, so it holds no secret and no tenant data.
 
 /** Tables the retention workflow empties of expired rows, in this order: children before their parents. */
-export type RetentionTarget = 'attempts' | 'deliveries' | 'events';
+export type RetentionTarget = 'attempts' | 'deliveries' | 'events' | 'audit_events';
 
 export interface RetentionPolicy {
   /** Days a tenant's events, deliveries and attempts are kept when the tenant sets no retentionDays of its own. */
@@ -24,6 +24,8 @@ export interface RetentionPolicy {
   eventKeepAfterFanoutSeconds: number;
   /** Rows one activity deletes at most (one short transaction each). */
   batchSize: number;
+  /** Days the audit trail keeps its events (HOOKFLOW_AUDIT_RETENTION_DAYS), whatever the tenant. */
+  auditRetentionDays: number;
 }
 
 /** Margin past the delivery workflow's own wait and Temporal's retention: clocks and closing take time. */
@@ -35,11 +37,13 @@ export function retentionPolicy(options: {
   deadLetterRetentionSeconds: number;
   namespaceRetentionSeconds: number;
   batchSize: number;
+  auditRetentionDays: number;
 }): RetentionPolicy {
   return {
     defaultRetentionDays: options.defaultRetentionDays,
     deadLetterKeepSeconds: options.deadLetterRetentionSeconds + RETENTION_MARGIN_SECONDS,
     eventKeepAfterFanoutSeconds: options.namespaceRetentionSeconds + RETENTION_MARGIN_SECONDS,
     batchSize: options.batchSize,
+    auditRetentionDays: options.auditRetentionDays,
   };
 }

@@ -21,7 +21,11 @@ export interface RetentionSettings {
   intervalSeconds: number;
   /** Rows per activity. */
   batchSize: number;
+  /** HOOKFLOW_AUDIT_RETENTION_DAYS (default 365). */
+  auditRetentionDays?: number;
 }
+
+const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
 /** Creates or updates the Schedule; returns the policy its runs are given. */
 export async function ensureRetentionSchedule(client: Client, settings: RetentionSettings): Promise<RetentionPolicy> {
@@ -30,6 +34,7 @@ export async function ensureRetentionSchedule(client: Client, settings: Retentio
     deadLetterRetentionSeconds: msToNumber(DEAD_LETTER_RETENTION) / 1000,
     namespaceRetentionSeconds: await namespaceRetentionSeconds(client),
     batchSize: settings.batchSize,
+    auditRetentionDays: settings.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
   });
   const spec = { intervals: [{ every: settings.intervalSeconds * 1000 }] };
   const action = {

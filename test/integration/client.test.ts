@@ -95,6 +95,10 @@ describe('HTTP client', () => {
     await expect(customer.subscriptions.list()).rejects.toMatchObject({ status: 401 });
     await hookflow.tenants.delete(tenant.id);
     await expect(hookflow.tenants.get(tenant.id)).rejects.toMatchObject({ status: 404 });
+    const trail = await hookflow.auditEvents.list({ resourceType: 'tenant', resourceId: tenant.id, limit: 100 });
+    expect(trail.data.map((e) => e.action).sort()).toEqual(
+      ['tenant.create', 'tenant.delete', 'tenant.portal-token.issue', 'tenant.portal-tokens.revoke', 'tenant.update'],
+    );
   });
 
   it('turns problems into HookflowApiError, naming the fields', async () => {

@@ -201,6 +201,24 @@ describe('retention', () => {
     expect(await present([longerStays])).toEqual({ events: [], deliveries: [], attempts: 0 });
   });
 
+  it("deletes audit events past the audit trail's own retention (365 days by default), and nothing newer", async () => {
+    const audit = async (id: string, ageDays: number) =>
+      stack.pool.query(
+        `INSERT INTO audit_events (id, created_at, actor_kind, actor_id, action, resource_type, resource_id)
+         VALUES ($1, now() - make_interval(days => $2), 'api-key', 'key_x', 'tenant.update', 'tenant', 'default')`,
+        [id, ageDays],
+      );
+    const [old, young] = [uniqueName('aud_old'), uniqueName('aud_young')];
+    await audit(old, 366);
+    await audit(young, 364);
+    const before = await deletedMetric('audit_events');
+    const deleted = await runRetentionNow();
+    const left = await stack.pool.query<{ id: string }>('SELECT id FROM audit_events WHERE id = ANY($1) ORDER BY id', [[old, young]]);
+    expect(left.rows.map((r) => r.id)).toEqual([young]);
+    expect(deleted.audit_events).toBeGreaterThanOrEqual(1);
+    expect((await deletedMetric('audit_events')) - before).toBe(deleted.audit_events);
+  });
+
   it('keeps a published event that still guards its Idempotency-Key, while its expired delivery goes', async () => {
     const type = `${uniqueName('retention')}.live`;
     const created = await stack.api('POST', '/v1/subscriptions', { url: `${receiver.url}/live`, eventTypes: [type] });

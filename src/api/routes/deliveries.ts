@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { findDelivery, listDeliveries } from '../../db/deliveries.js';
 import { listDeliveriesQuerySchema } from '../../schemas/delivery.js';
 import { redeliver, skipDelivery } from '../../services/deliveries.js';
@@ -7,6 +7,7 @@ import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { callerTenant, tenantForList } from '../tenant-scope.js';
 import { query } from '../validate.js';
+import { recordAudit } from '../audit.js';
 
 export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -34,6 +35,7 @@ export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     switch (await redeliver(deps, id)) {
       case 'requested':
+        await recordDeliveryAudit(c, deps, id, 'delivery.redeliver');
         return c.json({ id, status: 'redelivery requested' }, 202);
       case 'not-found':
         throw problems.notFound('Delivery', id);
@@ -48,6 +50,7 @@ export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     switch (await skipDelivery(deps, id)) {
       case 'requested':
+        await recordDeliveryAudit(c, deps, id, 'delivery.skip');
         return c.json({ id, status: 'skip requested' }, 202);
       case 'not-found':
         throw problems.notFound('Delivery', id);
@@ -59,4 +62,15 @@ export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** A redelivery or a skip, in the trail of the delivery's tenant. */
+async function recordDeliveryAudit(c: Context<AppEnv>, deps: ApiDeps, id: string, action: string): Promise<void> {
+  const delivery = await findDelivery(deps.pool, id);
+  await recordAudit(c, deps.pool, {
+    action,
+    resource: { type: 'delivery', id },
+    tenantId: delivery?.tenantId ?? null,
+    after: delivery && { subscriptionId: delivery.subscriptionId, eventId: delivery.eventId },
+  });
 }

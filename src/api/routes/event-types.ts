@@ -13,6 +13,7 @@ import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { platformOnly } from '../tenant-scope.js';
 import { jsonBody, query } from '../validate.js';
+import { recordAudit } from '../audit.js';
 
 export function eventTypeRoutes(deps: ApiDeps): Hono<AppEnv> {
   const { pool } = deps;
@@ -20,7 +21,10 @@ export function eventTypeRoutes(deps: ApiDeps): Hono<AppEnv> {
 
   app.post('/', platformOnly, async (c) => {
     const input = await jsonBody(c, createEventTypeSchema);
-    return c.json(await refusingInvalid(() => createEventType(deps, input)), 201);
+    const created = await refusingInvalid(() => createEventType(deps, input));
+    // The catalog is platform-wide: its changes belong to no tenant's trail.
+    await recordAudit(c, pool, { action: 'event-type.create', resource: { type: 'event-type', id: created.name }, tenantId: null, after: created });
+    return c.json(created, 201);
   });
 
   app.get('/', async (c) => c.json(await listEventTypes(pool, query(c, pageQuerySchema))));
@@ -33,10 +37,12 @@ export function eventTypeRoutes(deps: ApiDeps): Hono<AppEnv> {
 
   app.patch('/:name', platformOnly, async (c) => {
     const name = c.req.param('name');
-    if (!(await findEventType(pool, name))) throw problems.notFound('Event type', name);
+    const before = await findEventType(pool, name);
+    if (!before) throw problems.notFound('Event type', name);
     const patch = await jsonBody(c, updateEventTypeSchema);
     const eventType = await refusingInvalid(() => updateEventType(deps, name, patch));
     if (!eventType) throw problems.notFound('Event type', name);
+    await recordAudit(c, pool, { action: 'event-type.update', resource: { type: 'event-type', id: name }, tenantId: null, before, after: eventType });
     return c.json(eventType);
   });
 

@@ -9,6 +9,7 @@ import { problems } from '../problem.js';
 import { jsonBody, query } from '../validate.js';
 import { platformOnly, tenantForNew } from '../tenant-scope.js';
 import { tenantFilterSchema } from '../../schemas/tenant.js';
+import { recordedChange } from '../audit.js';
 
 export function keyRoutes({ pool, tenants }: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -18,7 +19,12 @@ export function keyRoutes({ pool, tenants }: ApiDeps): Hono<AppEnv> {
   app.post('/', async (c) => {
     const input = await jsonBody(c, createApiKeySchema);
     if (input.tenantId !== undefined) await tenantForNew(c, tenants, input.tenantId);
-    const created = await createApiKey(pool, input);
+    const created = (await recordedChange(
+      c,
+      pool,
+      (tx) => createApiKey(tx, input),
+      (key) => ({ action: 'api-key.create', resource: { type: 'api-key', id: key.id }, tenantId: key.tenantId, after: key }),
+    ))!;
     c.header('cache-control', 'no-store');
     return c.json(created, 201);
   });
@@ -26,7 +32,13 @@ export function keyRoutes({ pool, tenants }: ApiDeps): Hono<AppEnv> {
   app.get('/', async (c) => c.json(await listApiKeys(pool, query(c, pageQuerySchema.extend(tenantFilterSchema.shape)))));
 
   app.delete('/:id', async (c) => {
-    if (!(await revokeApiKey(pool, c.req.param('id')))) throw problems.notFound('API key', c.req.param('id'));
+    const revoked = await recordedChange(
+      c,
+      pool,
+      (tx) => revokeApiKey(tx, c.req.param('id')),
+      (key) => ({ action: 'api-key.revoke', resource: { type: 'api-key', id: key.id }, tenantId: key.tenantId, after: { revokedAt: key.revokedAt } }),
+    );
+    if (!revoked) throw problems.notFound('API key', c.req.param('id'));
     return c.body(null, 204);
   });
 

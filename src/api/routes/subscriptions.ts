@@ -21,6 +21,8 @@ import { callerTenant, tenantForList, tenantForNew } from '../tenant-scope.js';
 import { tenantFilterSchema } from '../../schemas/tenant.js';
 import { problems } from '../problem.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
+import { recordAudit, recordedChange } from '../audit.js';
+import type { Subscription, SubscriptionStatus } from '../../schemas/subscription.js';
 
 export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
   const { pool } = deps;
@@ -42,8 +44,10 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
     const tenantId = await tenantForNew(c, deps.tenants, input.tenantId);
     await refuseForbiddenUrl(deps, input.url);
     // The only answer that carries the secret, apart from the explicit secret endpoints.
+    const created = await createSubscription(deps, { ...input, tenantId });
+    await recordAudit(c, pool, { action: 'subscription.create', resource: { type: 'subscription', id: created.id }, tenantId, after: created });
     c.header('cache-control', 'no-store');
-    return c.json(await createSubscription(deps, { ...input, tenantId }), 201);
+    return c.json(created, 201);
   });
 
   app.get('/', async (c) => {
@@ -59,13 +63,22 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
 
   app.patch('/:id', async (c) => {
     const id = c.req.param('id');
-    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const before = await findSubscription(pool, id);
+    if (!before) throw problems.notFound('Subscription', id);
     const patch = await jsonBody(c, updateSubscriptionSchema);
     if (patch.url !== undefined) await refuseForbiddenUrl(deps, patch.url);
-    const subscription = await updateSubscription(pool, id, patch);
+    const subscription = await recordedChange(
+      c,
+      pool,
+      async (tx) => {
+        const updated = await updateSubscription(tx, id, patch);
+        // Re-enabling starts afresh: breaker closed, failure clock stopped.
+        if (updated && patch.status === 'active') await resetEndpointHealth(tx, id);
+        return updated;
+      },
+      (after) => ({ action: updateAction(before, after), ...onSubscription(after), before, after }),
+    );
     if (!subscription) throw problems.notFound('Subscription', id);
-    // Re-enabling starts afresh: breaker closed, failure clock stopped.
-    if (patch.status === 'active') await resetEndpointHealth(pool, id);
     return c.json(subscription);
   });
 
@@ -95,23 +108,37 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
 
   app.post('/:id/recover', async (c) => {
     const id = c.req.param('id');
-    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const subscription = await findSubscription(pool, id);
+    if (!subscription) throw problems.notFound('Subscription', id);
     const window = await jsonBody(c, recoverSchema);
     const result = await recoverDeadDeliveries(deps, id, new Date(window.since), window.until ? new Date(window.until) : null);
+    await recordAudit(c, pool, { action: 'subscription.recover', ...onSubscription(subscription), after: { ...window, ...result } });
     return c.json(result, 202);
   });
 
   app.delete('/:id', async (c) => {
-    if (!(await deleteSubscription(pool, c.req.param('id')))) throw problems.notFound('Subscription', c.req.param('id'));
+    const before = await findSubscription(pool, c.req.param('id'));
+    const deleted =
+      before &&
+      (await recordedChange(
+        c,
+        pool,
+        async (tx) => ((await deleteSubscription(tx, before.id)) ? before : undefined),
+        () => ({ action: 'subscription.delete', ...onSubscription(before), before }),
+      ));
+    if (!deleted) throw problems.notFound('Subscription', c.req.param('id'));
     return c.body(null, 204);
   });
 
   // v1: the shared secret; v1a: the public key (the private key is never shown).
   app.get('/:id/secret', async (c) => {
     const id = c.req.param('id');
-    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const subscription = await findSubscription(pool, id);
+    if (!subscription) throw problems.notFound('Subscription', id);
     const key = await revealVerificationKey(deps, id);
     if (key === undefined) throw problems.notFound('Subscription', id);
+    // Who read a secret, and when; what was shown stays out of the trail.
+    await recordAudit(c, pool, { action: 'subscription.secret.reveal', ...onSubscription(subscription) });
     c.header('cache-control', 'no-store');
     return c.json(key);
   });
@@ -126,6 +153,16 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
       scheme: signatureScheme ?? subscription.signatureScheme,
     });
     if (!rotated) throw problems.notFound('Subscription', id);
+    await recordAudit(c, pool, {
+      action: 'subscription.secret.rotate',
+      ...onSubscription(subscription),
+      // The keys themselves stay out of the trail; the scheme and the overlap say what the rotation did.
+      after: {
+        signatureScheme: signatureScheme ?? subscription.signatureScheme,
+        previousSignatureScheme: subscription.signatureScheme,
+        overlapSeconds: overlapSeconds ?? deps.secretRotationOverlapSeconds,
+      },
+    });
     c.header('cache-control', 'no-store');
     return c.json(rotated);
   });
@@ -147,10 +184,31 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
     }
     const result = await sendTestWebhook(deps, subscription, { eventType, payload });
     if (!result) throw problems.notFound('Subscription', id);
+    await recordAudit(c, pool, {
+      action: 'subscription.test',
+      ...onSubscription(subscription),
+      after: { webhookId: result.webhookId, eventType, statusCode: result.statusCode },
+    });
     return c.json(result);
   });
 
   return app;
+}
+
+/** An audit entry's resource and tenant for this subscription. */
+function onSubscription(subscription: Subscription) {
+  return { resource: { type: 'subscription' as const, id: subscription.id }, tenantId: subscription.tenantId };
+}
+
+const STATUS_ACTIONS: Record<SubscriptionStatus, string> = {
+  active: 'subscription.resume',
+  paused: 'subscription.pause',
+  disabled: 'subscription.disable',
+};
+
+/** A change of status is named for what it does (pause, resume, disable); any other change is an update. */
+function updateAction(before: Subscription, after: Subscription): string {
+  return before.status !== after.status ? STATUS_ACTIONS[after.status] : 'subscription.update';
 }
 
 /** The SSRF guard at the door: a clear 422 now instead of a dead letter later. */
