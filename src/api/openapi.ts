@@ -15,6 +15,7 @@ import {
   rotateSecretSchema,
   rotatedKeySchema,
   subscriptionSchema,
+  subscriptionStatusSchema,
   subscriptionWithSecretSchema,
   updateSubscriptionSchema,
   verificationKeySchema,
@@ -97,6 +98,8 @@ const limit = { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 1
 const cursor = { name: 'cursor', schema: { type: 'string' }, description: 'nextCursor of the previous page' };
 const tenantId = { name: 'tenantId', schema: { type: 'string' }, description: "one tenant's only (a caller limited to a tenant always sees its own)" };
 
+const subscriptionStatus = { name: 'status', schema: { type: 'string', enum: subscriptionStatusSchema.options }, description: 'only subscriptions of this status' };
+
 const usageRange = [
   { name: 'from', schema: { type: 'string', format: 'date' }, description: 'first UTC day (inclusive); 29 days before `to` by default' },
   { name: 'to', schema: { type: 'string', format: 'date' }, description: 'last UTC day (inclusive); today by default; at most 366 days in all' },
@@ -105,7 +108,7 @@ const usageRange = [
 const operations: Record<string, Record<string, Operation>> = {
   '/v1/subscriptions': {
     post: { summary: 'Create a subscription (v1: the answer shows its signing secret, once; v1a: its public key)', body: 'CreateSubscription', ok: [201, 'SubscriptionWithSecret'], problems: [413, 415, 422] },
-    get: { summary: 'List subscriptions', query: [tenantId, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
+    get: { summary: 'List subscriptions', query: [tenantId, subscriptionStatus, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
   },
   '/v1/subscriptions/{id}': {
     get: { summary: 'Get a subscription', ok: [200, 'Subscription'], problems: [404] },
