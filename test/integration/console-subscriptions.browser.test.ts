@@ -145,6 +145,7 @@ describe('console subscriptions', () => {
 
     // The list shows it, and its filters narrow by status through /v1.
     await page.goto(`${server.url}/console/subscriptions`);
+    await expect(page.locator('nav [aria-current="page"]').allTextContents()).resolves.toEqual(['Subscriptions']);
     await page.getByLabel('Status').selectOption('paused');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL((url) => url.searchParams.get('status') === 'paused');
@@ -153,6 +154,33 @@ describe('console subscriptions', () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL((url) => url.searchParams.get('status') === 'active');
     await expect(page.getByRole('link', { name: id }).count()).resolves.toBe(1);
+  });
+
+  it('creates a fifo subscription signed with ed25519: shows its public key (no secret) and its stream', async () => {
+    const target = await receiver();
+    await page.goto(`${server.url}/console/subscriptions/new`);
+    await page.getByLabel('URL').fill(target.url);
+    await page.getByLabel(CATALOG_TYPE).check();
+    await page.getByLabel('Ordering').selectOption('fifo');
+    await page.getByLabel('When a fifo delivery dies').selectOption('skip');
+    await page.getByLabel('Signature scheme').selectOption('v1a');
+    await page.getByRole('button', { name: 'Create subscription' }).click();
+
+    const shown = await shownSecret();
+    expect(shown).toMatch(/^whpk_/);
+    const id = ((await page.locator('h1').textContent()) ?? '').replace('Subscription ', '');
+    const read = (await stack.api('GET', `/v1/subscriptions/${id}`)).body;
+    expect(read).toMatchObject({ ordering: 'fifo', onDeadLetter: 'skip', signatureScheme: 'v1a', publicKey: shown });
+    // No shared secret to reveal for v1a.
+    await expect(page.getByRole('button', { name: 'Reveal secret' }).count()).resolves.toBe(0);
+
+    await publish(CATALOG_TYPE, { orderId: 3 });
+    await waitFor('the delivery', async () => (target.requests.length > 0 ? true : undefined));
+    await waitFor('the stream to drain', async () => ((await stack.api('GET', `/v1/subscriptions/${id}/stream`)).body.pending === 0 ? true : undefined));
+    await page.goto(`${server.url}/console/subscriptions/${id}`);
+    const stream = page.getByRole('region', { name: 'Ordered stream' });
+    await expect(stream.textContent()).resolves.toContain('Waiting deliveries0');
+    await expect(stream.textContent()).resolves.toContain('nothing: flowing');
   });
 
   it('edits, pauses and resumes, rotates the secret, and sends a test event from the page', async () => {

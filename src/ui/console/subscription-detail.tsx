@@ -309,9 +309,9 @@ export function SubscriptionDetail(props: {
         Status: <StatusBadge status={subscription.status} />
       </p>
       <Facts subscription={subscription} />
-      <Actions subscription={subscription} csrfToken={props.csrfToken} extras={props.extras} />
       <HealthView health={props.health} />
       {props.stream ? <StreamView stream={props.stream} /> : null}
+      <Actions subscription={subscription} csrfToken={props.csrfToken} extras={props.extras} />
     </>
   );
 }
