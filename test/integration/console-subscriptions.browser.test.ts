@@ -290,4 +290,30 @@ describe('console subscriptions', () => {
     expect(await flash()).toContain('deleted');
     expect((await stack.api('GET', `/v1/subscriptions/${id}`)).status).toBe(404);
   });
+
+  it("signed in with a key limited to a tenant, offers and creates in that tenant only, and cannot open another tenant's subscription", async () => {
+    const mine = await stack.api('POST', '/v1/tenants', { name: 'Mine' });
+    const theirs = await stack.api('POST', '/v1/tenants', { name: 'Theirs' });
+    const key = await stack.api('POST', '/v1/keys', { name: 'tenant admin', scopes: ['admin'], tenantId: mine.body.id });
+    const other = await createViaApi('https://theirs.example/hook', { tenantId: theirs.body.id });
+    const limited = await browser.newContext();
+    try {
+      const tab = await limited.newPage();
+      await signInToConsole(tab, server.url, key.body.key);
+      await tab.goto(`${server.url}/console/subscriptions/new`);
+      const offered = await tab.getByLabel('Tenant').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+      expect(offered).toEqual([mine.body.id]);
+      await tab.getByLabel('URL').fill('https://mine.example/hook');
+      await tab.getByLabel(CATALOG_TYPE).check();
+      await tab.getByRole('button', { name: 'Create subscription' }).click();
+      const id = ((await tab.locator('h1').textContent()) ?? '').replace('Subscription ', '');
+      expect((await stack.api('GET', `/v1/subscriptions/${id}`)).body.tenantId).toBe(mine.body.id);
+
+      const reached = await tab.goto(`${server.url}/console/subscriptions/${other.id}`);
+      expect(reached?.status()).toBe(404);
+      expect(await tab.content()).not.toContain('theirs.example');
+    } finally {
+      await limited.close();
+    }
+  });
 });
