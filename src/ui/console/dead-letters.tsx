@@ -102,7 +102,7 @@ export function consoleDeadLetters(deps: UiDeps): Hono<UiEnv> {
 }
 
 /** A Location to follow through /v1: a /v1 path of ours, never another origin. */
-function isV1Path(location: string): boolean {
+export function isV1Path(location: string): boolean {
   return /^\/v1\/[A-Za-z0-9_.~\-/]+$/.test(location) && !location.includes('//') && !location.includes('..');
 }
 
