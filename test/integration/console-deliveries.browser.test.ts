@@ -83,7 +83,9 @@ describe('console: events, deliveries and dead letters', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await reloadUntil(page, 'the event listed', async () => (await page.getByRole('link', { name: first }).count()) === 1);
     expect(new URL(page.url()).searchParams.get('type')).toBe(type);
-    await page.getByRole('link', { name: first }).click();
+    // An id is exact: the search goes straight to the event.
+    await page.getByLabel('Event id').fill(first);
+    await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(`${server.url}/console/events/${first}`);
     await expect(page.locator('pre').textContent()).resolves.toContain('"order"');
 
@@ -151,6 +153,11 @@ describe('console: events, deliveries and dead letters', () => {
     await deliveryOf(bulk, 'succeeded');
     expect(receivedAfter(bulk, fixedAt)).toHaveLength(1);
     expect((await stack.api('GET', `/v1/deliveries/${dead.refused.id}`)).body.status).toBe('dead');
+    // From its own page, the refusal is shown as the API gave it.
+    await page.goto(`${server.url}/console/deliveries/${dead.refused.id}`);
+    await page.getByRole('button', { name: 'Redeliver' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(`the subscription of delivery ${dead.refused.id} has been deleted`);
+    await page.goto(`${server.url}/console/dead-letters`);
 
     // Recover the subscription since a time: a refusal first (no such subscription), keeping what was typed.
     receiver.setBehaviour(alwaysFail);
