@@ -182,6 +182,12 @@ describe('console: events, deliveries and dead letters', () => {
     }
     await deliveryOf(later, 'succeeded');
     expect(receivedAfter(later, recoveredAt)).toHaveLength(1);
+
+    // The page that follows a background operation reads its Location through /v1, and nothing but a /v1 path.
+    await page.goto(`${server.url}/console/dead-letters/recovery?location=${encodeURIComponent(`/v1/subscriptions/${sub.id}`)}`);
+    await expect(page.locator('dl.facts').textContent()).resolves.toContain(receiver.url);
+    await page.goto(`${server.url}/console/dead-letters/recovery?location=${encodeURIComponent('https://evil.example/v1/x')}`);
+    expect(new URL(page.url()).pathname).toBe('/console/dead-letters');
     await context.close();
   }, 90_000);
 });
