@@ -263,6 +263,11 @@ describe('console subscriptions', () => {
     const rows = await page.getByRole('region', { name: 'Breaker transitions' }).locator('tbody tr').allTextContents();
     expect(rows.some((row) => row.includes('closed') && row.includes('open'))).toBe(true);
 
+    // Its dead letters are one link away, filtered to it.
+    await page.getByRole('link', { name: 'Its dead letters' }).click();
+    await page.waitForURL((url) => url.pathname === '/console/dead-letters' && url.searchParams.get('subscriptionId') === id);
+    await page.goBack();
+
     // The box must be ticked: without it (the browser's check removed, as without script) the server refuses and nothing changes.
     await page.getByRole('checkbox', { name: /disable it/ }).evaluate((box) => box.removeAttribute('required'));
     await page.getByRole('button', { name: 'Disable subscription' }).click();

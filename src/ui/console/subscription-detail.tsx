@@ -309,6 +309,9 @@ export function SubscriptionDetail(props: {
         Status: <StatusBadge status={subscription.status} />
       </p>
       <Facts subscription={subscription} />
+      <p>
+        <a href={`/console/dead-letters?subscriptionId=${encodeURIComponent(subscription.id)}`}>Its dead letters</a> (and recovering them since a time)
+      </p>
       <HealthView health={props.health} />
       {props.stream ? <StreamView stream={props.stream} /> : null}
       <Actions subscription={subscription} csrfToken={props.csrfToken} extras={props.extras} />
