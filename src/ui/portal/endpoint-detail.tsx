@@ -70,7 +70,7 @@ function testableTypes(endpoint: Subscription, catalog: readonly EventType[]): s
 
 function PostButton(props: { action: string; csrfToken: string; label: string; name?: string; value?: string; class?: string }) {
   return (
-    <form method="post" action={props.action}>
+    <form method="post" action={props.action} class="post-button">
       <CsrfField token={props.csrfToken} />
       <button type="submit" class={props.class} name={props.name} value={props.value}>
         {props.label}
