@@ -138,6 +138,7 @@ describe('portal', () => {
     await page.getByRole('link', { name: firstEvent }).click();
     await expect(page.locator('pre').first().textContent()).resolves.toContain('"orderId": 1001');
     await expect(page.getByRole('link', { name: first.id }).count()).resolves.toBe(1);
+    await expect(page.getByRole('link', { name: hook.url }).count()).resolves.toBe(1);
 
     // A test send and the receiver's answer.
     await page.goto(`${server.url}/portal/endpoints/${endpoint.id}`);

@@ -22,7 +22,7 @@ export function deliveryPath(id: string, action = ''): string {
 }
 
 /** The endpoints of the tenant by id, to name a delivery's endpoint by its URL (the first hundred; the rest by id). */
-async function endpointUrls(api: V1Client): Promise<{ endpoints: Subscription[]; urlOf: (id: string) => string }> {
+export async function endpointUrls(api: V1Client): Promise<{ endpoints: Subscription[]; urlOf: (id: string) => string }> {
   const { data } = await api.get<ApiPage<Subscription>>('/v1/subscriptions?limit=100');
   const byId = new Map(data.map((endpoint) => [endpoint.id, endpoint.url]));
   return { endpoints: data, urlOf: (id) => byId.get(id) ?? id };

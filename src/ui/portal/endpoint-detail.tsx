@@ -137,7 +137,7 @@ export async function endpointDetailPage(c: Context<UiEnv>, deps: UiDeps, id: st
         </div>
 
         <h2>Send a test event</h2>
-        <p>Sends one signed request to the endpoint now (marked as a test), and shows what it answered.</p>
+        <p>Sends one signed request to the endpoint now, marked as a test, with the event type's example from the catalog as its payload, and shows what it answered.</p>
         <ProblemSummary problem={panels.testProblem} />
         <form class="stacked" method="post" action={endpointPath(id, '/test')}>
           <CsrfField token={csrfToken} />

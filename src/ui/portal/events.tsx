@@ -5,7 +5,7 @@ import type { Event } from '../../schemas/event.js';
 import { formatTime, StatusBadge, TableWrap } from '../components.js';
 import type { UiEnv } from '../session.js';
 import { v1For, type UiDeps } from '../ui-deps.js';
-import { deliveryPath } from './deliveries.js';
+import { deliveryPath, endpointUrls } from './deliveries.js';
 import { endpointPath } from './endpoint-detail.js';
 import { portalPage } from './render.js';
 
@@ -13,7 +13,9 @@ export function portalEvents(deps: UiDeps): Hono<UiEnv> {
   const app = new Hono<UiEnv>();
 
   app.get('/:id', async (c) => {
-    const event = await v1For(c, deps).get<Event>(`/v1/events/${encodeURIComponent(c.req.param('id'))}`);
+    const api = v1For(c, deps);
+    const event = await api.get<Event>(`/v1/events/${encodeURIComponent(c.req.param('id'))}`);
+    const { urlOf } = await endpointUrls(api);
     return portalPage(c, deps.options.portal, {
       title: 'Event',
       children: (
@@ -52,7 +54,7 @@ export function portalEvents(deps: UiDeps): Hono<UiEnv> {
                     </td>
                     <td>
                       <a href={endpointPath(delivery.subscriptionId)}>
-                        <code>{delivery.subscriptionId}</code>
+                        <code>{urlOf(delivery.subscriptionId)}</code>
                       </a>
                     </td>
                     <td>
