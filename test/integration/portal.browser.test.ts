@@ -186,7 +186,10 @@ describe('portal', () => {
 
     // Rotating: the new secret once, and until when the previous one keeps signing.
     await page.goto(`${server.url}/portal/endpoints/${endpoint.id}`);
+    const rotation = page.waitForResponse((response) => response.url().endsWith('/secret/rotate'));
     await page.getByRole('button', { name: 'Rotate secret' }).click();
+    // A page showing a secret is never cached.
+    expect((await rotation).headers()['cache-control']).toBe('no-store');
     const rotated = (await page.locator('code.secret').textContent())!;
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(secret);
