@@ -67,8 +67,9 @@ interface Described {
  * reads (from src/config.ts) and its examples; its action reports the parsed
  * command line to `io.run`.
  */
-function runnable(parent: Command, io: ProgramIo, word: string, described: Described): Command {
-  const command = parent.command(word).summary(described.summary).description(described.description);
+function runnable(parent: Command, io: ProgramIo, described: Described): Command {
+  // `keys create` is `create` under `keys`.
+  const command = parent.command(described.name.split(' ').at(-1)!).summary(described.summary).description(described.description);
   const examples = described.examples.map((example) => `  ${example}`).join('\n');
   command.addHelpText('after', `\nEnvironment:\n${table(environmentOf(described.name))}\n\n${described.examples.length > 1 ? 'Examples' : 'Example'}:\n${examples}`);
   command.action((...received: unknown[]) => {
@@ -111,7 +112,7 @@ export function buildProgram(io: ProgramIo): Command {
     .addHelpText('after', ROOT_HELP_AFTER);
   // Subcommands made after this inherit the output and help settings.
 
-  runnable(program, io, 'start', {
+  runnable(program, io, {
     name: 'start',
     summary: 'the whole stack: Temporal dev server + Web UI, PostgreSQL, worker and API (npm start)',
     description:
@@ -121,7 +122,7 @@ export function buildProgram(io: ProgramIo): Command {
     examples: ['hookflow start', 'HOOKFLOW_RETRY_SCHEDULE=2,2 hookflow start'],
   }).alias('dev');
 
-  runnable(program, io, 'api', {
+  runnable(program, io, {
     name: 'api',
     summary: 'the HTTP API only, against an external PostgreSQL and Temporal',
     description:
@@ -130,7 +131,7 @@ export function buildProgram(io: ProgramIo): Command {
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow api'],
   });
 
-  runnable(program, io, 'worker', {
+  runnable(program, io, {
     name: 'worker',
     summary: 'the Temporal worker only, against an external PostgreSQL and Temporal',
     description:
@@ -140,7 +141,7 @@ export function buildProgram(io: ProgramIo): Command {
     examples: ['DATABASE_URL=postgres://hookflow@db/hookflow HOOKFLOW_ENCRYPTION_KEY="$(cat key)" hookflow worker'],
   });
 
-  runnable(program, io, 'migrate', {
+  runnable(program, io, {
     name: 'migrate',
     summary: 'apply the database migrations and exit',
     description: 'Applies the database migrations not yet applied, each once, and exits. Safe to run again.',
@@ -148,7 +149,7 @@ export function buildProgram(io: ProgramIo): Command {
   });
 
   const keys = group(program, 'keys', 'API keys (keys create) and the encryption keyring (keys reseal)');
-  runnable(keys, io, 'create', {
+  runnable(keys, io, {
     name: 'keys create',
     summary: 'create an API key and print it, once',
     description:
@@ -164,7 +165,7 @@ export function buildProgram(io: ProgramIo): Command {
         .argParser(repeatableChoice(apiKeyScopeSchema.options)),
     )
     .option('--tenant <tenant id>', "limit the key to one tenant's resources");
-  runnable(keys, io, 'reseal', {
+  runnable(keys, io, {
     name: 'keys reseal',
     summary: 're-seal every stored secret under the primary encryption key, with progress',
     description:
@@ -176,7 +177,7 @@ export function buildProgram(io: ProgramIo): Command {
     examples: ['HOOKFLOW_ENCRYPTION_KEYS="k2:$(cat k2),k1:$(cat k1)" TEMPORAL_ADDRESS=temporal:7233 hookflow keys reseal'],
   }).option('--batch-size <N>', 'rows per activity, 1 to 1000 (default 200)');
 
-  runnable(program, io, 'publish', {
+  runnable(program, io, {
     name: 'publish',
     summary: 'publish an event',
     description:
@@ -191,7 +192,7 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--idempotency-key <KEY>', 'publishing again with this key changes nothing')
     .option('--tenant <ID>', "the tenant whose subscriptions get it (default: the default tenant, or the key's own)");
 
-  runnable(program, io, 'redeliver', {
+  runnable(program, io, {
     name: 'redeliver',
     summary: 'deliver a delivery again (a dead letter, or one that succeeded)',
     description:
@@ -202,7 +203,7 @@ export function buildProgram(io: ProgramIo): Command {
     .helpGroup(TALKS_TO_API)
     .argument('<deliveryId>', 'the delivery, dlv_…');
 
-  runnable(program, io, 'skip', {
+  runnable(program, io, {
     name: 'skip',
     summary: 'let a fifo stream blocked on a dead letter move on without it',
     description:
@@ -214,7 +215,7 @@ export function buildProgram(io: ProgramIo): Command {
     .argument('<deliveryId>', 'the dead delivery, dlv_…');
 
   const deliveries = group(program, 'deliveries', 'list deliveries (deliveries list)').helpGroup(TALKS_TO_API);
-  runnable(deliveries, io, 'list', {
+  runnable(deliveries, io, {
     name: 'deliveries list',
     summary: 'list deliveries, oldest first, as JSON',
     description: 'Lists deliveries as JSON, { data, nextCursor }; pass nextCursor as --cursor for the next page.',

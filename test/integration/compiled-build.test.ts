@@ -73,7 +73,7 @@ describe('the compiled build', () => {
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  it('`node dist/src/main.js migrate` applies every migration to an empty database', async () => {
+  it('`node dist/src/main.js migrate` applies every migration to an empty database, and the CLI runs from dist', async () => {
     const databaseUrl = await createDatabase(inject('databaseUrl'), uniqueName('hookflow_compiled'));
     const migrated = await run([compiledMain, 'migrate'], withoutTsx({ ...process.env, DATABASE_URL: databaseUrl }));
     const count = readdirSync(path.join(REPO_ROOT, 'src/db/migrations')).filter((f) => f.endsWith('.sql')).length;
@@ -83,9 +83,21 @@ describe('the compiled build', () => {
     await client.connect();
     try {
       expect((await client.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(count);
+      const created = await run([compiledMain, 'keys', 'create', '--name', 'compiled', '--scope', 'read'], withoutTsx({ ...process.env, DATABASE_URL: databaseUrl }));
+      expect(created, created.output).toMatchObject({ code: 0 });
+      expect((await client.query('SELECT name, scopes FROM api_keys')).rows).toEqual([{ name: 'compiled', scopes: ['read'] }]);
     } finally {
       await client.end();
     }
+  }, 60_000);
+
+  it('the compiled CLI answers --help with exit 0 and an unknown option with exit 2', async () => {
+    const help = await run([compiledMain, '--help'], withoutTsx(process.env));
+    expect(help.code).toBe(0);
+    expect(help.output).toMatch(/^Usage: hookflow <command> \[arguments\]/);
+    const wrong = await run([compiledMain, 'worker', '--bogus'], withoutTsx(process.env));
+    expect(wrong.code).toBe(2);
+    expect(wrong.output).toContain("[hookflow] unknown option '--bogus'");
   }, 60_000);
 
   it('`node dist/src/main.js api` serves and `worker` delivers an event to a loopback receiver', async () => {
