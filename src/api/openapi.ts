@@ -29,6 +29,7 @@ import {
 import { testSendResultSchema, testSendSchema } from '../schemas/test-send.js';
 import { platformUsageSchema, tenantUsageSchema } from '../schemas/usage.js';
 import { auditEventSchema, auditResourceTypeSchema } from '../schemas/audit-event.js';
+import { callerSchema } from '../schemas/caller.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -36,6 +37,7 @@ const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.
 const components: Record<string, z.ZodType> = {
   JsonValue: jsonValueSchema,
   Problem: problemSchema,
+  Caller: callerSchema,
   CreateSubscription: createSubscriptionSchema,
   UpdateSubscription: updateSubscriptionSchema,
   Subscription: subscriptionSchema,
@@ -227,6 +229,9 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/usage': {
     get: { summary: "Every tenant's usage totals over a range of UTC days (the platform only)", query: usageRange, ok: [200, 'PlatformUsage'], problems: [422] },
+  },
+  '/v1/whoami': {
+    get: { summary: 'Who the credential of this request is: kind, id, scopes and tenant (never the credential)', ok: [200, 'Caller'], problems: [] },
   },
   '/v1/audit-events': {
     get: {

@@ -64,13 +64,17 @@ afterAll(async () => {
 });
 
 describe('the compiled build', () => {
-  it('holds JavaScript, declarations and the SQL migrations, and no TypeScript source', () => {
+  it('holds JavaScript, declarations, every file of the source that is not TypeScript (migrations, assets), and no TypeScript source', () => {
     const files = filesUnder(path.join(appDir, 'dist'));
     for (const entry of ['src/main.js', 'src/index.js', 'src/index.d.ts', 'workflows/index.js', 'activities/index.js']) expect(files).toContain(entry);
-    const migrations = readdirSync(path.join(REPO_ROOT, 'src/db/migrations')).filter((f) => f.endsWith('.sql'));
-    expect(migrations.length).toBeGreaterThan(0);
-    for (const migration of migrations) expect(files).toContain(`src/db/migrations/${migration}`);
-    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    const notTypeScript = ['src', 'activities', 'workflows'].flatMap((dir) =>
+      filesUnder(path.join(REPO_ROOT, dir))
+        .filter((f) => !/\.tsx?$/.test(f))
+        .map((f) => `${dir}/${f}`),
+    );
+    expect(notTypeScript).toEqual(expect.arrayContaining(['src/db/migrations/001_initial.sql', 'src/ui/assets/ui.css']));
+    expect(notTypeScript.filter((f) => !files.includes(f))).toEqual([]);
+    expect(files.filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
   it('`node dist/src/main.js migrate` applies every migration to an empty database, and the CLI runs from dist', async () => {
@@ -121,6 +125,14 @@ describe('the compiled build', () => {
       return { status: response.status, body: (await response.json()) as any };
     };
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // The console's page and a static file it links, read from dist/ at start-up.
+    const signIn = await fetch(`${base}/console/sign-in`);
+    expect(signIn.status).toBe(200);
+    const stylesheet = /href="(\/ui\/assets\/ui\.[0-9a-f]+\.css)"/.exec(await signIn.text())?.[1];
+    expect(stylesheet).toBeDefined();
+    const css = await fetch(`${base}${stylesheet}`);
+    expect([css.status, css.headers.get('content-type')]).toEqual([200, 'text/css; charset=utf-8']);
+    expect(await css.text()).toBe(readFileSync(path.join(REPO_ROOT, 'src/ui/assets/ui.css'), 'utf8'));
 
     receiver = await startReceiver(alwaysOk);
     const type = `${uniqueName('compiled')}.event`;
