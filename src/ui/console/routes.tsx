@@ -8,6 +8,7 @@ import { endSession, sessionRequired, type UiEnv } from '../session.js';
 import { allowedOrigin, type UiDeps } from '../ui-deps.js';
 import { consoleSignIn, signOut } from './sign-in.js';
 import { consoleSubscriptions } from './subscriptions.js';
+import { consoleOperations } from './operations.js';
 
 export function consoleRoutes(deps: UiDeps): Hono<UiEnv> {
   const app = new Hono<UiEnv>();
@@ -29,5 +30,6 @@ export function consoleRoutes(deps: UiDeps): Hono<UiEnv> {
   app.post('/sign-out', (c) => signOut(c, deps));
   app.get('/', (c) => c.redirect('/console/subscriptions', 302));
   app.route('/subscriptions', consoleSubscriptions(deps));
+  app.route('/', consoleOperations(deps));
   return app;
 }
