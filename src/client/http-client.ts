@@ -40,6 +40,44 @@ export class HookflowApiError extends Error {
   }
 }
 
+type Problem = HookflowApiError['problem'];
+
+/** Longest part of an unexpected body quoted in an error: enough to recognise a proxy's error page. */
+const EXCERPT_LENGTH = 200;
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * The API's problem+json; or, when something else answered (a proxy's HTML
+ * 502 page, a plain-text 413), a problem that says so with the status and a
+ * short excerpt, rather than a JSON syntax error that hides both.
+ */
+function problemOf(response: Response, text: string): Problem {
+  if (text === '') return { type: 'about:blank', title: response.statusText || `HTTP ${response.status}` };
+  const parsed = parseJson(text);
+  const value = parsed.ok ? parsed.value : undefined;
+  const isProblem = typeof value === 'object' && value !== null && typeof (value as { title?: unknown }).title === 'string';
+  return isProblem ? (value as Problem) : unexpectedBody(response, text, 'a problem+json body');
+}
+
+function unexpectedBody(response: Response, text: string, expected: string): Problem {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const excerpt = oneLine.length > EXCERPT_LENGTH ? `${oneLine.slice(0, EXCERPT_LENGTH)}…` : oneLine;
+  const contentType = response.headers.get('content-type') ?? 'no content-type';
+  return {
+    type: 'about:blank',
+    title: response.statusText || `HTTP ${response.status}`,
+    detail: `expected ${expected}, got ${contentType}: "${excerpt}"`,
+  };
+}
+
 export interface PublishResult {
   id: string;
   type: string;
@@ -65,10 +103,11 @@ export function createHookflowClient(options: HookflowClientOptions) {
     const text = await response.text();
     if (!response.ok) {
       const retryAfter = response.headers.get('retry-after');
-      const problem = text ? JSON.parse(text) : { type: 'about:blank', title: response.statusText };
-      throw new HookflowApiError(response.status, problem, retryAfter === null ? undefined : Number(retryAfter));
+      throw new HookflowApiError(response.status, problemOf(response, text), retryAfter === null ? undefined : Number(retryAfter));
     }
-    return { body: (text ? JSON.parse(text) : undefined) as T, response };
+    const parsed = parseJson(text);
+    if (!parsed.ok) throw new HookflowApiError(response.status, unexpectedBody(response, text, 'a JSON body'), undefined);
+    return { body: parsed.value as T, response };
   }
   const call = async <T>(method: string, path: string, body?: unknown) => (await request<T>(method, path, body)).body;
   const id = (value: string) => encodeURIComponent(value);
