@@ -25,6 +25,7 @@ import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/work
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
 import { wakeStream } from '../../src/services/ordered-streams.js';
+import { redeliver } from '../../src/services/deliveries.js';
 import { createEventCatalog } from '../../src/catalog/event-catalog.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
@@ -100,6 +101,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
         wake: (subscriptionId, tenantId) => wakeStream({ temporal, taskQueue }, subscriptionId, tenantId),
         holdBackMs: options.fifoHoldBackMs ?? 200,
       },
+      redeliver: (deliveryId) => redeliver({ pool, temporal, taskQueue }, deliveryId),
       metrics,
     },
   };
