@@ -143,7 +143,10 @@ export interface ScratchStack {
 }
 
 /** For scripts: an embedded Temporal and PostgreSQL in a throw-away directory, migrated and ready. */
-export async function startScratchStack(prefix: string, options: { temporalUiPort?: number } = {}): Promise<ScratchStack> {
+export async function startScratchStack(
+  prefix: string,
+  options: { temporalUiPort?: number; temporalDynamicConfig?: Record<string, string | number | boolean> } = {},
+): Promise<ScratchStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
   await chmod(dataDir, 0o755); // embedded Postgres runs as the `postgres` user when we are root
   const infrastructure = await startInfrastructure({
@@ -157,6 +160,7 @@ export async function startScratchStack(prefix: string, options: { temporalUiPor
     databaseUrl: undefined,
     postgresPort: await freePort(),
     progress: printProgress,
+    ...(options.temporalDynamicConfig === undefined ? {} : { temporalDynamicConfig: options.temporalDynamicConfig }),
   });
   const pool = createPool(infrastructure.databaseUrl, 30);
   const { client: temporal, connection } = await connectTemporalClient({ address: infrastructure.temporalAddress }, 'default');
