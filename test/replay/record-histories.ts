@@ -14,7 +14,8 @@ import { createApp } from '../../src/api/app.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { createLogger } from '../../src/logger.js';
 import type { DeliveryWorkflowsMode } from '../../src/schemas/delivery.js';
-import { INLINE_FANOUT_BATCH_SIZE, deliveryWorkflowId, eventWorkflowId } from '../../workflows/definitions.js';
+import { startRecovery } from '../../src/services/recoveries.js';
+import { INLINE_FANOUT_BATCH_SIZE, deliveryWorkflowId, eventWorkflowId, recoveryWorkflowId } from '../../workflows/definitions.js';
 import { startHookflowParts, startScratchStack } from '../support/hookflow-parts.js';
 import { FIXTURES, ROOT, writeHistory } from './write-history.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour } from '../support/receiver.js';
@@ -207,7 +208,8 @@ async function writeAllRuns(scratch: Scratch, folder: string, name: string, work
 async function recordContinuedAsNew(scratch: Scratch): Promise<void> {
   const folder = path.join(FIXTURES, 'continue-as-new');
   await mkdir(folder, { recursive: true });
-  const { worker, api } = await startParts(scratch, 'record-histories-continue-as-new', 'on-failure');
+  const taskQueue = 'record-histories-continue-as-new';
+  const { worker, api } = await startParts(scratch, taskQueue, 'on-failure');
   const receiver = await startReceiver(alwaysOk);
   try {
     progress('scenario fan-out wider than one run (continue-as-new)');
@@ -247,6 +249,24 @@ async function recordContinuedAsNew(scratch: Scratch): Promise<void> {
     await writeHistory(scratch.infrastructure.temporalAddress, folder, 'redelivered-after-continue-as-new.event', eventWorkflowId(event.id));
     const deliveryRuns = await writeAllRuns(scratch, folder, 'redelivered-after-continue-as-new.delivery', workflowId);
     if (deliveryRuns < 2) throw new Error(`the delivery workflow did not continue as new (${deliveryRuns} run)`);
+
+    progress('scenario dead-letter recovery in batches (continue-as-new)');
+    const recovered = 'record.continued.recovery';
+    const failing = await api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [recovered] });
+    // Dead letters without an HTTP call (so no breaker in the way): held while paused, given up once disabled.
+    await api('PATCH', `/v1/subscriptions/${failing.id}`, { status: 'paused' });
+    const since = new Date(Date.now() - 60_000).toISOString();
+    for (let n = 0; n < 6; n++) await api('POST', '/v1/events', { type: recovered, payload: { n } });
+    const deliveriesOf = async () => (await api('GET', `/v1/deliveries?subscriptionId=${failing.id}&limit=100`)).data as Array<{ status: string }>;
+    await until(async () => (await deliveriesOf()).length === 6);
+    await api('PATCH', `/v1/subscriptions/${failing.id}`, { status: 'disabled' });
+    await until(async () => (await deliveriesOf()).every((d) => d.status === 'dead'));
+    await api('PATCH', `/v1/subscriptions/${failing.id}`, { status: 'active' });
+    const recovery = await startRecovery({ temporal: scratch.temporal, taskQueue }, failing, { since }, { batchSize: 2 });
+    const recoveryId = recoveryWorkflowId(failing.id, recovery.id);
+    await until(() => closed(scratch, recoveryId));
+    const recoveryRuns = await writeAllRuns(scratch, folder, 'recovery', recoveryId);
+    if (recoveryRuns < 2) throw new Error(`the recovery did not continue as new (${recoveryRuns} run)`);
   } finally {
     await receiver.close();
     await worker.shutdown();

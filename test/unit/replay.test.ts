@@ -44,6 +44,9 @@ describe('recorded workflow histories', () => {
         'continue-as-new/fanout.event.run2.json',
         'continue-as-new/redelivered-after-continue-as-new.event.json',
         ...[1, 2, 3].map((run) => `continue-as-new/redelivered-after-continue-as-new.delivery.run${run}.json`),
+        // The dead-letter recovery of POST /v1/subscriptions/:id/recover, in batches over two runs.
+        'continue-as-new/recovery.run1.json',
+        'continue-as-new/recovery.run2.json',
       ]),
     );
   });
