@@ -2,6 +2,7 @@
 import { recordAttempt } from '../../src/db/deliveries.js';
 import type { DeliveryTarget } from '../../src/db/deliveries.js';
 import type { Pool } from '../../src/db/pool.js';
+import { recordedRequestHeaders } from '../../src/delivery/recorded-headers.js';
 import type { Logger } from '../../src/logger.js';
 import type { Sent } from './send.js';
 
@@ -19,6 +20,7 @@ export async function recordSentAttempt(deps: RecordDeps, target: DeliveryTarget
     statusCode: sent.result?.statusCode ?? null,
     error: sent.networkError ?? null,
     responseBody: sent.result?.responsePreview ?? null,
+    requestHeaders: recordedRequestHeaders(sent.requestHeaders, target.headers),
     succeeded: sent.succeeded,
     bodyBytes: sent.bodyBytes,
   });
