@@ -14,6 +14,7 @@ import { createApiKeySchema } from './schemas/api-key.js';
 import { createApiKey } from './services/api-keys.js';
 import { createAnnouncer } from './services/events.js';
 import { wakeStream } from './services/ordered-streams.js';
+import { redeliver } from './services/deliveries.js';
 import { createEventCatalog } from './catalog/event-catalog.js';
 import { createAddressPolicy } from './delivery/url-guard.js';
 import { displayTarget } from './delivery/target.js';
@@ -210,6 +211,7 @@ async function startParts(
             wake: (subscriptionId, tenantId) => wakeStream({ temporal, taskQueue: config.taskQueue }, subscriptionId, tenantId),
             holdBackMs: config.fifoHoldBackMs,
           },
+          redeliver: (deliveryId) => redeliver({ pool, temporal, taskQueue: config.taskQueue }, deliveryId),
           metrics,
         },
       });

@@ -16,6 +16,7 @@ import type {
 } from '../schemas/subscription.js';
 import type { CreateTenant, IssuePortalToken, PortalToken, Tenant, UpdateTenant } from '../schemas/tenant.js';
 import type { TestSend, TestSendResult } from '../schemas/test-send.js';
+import type { RecoveryStarted, RecoveryView } from '../schemas/recovery.js';
 import type { PlatformUsage, TenantUsage } from '../schemas/usage.js';
 import type { AuditEvent, ListAuditEventsQuery } from '../schemas/audit-event.js';
 
@@ -160,8 +161,11 @@ export function createHookflowClient(options: HookflowClientOptions) {
       /** A signed test request to the endpoint now; the answer describes the attempt. */
       test: (subscriptionId: string, input: TestSend = {}) => call<TestSendResult>('POST', `/v1/subscriptions/${id(subscriptionId)}/test`, input),
       health: (subscriptionId: string) => call<EndpointHealthView>('GET', `/v1/subscriptions/${id(subscriptionId)}/health`),
+      /** Starts redelivering the dead deliveries of a window (31 days at most) in the background; follow it with `recovery`. */
       recover: (subscriptionId: string, window: { since: string; until?: string }) =>
-        call<{ requested: number }>('POST', `/v1/subscriptions/${id(subscriptionId)}/recover`, window),
+        call<RecoveryStarted>('POST', `/v1/subscriptions/${id(subscriptionId)}/recover`, window),
+      recovery: (subscriptionId: string, recoveryId: string) =>
+        call<RecoveryView>('GET', `/v1/subscriptions/${id(subscriptionId)}/recoveries/${id(recoveryId)}`),
     },
     keys: {
       create: (input: CreateApiKey) => call<ApiKeyWithSecret>('POST', '/v1/keys', input),
