@@ -37,3 +37,12 @@ export interface Page<T> {
 export function textSchema(maxLength: number) {
   return z.string().max(maxLength).refine((value) => !value.includes('\u0000'), 'may not contain NUL characters');
 }
+
+const pages = new WeakMap<z.ZodType, z.ZodType>();
+
+/** A list answer of `item`s: one schema per item schema, so the OpenAPI document names each page once. */
+export function pageSchema<S extends z.ZodType>(item: S): z.ZodObject<{ data: z.ZodArray<S>; nextCursor: z.ZodNullable<z.ZodString> }> {
+  const page = pages.get(item) ?? z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+  pages.set(item, page);
+  return page as z.ZodObject<{ data: z.ZodArray<S>; nextCursor: z.ZodNullable<z.ZodString> }>;
+}

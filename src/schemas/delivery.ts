@@ -49,3 +49,6 @@ export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuerySchema>;
  */
 export const deliveryWorkflowsModeSchema = z.enum(['on-failure', 'always']);
 export type DeliveryWorkflowsMode = z.infer<typeof deliveryWorkflowsModeSchema>;
+
+/** What `POST /v1/deliveries/:id/redeliver` and `/skip` answer. */
+export const redeliveryRequestedSchema = z.object({ id: idSchema, status: z.string() });

@@ -56,3 +56,6 @@ export const eventTypeSchemaVersionSchema = z.object({
   createdAt: timestampSchema,
 });
 export type EventTypeSchemaVersion = z.infer<typeof eventTypeSchemaVersionSchema>;
+
+/** `GET /v1/event-types/:name/schemas`: newest first. */
+export const eventTypeSchemaVersionsSchema = z.object({ data: z.array(eventTypeSchemaVersionSchema) });

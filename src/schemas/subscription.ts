@@ -169,3 +169,6 @@ export const endpointHealthSchema = z.object({
   transitions: z.array(z.object({ at: timestampSchema, from: z.string(), to: z.string(), reason: z.string() })),
 });
 export type EndpointHealthView = z.infer<typeof endpointHealthSchema>;
+
+/** What `POST /v1/subscriptions/:id/recover` answers: how many dead deliveries it asked to redeliver. */
+export const recoveredSchema = z.object({ requested: z.number().int() });
