@@ -53,16 +53,3 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix
   if (!result.success) throw problems.validation(fieldErrors(result.error, prefix));
   return result.data;
 }
-
-// Today's helpers, for the routes not yet defined with defineRoute.
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  return parseWith(schema, await readJson(c, { optional: false }));
-}
-
-export async function optionalJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  return parseWith(schema, await readJson(c, { optional: true }));
-}
-
-export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  return parseWith(schema, c.req.query(), 'query');
-}

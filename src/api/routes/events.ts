@@ -1,20 +1,40 @@
-import { Hono } from 'hono';
-import { idempotencyKeySchema, publishEventSchema } from '../../schemas/event.js';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { eventSchema, idempotencyKeySchema, publishEventSchema, publishedEventSchema } from '../../schemas/event.js';
 import { IdempotencyConflictError, getEvent, publishEvent } from '../../services/events.js';
 import { EventRejectedError } from '../../catalog/event-catalog.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { callerTenant, tenantForNew } from '../tenant-scope.js';
-import { jsonBody, parseWith } from '../validate.js';
+import { defineRoute, idParams, jsonAnswer, jsonBody, problemAnswers } from '../route.js';
 
-export function eventRoutes(deps: ApiDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+const publish = defineRoute({
+  method: 'post',
+  path: '/',
+  summary: "Publish an event (Idempotency-Key honoured; 429 quota-exceeded once the tenant's eventsPerDay is used up)",
+  request: {
+    // Headers arrive lower-cased; the document spells them canonically.
+    headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional().describe('the same key always yields the same event') }),
+    body: jsonBody(publishEventSchema),
+  },
+  responses: { 202: jsonAnswer(publishedEventSchema, 'Accepted (or, with Idempotent-Replayed: true, the event this key already made)'), ...problemAnswers(409) },
+});
 
-  app.post('/', async (c) => {
-    const input = await jsonBody(c, publishEventSchema);
-    const rawKey = c.req.header('idempotency-key');
-    const key = rawKey === undefined ? undefined : parseWith(idempotencyKeySchema, rawKey, 'header.Idempotency-Key');
+const get = defineRoute({
+  method: 'get',
+  path: '/{id}',
+  summary: 'An event and the status of each of its deliveries',
+  request: { params: idParams },
+  responses: { 200: jsonAnswer(eventSchema, 'The event'), ...problemAnswers(404) },
+});
+
+export function eventRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(publish, async (c) => {
+    const input = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
     const tenantId = await tenantForNew(c, deps.tenants, input.tenantId);
     // From memory, so publishing still needs nothing but Temporal (src/services/event-quota.ts).
     const admission = deps.eventQuota.admit(tenantId);
@@ -45,11 +65,12 @@ export function eventRoutes(deps: ApiDeps): Hono<AppEnv> {
     }
   });
 
-  app.get('/:id', async (c) => {
-    const event = await getEvent(deps, c.req.param('id'));
+  app.openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    const event = await getEvent(deps, id);
     const tenantId = callerTenant(c);
-    if (!event || (tenantId !== undefined && event.tenantId !== tenantId)) throw problems.notFound('Event', c.req.param('id'));
-    return c.json(event);
+    if (!event || (tenantId !== undefined && event.tenantId !== tenantId)) throw problems.notFound('Event', id);
+    return c.json(event, 200);
   });
 
   return app;
