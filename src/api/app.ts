@@ -25,6 +25,7 @@ import { auditEventRoutes } from './routes/audit-events.js';
 import { z } from 'zod';
 import { openApiDocument } from './openapi.js';
 import { refuseInvalid } from './validate.js';
+import { answerUnknownMethods } from './method-not-allowed.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 /** What a 503 asks clients to wait before retrying. */
@@ -63,6 +64,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/v1/tenants', tenantRoutes(deps));
   app.route('/v1', usageRoutes(deps));
   app.route('/v1/audit-events', auditEventRoutes(deps));
+  answerUnknownMethods(app);
 
   app.notFound(() => problemResponse(new Problem(404, 'not-found', 'Not found', 'no such route')));
   app.onError((error, c) => {

@@ -3,14 +3,18 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { rawRequest, serveApp, type ServedApp } from '../support/serve-app.js';
 
 let stack: TestStack;
+let served: ServedApp;
 
 beforeAll(async () => {
   stack = await startTestStack({ retryScheduleSeconds: [0.1] });
+  served = await serveApp(stack.app);
 });
 
 afterAll(async () => {
+  await served?.close();
   await stack?.close();
 });
 
@@ -63,6 +67,26 @@ describe('OpenAPI', () => {
     ]);
     expect(components.schemas.PublishEvent.properties.payload).toEqual({ $ref: '#/components/schemas/JsonValue' });
     expect(components.schemas.Problem.required).toEqual(['type', 'title', 'status']);
+  });
+
+  it('answers 405 with Allow for every method a documented path does not have, TRACE and OPTIONS included', async () => {
+    const doc = await document();
+    const headers = { authorization: `Bearer ${stack.adminKey}` };
+    for (const [template, operations] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      const path = template.replace(/\{\w+\}/g, 'x');
+      const documented = Object.keys(operations).map((m) => m.toUpperCase());
+      const allow = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
+      for (const method of ['TRACE', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', 'POST'].filter((m) => !documented.includes(m))) {
+        // Over HTTP: fetch may not send TRACE.
+        const response = await rawRequest(served.url + path, method, headers);
+        expect(response.status, `${method} ${template}`).toBe(405);
+        expect(response.headers.allow, `${method} ${template}`).toBe(allow);
+        expect(response.headers['content-type']).toBe('application/problem+json');
+        expect(JSON.parse(response.body).type).toBe('https://hookflow.dev/problems/method-not-allowed');
+      }
+    }
+    // An unknown path stays a 404, whatever the method.
+    expect((await rawRequest(`${served.url}/v1/nothing-here`, 'TRACE', headers)).status).toBe(404);
   });
 
   it('serves the reference page and its assets locally', async () => {
