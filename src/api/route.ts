@@ -51,6 +51,11 @@ export function problemAnswers(...statuses: number[]) {
   );
 }
 
+/** `{}` as a PATCH body: an empty merge patch (RFC 7396), which changes nothing and is recorded nowhere. */
+export function isEmptyPatch(patch: object): boolean {
+  return Object.keys(patch).length === 0;
+}
+
 /** `{id}` in a path: any id (an unknown one is a 404, not a 422). */
 export const idParams = z.object({ id: z.string().describe('the resource id') });
 

@@ -24,8 +24,8 @@ export const problemSchema = z.object({
 });
 
 export const pageQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50).describe('page size'),
+  cursor: z.string().max(512).optional().describe('nextCursor of the previous page; left out or empty: the first page'),
 });
 
 export interface Page<T> {
@@ -33,9 +33,13 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Free text: PostgreSQL text cannot hold NUL, so it is refused here rather than failing in SQL. */
-export function textSchema(maxLength: number) {
-  return z.string().max(maxLength).refine((value) => !value.includes('\u0000'), 'may not contain NUL characters');
+/**
+ * Free text: PostgreSQL text cannot hold NUL, so it is refused here rather
+ * than failing in SQL. A pattern, not a refinement, so the OpenAPI document
+ * says so too.
+ */
+export function textSchema(maxLength: number, { minLength = 0 }: { minLength?: number } = {}) {
+  return z.string().min(minLength).max(maxLength).regex(/^[^\u0000]*$/, 'may not contain NUL characters');
 }
 
 const pages = new WeakMap<z.ZodType, z.ZodType>();

@@ -17,7 +17,7 @@ import { EventTypeExistsError, createEventType, updateEventType } from '../../se
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
-import { defineRoute, jsonAnswer, jsonBody, problemAnswers } from '../route.js';
+import { defineRoute, isEmptyPatch, jsonAnswer, jsonBody, problemAnswers } from '../route.js';
 import { platformOnly } from '../tenant-scope.js';
 import { recordAudit } from '../audit.js';
 
@@ -92,6 +92,7 @@ export function eventTypeRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     const before = await findEventType(pool, name);
     if (!before) throw problems.notFound('Event type', name);
     const patch = c.req.valid('json');
+    if (isEmptyPatch(patch)) return c.json(before, 200);
     const eventType = await refusingInvalid(() => updateEventType(deps, name, patch));
     if (!eventType) throw problems.notFound('Event type', name);
     await recordAudit(c, pool, { action: 'event-type.update', resource: { type: 'event-type', id: name }, tenantId: null, before, after: eventType });

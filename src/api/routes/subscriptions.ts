@@ -30,7 +30,7 @@ import { tenantFilterSchema } from '../../schemas/tenant.js';
 import { problems } from '../problem.js';
 import { recordAudit, recordedChange } from '../audit.js';
 import type { Subscription, SubscriptionStatus } from '../../schemas/subscription.js';
-import { defineRoute, emptyAnswer, idParams, jsonAnswer, jsonBody, problemAnswers } from '../route.js';
+import { defineRoute, emptyAnswer, idParams, isEmptyPatch, jsonAnswer, jsonBody, problemAnswers } from '../route.js';
 
 const create = defineRoute({
   method: 'post',
@@ -164,6 +164,7 @@ export function subscriptionRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     const before = await findSubscription(pool, id);
     if (!before) throw problems.notFound('Subscription', id);
     const patch = c.req.valid('json');
+    if (isEmptyPatch(patch)) return c.json(before, 200);
     if (patch.url !== undefined) await refuseForbiddenUrl(deps, patch.url);
     const subscription = await recordedChange(
       c,

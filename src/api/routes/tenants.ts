@@ -21,7 +21,7 @@ import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { callerTenant, platformOnly, requirePlatform } from '../tenant-scope.js';
 import { recordAudit, recordedChange } from '../audit.js';
-import { defineRoute, emptyAnswer, idParams, jsonAnswer, jsonBody, problemAnswers } from '../route.js';
+import { defineRoute, emptyAnswer, idParams, isEmptyPatch, jsonAnswer, jsonBody, problemAnswers } from '../route.js';
 
 /** A portal token lives an hour unless asked otherwise. */
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
@@ -124,6 +124,7 @@ export function tenantRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     const before = await findTenant(pool, id);
     if (!before) throw problems.notFound('Tenant', id);
     const patch = c.req.valid('json');
+    if (isEmptyPatch(patch)) return c.json(before, 200);
     // How long a tenant's history is kept is the platform's to decide, not the tenant's.
     if (patch.retentionDays !== undefined) requirePlatform(c, 'retentionDays needs');
     // A customer does not raise its own cap.
