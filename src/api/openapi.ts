@@ -103,7 +103,8 @@ function operationObject(route: RouteConfig, names: Map<Schema, string>): object
     ...(validates ? [422] : []),
   ];
   const responses: Record<string, Answer> = { ...problemAnswers(...problems), ...(route.responses as Record<string, Answer>) };
-  const crossField = [route.request?.query, body].map((s) => (s as Schema | undefined)?.description).filter(Boolean);
+  // Rules across fields, which JSON Schema cannot carry, as their schemas describe them.
+  const crossField = [route.request?.query as Schema | undefined, body].map(descriptionOf).filter(Boolean);
   return {
     operationId: operationId(route),
     ...(route.summary ? { summary: route.summary } : {}),
@@ -151,6 +152,12 @@ function parametersOf(schema: Schema | undefined, location: Parameter['in']): Pa
       schema: json,
     };
   });
+}
+
+/** A schema's description, or (for a transform) that of what it reads. */
+function descriptionOf(schema: Schema | undefined): string | undefined {
+  if (!schema) return undefined;
+  return schema.description ?? (schema instanceof z.ZodPipe ? descriptionOf(schema.in as Schema) : undefined);
 }
 
 function inputObject(schema: Schema): z.ZodObject {
