@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
 import { KeyNotInRingError } from '../crypto/secret-box.js';
 import { bodyLimit } from 'hono/body-limit';
 import { InvalidCursorError } from '../db/page.js';
@@ -24,13 +25,17 @@ import { auditEventRoutes } from './routes/audit-events.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { z } from 'zod';
 import { DEFAULT_UI_OPTIONS, uiRoutes } from '../ui/index.js';
+import { openApiDocument } from './openapi.js';
+import { refuseInvalid } from './validate.js';
+import { answerUnknownMethods } from './method-not-allowed.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 /** What a 503 asks clients to wait before retrying. */
 const RETRY_AFTER_SECONDS = 5;
 
-export function createApp(deps: ApiDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
+  // Every route's schemas refuse bad input as a 422 naming the field (src/api/validate.ts).
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: refuseInvalid });
 
   // First, so the span covers the whole request, refusals included. The API's
   // own routes only: /readyz, /healthz and /metrics are polled every second
@@ -50,7 +55,9 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.use('/v1/*', rateLimitPerKey(sharedRateLimiter(deps.pool, deps.rateLimit), deps.rateLimit.ratePerSecond));
   app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
   app.route('/', healthRoutes(deps));
-  app.route('/', docsRoutes(deps));
+  // Generated once, on first request, from every route registered below.
+  let document: object | undefined;
+  app.route('/', docsRoutes(deps, () => (document ??= openApiDocument(routeDefinitions(app)))));
   app.route('/v1/subscriptions', subscriptionRoutes(deps));
   app.route('/v1/events', eventRoutes(deps));
   app.route('/v1/event-types', eventTypeRoutes(deps));
@@ -71,10 +78,14 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
       fetchV1: (request, env) => app.fetch(request, env),
     }),
   );
+  answerUnknownMethods(app);
 
   app.notFound(() => problemResponse(new Problem(404, 'not-found', 'Not found', 'no such route')));
   app.onError((error, c) => {
     if (error instanceof Problem) return problemResponse(error);
+    // What the validators refuse before our own reader sees the body (a media type it let through).
+    if (error instanceof HTTPException && error.status === 415) return problemResponse(problems.unsupportedMediaType());
+    if (error instanceof HTTPException && error.status === 400) return problemResponse(problems.malformedJson(error.message));
     if (error instanceof InvalidCursorError) {
       return problemResponse(problems.validation([{ path: 'query.cursor', message: error.message }]));
     }
@@ -96,6 +107,11 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** The routes defined with defineRoute, as the app merged them (their paths under the mount points). */
+function routeDefinitions(app: OpenAPIHono<AppEnv>): RouteConfig[] {
+  return app.openAPIRegistry.definitions.flatMap((definition) => (definition.type === 'route' ? [definition.route] : []));
 }
 
 function problemResponse(problem: Problem): Response {

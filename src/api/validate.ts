@@ -1,16 +1,22 @@
-// Request parsing for handlers: JSON only, zod-validated, and every failure a
-// problem naming the field. Handlers receive typed, valid values or nothing.
-import type { Context } from 'hono';
+// Request parsing: JSON only, zod-validated, and every failure a problem
+// naming the field. Routes declare their schemas (src/api/route.ts); the body
+// reader and the validation hook here turn what is wrong into RFC 9457 answers,
+// so handlers receive typed, valid values or nothing.
+import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { fieldErrors, problems } from './problem.js';
 
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  return parseWith(schema, await readJson(c, { optional: false }));
-}
-
-/** For bodies that may be left out entirely: no body reads as `{}`. */
-export async function optionalJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  return parseWith(schema, await readJson(c, { optional: true }));
+/**
+ * Reads the body as JSON before the route's validator does: 415 unless it is
+ * sent as JSON, 400 when it does not parse; an optional body left out (or
+ * blank) reads as `{}`. The validator then takes the parsed value from here.
+ */
+export function readJsonBody({ optional }: { optional: boolean }): MiddlewareHandler {
+  return async (c, next) => {
+    const value = await readJson(c, { optional });
+    c.req.bodyCache.json = Promise.resolve(value);
+    await next();
+  };
 }
 
 async function readJson(c: Context, { optional }: { optional: boolean }): Promise<unknown> {
@@ -25,8 +31,21 @@ async function readJson(c: Context, { optional }: { optional: boolean }): Promis
   }
 }
 
-export function query<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  return parseWith(schema, c.req.query(), 'query');
+/** Where a validated value came from, as the field paths of a 422 name it ("query.limit", "header.Idempotency-Key"). */
+const TARGET_PREFIX: Record<string, string | undefined> = { json: undefined, query: 'query', param: 'path', header: 'header' };
+
+/** OpenAPIHono's defaultHook: a request its route's schemas refuse is a 422 naming each field. */
+export function refuseInvalid(result: { success: boolean; target: string; error?: unknown }): void {
+  if (result.success) return;
+  const errors = fieldErrors(result.error as z.ZodError, TARGET_PREFIX[result.target]);
+  throw problems.validation(
+    result.target === 'header' ? errors.map((e) => ({ ...e, path: e.path.replace(/^header\.(.+)$/, (_, name: string) => `header.${canonicalHeaderName(name)}`) })) : errors,
+  );
+}
+
+/** `idempotency-key` → `Idempotency-Key`: how the document and the errors spell a header. */
+export function canonicalHeaderName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.infer<S> {

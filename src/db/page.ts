@@ -17,7 +17,8 @@ export function encodeCursor(cursor: Cursor): string {
 }
 
 export function decodeCursor(encoded: string | undefined): Cursor | undefined {
-  if (encoded === undefined) return undefined;
+  // Empty reads as left out: a client templating `?cursor=${next ?? ''}` gets the first page.
+  if (encoded === undefined || encoded === '') return undefined;
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
   } catch {

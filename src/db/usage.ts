@@ -85,7 +85,7 @@ export async function tenantUsage(db: Queryable, tenantId: string, { from, to }:
     [tenantId, from, to],
   );
   const byDay = new Map(rows.map((row) => [row.day, toCounts(row)]));
-  const days = Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => {
+  const days = Array.from({ length: Math.max(0, daysBetween(from, to) + 1) }, (_, i) => {
     const day = addDays(from, i);
     return { day, ...(byDay.get(day) ?? ZERO_USAGE) };
   });

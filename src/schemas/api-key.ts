@@ -9,7 +9,7 @@ export const apiKeyScopeSchema = z.enum(['admin', 'publish', 'read']);
 export type ApiKeyScope = z.infer<typeof apiKeyScopeSchema>;
 
 export const createApiKeySchema = z.strictObject({
-  name: textSchema(200).pipe(z.string().min(1)),
+  name: textSchema(200, { minLength: 1 }),
   scopes: z.array(apiKeyScopeSchema).min(1).max(3),
   /** Limits the key to this tenant's resources; left out, the key reaches every tenant. */
   tenantId: idSchema.optional(),

@@ -24,28 +24,36 @@ export const problemSchema = z.object({
 });
 
 export const pageQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50).describe('page size'),
+  cursor: z.string().max(512).optional().describe('nextCursor of the previous page; left out or empty: the first page'),
 });
 
-/** `since`/`until` of a list over time: created at or after `since`, before `until`. */
+/** `since`/`until` of a list over time: created at or after `since`, before `until` (until before since: nothing). */
 export const timeRangeQueryFields = {
   since: timestampSchema.optional(),
   until: timestampSchema.optional(),
 };
 
-/** A time range must not end before it starts (checked on the whole query, naming `until`). */
-export function untilAfterSince(range: { since?: string | undefined; until?: string | undefined }): boolean {
-  return range.since === undefined || range.until === undefined || Date.parse(range.until) > Date.parse(range.since);
-}
-export const UNTIL_AFTER_SINCE = { message: 'until must be after since', path: ['until'] };
 
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
 }
 
-/** Free text: PostgreSQL text cannot hold NUL, so it is refused here rather than failing in SQL. */
-export function textSchema(maxLength: number) {
-  return z.string().max(maxLength).refine((value) => !value.includes('\u0000'), 'may not contain NUL characters');
+/**
+ * Free text: PostgreSQL text cannot hold NUL, so it is refused here rather
+ * than failing in SQL. A pattern, not a refinement, so the OpenAPI document
+ * says so too.
+ */
+export function textSchema(maxLength: number, { minLength = 0 }: { minLength?: number } = {}) {
+  return z.string().min(minLength).max(maxLength).regex(/^[^\u0000]*$/, 'may not contain NUL characters');
+}
+
+const pages = new WeakMap<z.ZodType, z.ZodType>();
+
+/** A list answer of `item`s: one schema per item schema, so the OpenAPI document names each page once. */
+export function pageSchema<S extends z.ZodType>(item: S): z.ZodObject<{ data: z.ZodArray<S>; nextCursor: z.ZodNullable<z.ZodString> }> {
+  const page = pages.get(item) ?? z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+  pages.set(item, page);
+  return page as z.ZodObject<{ data: z.ZodArray<S>; nextCursor: z.ZodNullable<z.ZodString> }>;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UNTIL_AFTER_SINCE, eventTypeSchema, idSchema, pageQuerySchema, timeRangeQueryFields, timestampSchema, untilAfterSince } from './common.js';
+import { eventTypeSchema, idSchema, pageQuerySchema, timeRangeQueryFields, timestampSchema } from './common.js';
 
 export const deliveryStatusSchema = z.enum(['pending', 'succeeded', 'dead']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
@@ -47,8 +47,7 @@ export const listDeliveriesQuerySchema = pageQuerySchema
     eventType: eventTypeSchema.optional(),
     /** Deliveries created in [since, until). */
     ...timeRangeQueryFields,
-  })
-  .refine(untilAfterSince, UNTIL_AFTER_SINCE);
+  });
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuerySchema>;
 
 /**
@@ -61,3 +60,6 @@ export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuerySchema>;
  */
 export const deliveryWorkflowsModeSchema = z.enum(['on-failure', 'always']);
 export type DeliveryWorkflowsMode = z.infer<typeof deliveryWorkflowsModeSchema>;
+
+/** What `POST /v1/deliveries/:id/redeliver` and `/skip` answer. */
+export const redeliveryRequestedSchema = z.object({ id: idSchema, status: z.string() });

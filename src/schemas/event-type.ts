@@ -8,14 +8,14 @@ import { eventTypeSchema, jsonValueSchema, textSchema, timestampSchema } from '.
  */
 export const payloadJsonSchema = z
   .record(z.string(), jsonValueSchema)
-  .describe('A JSON Schema (2020-12) of the payload')
+  .describe('A JSON Schema (2020-12) of the payload, compiled in strict mode: unknown keywords are refused')
   .refine((schema) => JSON.stringify(schema).length <= 64 * 1024, 'a schema may be at most 64 KiB of JSON');
 
 const eventTypeFields = {
   description: textSchema(2000),
   schema: payloadJsonSchema,
   /** Payloads that must validate against the schema; they also guard later versions against breaking changes. */
-  examples: z.array(jsonValueSchema).max(20),
+  examples: z.array(jsonValueSchema).max(20).describe("each must validate against the schema (the new one, or the type's current one)"),
   /** Deprecated types are still accepted; publishing one answers a Deprecation header. */
   deprecated: z.boolean(),
 };
@@ -33,7 +33,7 @@ export type CreateEventType = z.infer<typeof createEventTypeSchema>;
 export const updateEventTypeSchema = z
   .strictObject(eventTypeFields)
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
+  .describe('`{}` changes nothing (an empty merge patch, RFC 7396) and answers the event type as it is');
 export type UpdateEventType = z.infer<typeof updateEventTypeSchema>;
 
 export const eventTypeViewSchema = z.object({
@@ -56,3 +56,6 @@ export const eventTypeSchemaVersionSchema = z.object({
   createdAt: timestampSchema,
 });
 export type EventTypeSchemaVersion = z.infer<typeof eventTypeSchemaVersionSchema>;
+
+/** `GET /v1/event-types/:name/schemas`: newest first. */
+export const eventTypeSchemaVersionsSchema = z.object({ data: z.array(eventTypeSchemaVersionSchema) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pathToNul } from '../json.js';
-import { UNTIL_AFTER_SINCE, eventTypeSchema, idSchema, jsonValueSchema, pageQuerySchema, timeRangeQueryFields, timestampSchema, untilAfterSince } from './common.js';
+import { eventTypeSchema, idSchema, jsonValueSchema, pageQuerySchema, timeRangeQueryFields, timestampSchema } from './common.js';
 import { deliveryStatusSchema } from './delivery.js';
 
 export const publishEventSchema = z
@@ -63,8 +63,7 @@ export const listEventsQuerySchema = pageQuerySchema
     tenantId: idSchema.optional(),
     /** Events accepted in [since, until). */
     ...timeRangeQueryFields,
-  })
-  .refine(untilAfterSince, UNTIL_AFTER_SINCE);
+  });
 export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
 
 /** An event in a list: no payload, and how many of its deliveries are in each status. */

@@ -14,7 +14,8 @@ const headerNameSchema = z
   .string()
   .max(128)
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name')
-  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'this header is set by hookflow and cannot be overridden');
+  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'this header is set by hookflow and cannot be overridden')
+  .describe(`any header but those hookflow sets (in any case): ${[...RESERVED_HEADERS].join(', ')}`);
 
 const headerValueSchema = z.string().max(2048).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values may not contain control characters');
 
@@ -59,6 +60,7 @@ const subscriptionFields = {
     .array(z.number().min(0).max(7 * 24 * 3600))
     .max(20)
     .refine((s) => s.reduce((a, b) => a + b, 0) <= 14 * 24 * 3600, 'the schedule may span at most 14 days')
+    .describe('seconds to wait before each retry (attempts: length + 1); together at most 14 days')
     .nullable(),
   timeoutMs: z.number().int().min(100).max(60_000).nullable(),
   permanentStatusCodes: z.array(z.number().int().min(300).max(599)).max(50),
@@ -82,16 +84,18 @@ export const createSubscriptionSchema = z.strictObject({
   ordering: orderingSchema.optional(),
   /** Only for `ordering: "fifo"`; `block` when left out. */
   onDeadLetter: onDeadLetterSchema.optional(),
-}).refine((s) => s.onDeadLetter === undefined || s.ordering === 'fifo', {
-  message: 'onDeadLetter applies only to subscriptions with ordering "fifo"',
-  path: ['onDeadLetter'],
-});
+})
+  .refine((s) => s.onDeadLetter === undefined || s.ordering === 'fifo', {
+    message: 'onDeadLetter applies only to subscriptions with ordering "fifo"',
+    path: ['onDeadLetter'],
+  })
+  .describe('`onDeadLetter` only with `ordering: "fifo"`; `url` must not resolve to an address the SSRF guard forbids; `tenantId` must name a live tenant the caller reaches.');
 export type CreateSubscription = z.infer<typeof createSubscriptionSchema>;
 
 export const updateSubscriptionSchema = z
   .strictObject({ ...subscriptionFields, status: subscriptionStatusSchema })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
+  .describe('`{}` changes nothing (an empty merge patch, RFC 7396) and answers the subscription as it is');
 export type UpdateSubscription = z.infer<typeof updateSubscriptionSchema>;
 
 export const subscriptionSchema = z.object({
@@ -149,10 +153,6 @@ export const MAX_RECOVERY_WINDOW_DAYS = 31;
 
 export const recoverSchema = z
   .strictObject({ since: timestampSchema, until: timestampSchema.optional() })
-  .refine((w) => w.until === undefined || Date.parse(w.until) > Date.parse(w.since), {
-    message: 'until must be after since',
-    path: ['until'],
-  })
   .superRefine((w, ctx) => {
     // Without `until` the window ends now: `since` is the bound to move.
     const field = w.until === undefined ? 'since' : 'until';
@@ -163,7 +163,10 @@ export const recoverSchema = z
     if (end - Date.parse(w.since) > MAX_RECOVERY_WINDOW_DAYS * 86_400_000) {
       ctx.addIssue({ code: 'custom', path: [field], message: `the window from since to ${w.until === undefined ? 'now' : 'until'} is at most ${MAX_RECOVERY_WINDOW_DAYS} days` });
     }
-  });
+  })
+  .describe(
+    `Dead deliveries created at or after \`since\` and before \`until\` (now when left out), a window of at most ${MAX_RECOVERY_WINDOW_DAYS} days; without \`until\`, \`since\` must be in the past; \`until\` at or before \`since\` is an empty window`,
+  );
 export type Recover = z.infer<typeof recoverSchema>;
 
 /** GET /v1/subscriptions/:id/stream: a fifo subscription's stream. */
@@ -189,3 +192,4 @@ export const endpointHealthSchema = z.object({
   transitions: z.array(z.object({ at: timestampSchema, from: z.string(), to: z.string(), reason: z.string() })),
 });
 export type EndpointHealthView = z.infer<typeof endpointHealthSchema>;
+

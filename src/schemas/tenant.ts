@@ -14,7 +14,7 @@ const metadataSchema = z
 export const createTenantSchema = z.strictObject({
   /** Chosen by the platform (its own customer id, say) or generated. */
   id: idSchema.optional(),
-  name: textSchema(200).pipe(z.string().min(1)),
+  name: textSchema(200, { minLength: 1 }),
   metadata: metadataSchema.optional(),
 });
 export type CreateTenant = z.infer<typeof createTenantSchema>;
@@ -27,7 +27,7 @@ export const retentionDaysSchema = z.number().int().min(1).max(3650).nullable();
 
 export const updateTenantSchema = z
   .strictObject({
-    name: textSchema(200).pipe(z.string().min(1)),
+    name: textSchema(200, { minLength: 1 }),
     metadata: metadataSchema,
     /** The platform only: a caller limited to the tenant may not change how long its history is kept. */
     retentionDays: retentionDaysSchema,
@@ -35,7 +35,7 @@ export const updateTenantSchema = z
     quotas: tenantQuotasSchema.partial(),
   })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
+  .describe('`{}` changes nothing (an empty merge patch, RFC 7396) and answers the tenant as it is');
 export type UpdateTenant = z.infer<typeof updateTenantSchema>;
 
 export const tenantSchema = z.object({

@@ -9,17 +9,22 @@ export const DEFAULT_USAGE_DAYS = 30;
 /** A UTC calendar day, YYYY-MM-DD. */
 export const daySchema = z.iso.date();
 
-/** `?from&to`: inclusive UTC days; `to` defaults to today, `from` to 29 days before `to`. */
+/**
+ * `?from&to`: inclusive UTC days; `to` defaults to today, `from` to 29 days
+ * before `to`. The answer names the range it covers: a longer one is cut to
+ * the last 366 days up to `to` (the read stays bounded), and `from` after `to`
+ * is an empty range. Neither is refused: a client's computed range is answered.
+ */
 export const usageQuerySchema = z
-  .strictObject({ from: daySchema.optional(), to: daySchema.optional() })
-  .transform((range, ctx) => {
+  .strictObject({
+    from: daySchema.optional().describe('first UTC day (inclusive); 29 days before `to` by default; at most 365 days before `to` (earlier is cut)'),
+    to: daySchema.optional().describe('last UTC day (inclusive); today by default'),
+  })
+  .describe(`The answer's from and to name the days it covers: at most ${MAX_USAGE_DAYS} (a longer range is cut to the last ${MAX_USAGE_DAYS} up to \`to\`); \`from\` after \`to\` is an empty range.`)
+  .transform((range) => {
     const to = range.to ?? new Date().toISOString().slice(0, 10);
     const from = range.from ?? addDays(to, 1 - DEFAULT_USAGE_DAYS);
-    if (from > to) ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after "to" (${to})` });
-    else if (daysBetween(from, to) + 1 > MAX_USAGE_DAYS) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: `the range may cover at most ${MAX_USAGE_DAYS} days` });
-    }
-    return { from, to };
+    return { from: from <= to && daysBetween(from, to) + 1 > MAX_USAGE_DAYS ? addDays(to, 1 - MAX_USAGE_DAYS) : from, to };
   });
 export type UsageQuery = z.output<typeof usageQuerySchema>;
 

@@ -1,7 +1,7 @@
 // Bad input gets a 4xx problem+json that names the field, and changes nothing:
 // no row in Postgres, no workflow in Temporal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { waitFor, startTestStack, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
 let existingSubscriptionId: string;
@@ -66,7 +66,7 @@ const cases: Case[] = [
   { name: 'patch of an unknown subscription', method: 'PATCH', path: () => '/v1/subscriptions/sub_unknown', body: { description: 'x' }, status: 404, type: 'not-found' },
   { name: 'delete of an unknown subscription', method: 'DELETE', path: () => '/v1/subscriptions/sub_unknown', status: 404, type: 'not-found' },
   { name: 'secret of an unknown subscription', method: 'GET', path: () => '/v1/subscriptions/sub_unknown/secret', status: 404, type: 'not-found' },
-  { name: 'empty patch', method: 'PATCH', path: () => `/v1/subscriptions/${existingSubscriptionId}`, body: {}, status: 422, type: 'validation' },
+  { name: 'empty Idempotency-Key', method: 'POST', path: () => '/v1/events', body: { type: 'a.b', payload: 1 }, headers: { 'Idempotency-Key': '' }, status: 422, type: 'validation', fields: ['header.Idempotency-Key'] },
   { name: 'patch with a bad status', method: 'PATCH', path: () => `/v1/subscriptions/${existingSubscriptionId}`, body: { status: 'sleeping' }, status: 422, type: 'validation', fields: ['status'] },
   { name: 'patch with a bad url', method: 'PATCH', path: () => `/v1/subscriptions/${existingSubscriptionId}`, body: { url: 'javascript:alert(1)' }, status: 422, type: 'validation', fields: ['url'] },
   { name: 'unknown event', method: 'GET', path: () => '/v1/events/evt_unknown', status: 404, type: 'not-found' },
@@ -118,7 +118,6 @@ const cases: Case[] = [
   { name: 'event type with examples not a list', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', examples: { n: 1 } }, status: 422, type: 'validation', fields: ['examples'] },
   { name: 'event type described with a NUL', method: 'POST', path: () => '/v1/event-types', body: { name: 'a.b', description: 'a\u0000b' }, status: 422, type: 'validation', fields: ['description'] },
   { name: 'existing event type created again', method: 'POST', path: () => '/v1/event-types', body: { name: 'shaped.event' }, status: 409, type: 'conflict' },
-  { name: 'empty event type patch', method: 'PATCH', path: () => '/v1/event-types/shaped.event', body: {}, status: 422, type: 'validation' },
   { name: 'event type patch renaming it', method: 'PATCH', path: () => '/v1/event-types/shaped.event', body: { name: 'shaped.event.v2' }, status: 422, type: 'validation' },
   { name: 'event type patch with a bad deprecated flag', method: 'PATCH', path: () => '/v1/event-types/shaped.event', body: { deprecated: 'yes' }, status: 422, type: 'validation', fields: ['deprecated'] },
   { name: 'event type patch breaking the stored example', method: 'PATCH', path: () => '/v1/event-types/shaped.event', body: { schema: { type: 'object', required: ['n', 'm'] } }, status: 422, type: 'validation', fields: ['schema'] },
@@ -142,6 +141,42 @@ describe('bad input', () => {
       expect(answer.body.errors.map((e: { path: string }) => e.path)).toContain(field);
     }
     expect(await snapshot()).toEqual(before);
+  });
+
+  // What the published contract allows is accepted (issue #15's fuzzer found these refused).
+  it('accepts an empty PATCH, an empty cursor and an empty recover window, changing nothing', async () => {
+    const before = await snapshot();
+    const subscription = await stack.api('GET', `/v1/subscriptions/${existingSubscriptionId}`);
+    const patched = await stack.api('PATCH', `/v1/subscriptions/${existingSubscriptionId}`, {});
+    expect(patched.status).toBe(200);
+    expect(patched.body).toEqual(subscription.body);
+    const eventType = await stack.api('PATCH', '/v1/event-types/shaped.event', {});
+    expect(eventType.status).toBe(200);
+    expect(eventType.body).toEqual((await stack.api('GET', '/v1/event-types/shaped.event')).body);
+    const tenant = await stack.api('PATCH', '/v1/tenants/default', {});
+    expect(tenant.status).toBe(200);
+    expect(tenant.body.id).toBe('default');
+    const firstPage = await stack.api('GET', '/v1/subscriptions?cursor=');
+    expect(firstPage.status).toBe(200);
+    expect(firstPage.body).toEqual((await stack.api('GET', '/v1/subscriptions')).body);
+    const recovered = await stack.api('POST', `/v1/subscriptions/${existingSubscriptionId}/recover`, {
+      since: '2026-01-02T00:00:00Z',
+      until: '2026-01-01T00:00:00Z',
+    });
+    expect(recovered.status).toBe(202);
+    expect(recovered.body).toMatchObject({ subscriptionId: existingSubscriptionId, status: 'running' });
+    // A window ending before it starts finds nothing, and so redelivers nothing.
+    const location = recovered.headers.get('location')!;
+    const finished = await waitFor('the empty recovery to finish', async () => {
+      const progress = await stack.api('GET', location);
+      return progress.body.status === 'done' ? progress.body : undefined;
+    });
+    expect(finished).toMatchObject({ found: 0, redelivered: 0, skipped: 0 });
+    // Nothing changed but the recovery's own workflow, which found nothing to do.
+    expect(await snapshot()).toEqual({ ...before, workflows: before.workflows + 1 });
+    // A no-op leaves no trail either (the recover call, a real request, does).
+    const trail = await stack.api('GET', `/v1/audit-events?resourceId=${existingSubscriptionId}`);
+    expect(trail.body.data.map((e: { action: string }) => e.action)).not.toContain('subscription.update');
   });
 
   it('answers readiness with both stores up', async () => {

@@ -3,14 +3,18 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { rawRequest, serveApp, type ServedApp } from '../support/serve-app.js';
 
 let stack: TestStack;
+let served: ServedApp;
 
 beforeAll(async () => {
   stack = await startTestStack({ retryScheduleSeconds: [0.1] });
+  served = await serveApp(stack.app);
 });
 
 afterAll(async () => {
+  await served?.close();
   await stack?.close();
 });
 
@@ -66,6 +70,54 @@ describe('OpenAPI', () => {
     ]);
     expect(components.schemas.PublishEvent.properties.payload).toEqual({ $ref: '#/components/schemas/JsonValue' });
     expect(components.schemas.Problem.required).toEqual(['type', 'title', 'status']);
+  });
+
+  it('carries every constraint the server checks, and every problem a route can answer', async () => {
+    const { paths, components } = await document();
+    // Lengths and patterns that were invisible behind a pipe or a refine.
+    for (const schema of ['CreateApiKey', 'CreateTenant']) {
+      expect(components.schemas[schema].properties.name).toMatchObject({ type: 'string', minLength: 1, maxLength: 200, pattern: expect.any(String) });
+    }
+    const idempotencyKey = paths['/v1/events'].post.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key');
+    expect(idempotencyKey).toMatchObject({ in: 'header', required: false, schema: { minLength: 1, maxLength: 255, pattern: expect.any(String) } });
+    expect(components.schemas.CreateSubscription.properties.eventTypes.items.pattern).toEqual(expect.any(String));
+    // Cross-field rules, in the description.
+    expect(components.schemas.CreateSubscription.description).toContain('onDeadLetter');
+    expect(components.schemas.Recover.description).toContain('empty window');
+    expect(paths['/v1/usage'].get.description).toContain('366');
+    // Every /v1 operation: the problems of authentication, rate and stores; with a body, 400/413/415; validated, 422.
+    for (const [template, operations] of Object.entries(paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const statuses = Object.keys(operation.responses);
+        const problems = statuses.filter((s) => operation.responses[s].content?.['application/problem+json']);
+        if (template.startsWith('/v1/')) expect(problems, `${method} ${template}`).toEqual(expect.arrayContaining(['401', '403', '429', '503']));
+        if (operation.requestBody) expect(problems, `${method} ${template}`).toEqual(expect.arrayContaining(['400', '413', '415', '422']));
+        for (const status of problems) {
+          expect(operation.responses[status].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+        }
+      }
+    }
+    expect(Object.keys(paths['/v1/subscriptions/{id}/secret/rotate'].post.responses)).toContain('400');
+  });
+
+  it('answers 405 with Allow for every method a documented path does not have, TRACE and OPTIONS included', async () => {
+    const doc = await document();
+    const headers = { authorization: `Bearer ${stack.adminKey}` };
+    for (const [template, operations] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
+      const path = template.replace(/\{\w+\}/g, 'x');
+      const documented = Object.keys(operations).map((m) => m.toUpperCase());
+      const allow = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
+      for (const method of ['TRACE', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', 'POST'].filter((m) => !documented.includes(m))) {
+        // Over HTTP: fetch may not send TRACE.
+        const response = await rawRequest(served.url + path, method, headers);
+        expect(response.status, `${method} ${template}`).toBe(405);
+        expect(response.headers.allow, `${method} ${template}`).toBe(allow);
+        expect(response.headers['content-type']).toBe('application/problem+json');
+        expect(JSON.parse(response.body).type).toBe('https://hookflow.dev/problems/method-not-allowed');
+      }
+    }
+    // An unknown path stays a 404, whatever the method.
+    expect((await rawRequest(`${served.url}/v1/nothing-here`, 'TRACE', headers)).status).toBe(404);
   });
 
   it('serves the reference page and its assets locally', async () => {

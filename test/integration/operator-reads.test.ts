@@ -84,7 +84,6 @@ describe('GET /v1/events', () => {
     const cases: Array<[string, string]> = [
       ['since=yesterday', 'query.since'],
       ['until=2026-01-01', 'query.until'],
-      ['since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z', 'query.until'],
       ['type=not%20a%20type', 'query.type'],
       ['tenantId=a:b', 'query.tenantId'],
       ['limit=0', 'query.limit'],
@@ -112,9 +111,10 @@ describe('GET /v1/deliveries filters', () => {
     expect(ids((await stack.api('GET', `/v1/deliveries?subscriptionId=${sub.id}&eventType=${typeA}`)).body)).toEqual([dA.id]);
     expect(ids((await stack.api('GET', `/v1/deliveries?subscriptionId=${sub.id}&since=${encodeURIComponent(dB.createdAt)}`)).body)).toEqual([dB.id]);
     expect(ids((await stack.api('GET', `/v1/deliveries?subscriptionId=${sub.id}&until=${encodeURIComponent(dB.createdAt)}`)).body)).toEqual([dA.id]);
-    const bad = await stack.api('GET', `/v1/deliveries?since=${encodeURIComponent(dB.createdAt)}&until=${encodeURIComponent(dA.createdAt)}`);
-    expect(bad.status).toBe(422);
-    expect(bad.body.errors).toEqual([{ path: 'query.until', message: 'until must be after since' }]);
+    // A window that ends before it starts is empty, not an error (as everywhere in the API: issue #15's contract).
+    const backwards = await stack.api('GET', `/v1/deliveries?subscriptionId=${sub.id}&since=${encodeURIComponent(dB.createdAt)}&until=${encodeURIComponent(dA.createdAt)}`);
+    expect(backwards.status).toBe(200);
+    expect(ids(backwards.body)).toEqual([]);
   });
 });
 

@@ -248,8 +248,8 @@ describe('deploy/kubernetes', () => {
     expect(apiContainer.livenessProbe.httpGet.path).toBe('/healthz');
     // The paths the API really serves.
     const routes = read('src/api/routes/health.ts');
-    expect(routes).toContain("app.get('/readyz'");
-    expect(routes).toContain("app.get('/healthz'");
+    expect(routes).toContain("path: '/readyz'");
+    expect(routes).toContain("path: '/healthz'");
 
     const worker = byKindName('Deployment', 'hookflow-worker');
     const workerPod = worker.spec.template.spec;

@@ -29,9 +29,12 @@ describe('encodeCursor / decodeCursor', () => {
     expect(decodeCursor(undefined)).toBeUndefined();
   });
 
+  it('decodeCursor("") is undefined too: `?cursor=` empty is the first page', () => {
+    expect(decodeCursor('')).toBeUndefined();
+  });
+
   it.each([
     ['garbage', '!!!not-base64!!!'],
-    ['an empty string', ''],
     ['base64 of non-JSON', b64url('hello world')],
     ['base64 of truncated JSON', b64url('{"t":"x","i":')],
     ['JSON null', b64url('null')],

@@ -19,10 +19,11 @@ describe('usage range', () => {
     expect(parse({ to: '2026-03-01' })).toEqual({ success: true, data: { from: '2026-01-31', to: '2026-03-01' } });
   });
 
-  it('refuses a range that runs backwards or spans more than 366 days, naming `from`', () => {
-    expect(issues({ from: '2026-11-02', to: '2026-11-01' })).toEqual([{ path: 'from', message: 'must not be after "to" (2026-11-01)' }]);
-    expect(parse({ from: '2024-01-01', to: '2024-12-31' }).success).toBe(true); // 366 days, a leap year
-    expect(issues({ from: '2025-01-01', to: '2026-01-02' })).toEqual([{ path: 'from', message: 'the range may cover at most 366 days' }]);
+  it('cuts a range longer than 366 days to the last 366 up to `to`, and keeps a backwards range (empty) as given', () => {
+    expect(parse({ from: '2024-01-01', to: '2024-12-31' })).toEqual({ success: true, data: { from: '2024-01-01', to: '2024-12-31' } }); // 366 days, a leap year
+    expect(parse({ from: '2025-01-01', to: '2026-01-02' })).toEqual({ success: true, data: { from: '2025-01-02', to: '2026-01-02' } });
+    expect(parse({ from: '0020-02-29', to: '2026-03-01' })).toEqual({ success: true, data: { from: '2025-03-01', to: '2026-03-01' } });
+    expect(parse({ from: '2026-11-02', to: '2026-11-01' })).toEqual({ success: true, data: { from: '2026-11-02', to: '2026-11-01' } });
   });
 
   it('refuses what is not a calendar day, and unknown parameters', () => {

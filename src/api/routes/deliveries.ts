@@ -1,16 +1,50 @@
-import { Hono, type Context } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { findDelivery, listDeliveries } from '../../db/deliveries.js';
-import { listDeliveriesQuerySchema } from '../../schemas/delivery.js';
+import { pageSchema } from '../../schemas/common.js';
+import { deliverySchema, deliveryWithAttemptsSchema, listDeliveriesQuerySchema, redeliveryRequestedSchema } from '../../schemas/delivery.js';
 import { redeliver, skipDelivery } from '../../services/deliveries.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { callerTenant, tenantForList } from '../tenant-scope.js';
-import { query } from '../validate.js';
 import { recordAudit } from '../audit.js';
+import { defineRoute, idParams, jsonAnswer, problemAnswers } from '../route.js';
 
-export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+const list = defineRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List deliveries (status=dead: the dead-letter queue)',
+  request: { query: listDeliveriesQuerySchema },
+  responses: { 200: jsonAnswer(pageSchema(deliverySchema), 'A page of deliveries'), ...problemAnswers(404) },
+});
+
+const get = defineRoute({
+  method: 'get',
+  path: '/{id}',
+  summary: 'A delivery and every attempt',
+  request: { params: idParams },
+  responses: { 200: jsonAnswer(deliveryWithAttemptsSchema, 'The delivery'), ...problemAnswers(404) },
+});
+
+const redeliverRoute = defineRoute({
+  method: 'post',
+  path: '/{id}/redeliver',
+  summary: 'Deliver again (a dead or succeeded delivery)',
+  request: { params: idParams },
+  responses: { 202: jsonAnswer(redeliveryRequestedSchema, 'Redelivery requested'), ...problemAnswers(404, 409) },
+});
+
+const skip = defineRoute({
+  method: 'post',
+  path: '/{id}/skip',
+  summary: 'Let a fifo stream blocked on this dead delivery move on without it',
+  request: { params: idParams },
+  responses: { 202: jsonAnswer(redeliveryRequestedSchema, 'Skip requested'), ...problemAnswers(404, 409) },
+});
+
+export function deliveryRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>();
 
   // Every route on one delivery: another tenant's is a 404 to a caller limited to one.
   app.use('/:id/*', async (c, next) => {
@@ -20,19 +54,20 @@ export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
     await next();
   });
 
-  app.get('/', async (c) => {
-    const filters = query(c, listDeliveriesQuerySchema);
-    return c.json(await listDeliveries(deps.pool, { ...filters, tenantId: tenantForList(c, filters.tenantId) }));
+  app.openapi(list, async (c) => {
+    const filters = c.req.valid('query');
+    return c.json(await listDeliveries(deps.pool, { ...filters, tenantId: tenantForList(c, filters.tenantId) }), 200);
   });
 
-  app.get('/:id', async (c) => {
-    const delivery = await findDelivery(deps.pool, c.req.param('id'), callerTenant(c));
-    if (!delivery) throw problems.notFound('Delivery', c.req.param('id'));
-    return c.json(delivery);
+  app.openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    const delivery = await findDelivery(deps.pool, id, callerTenant(c));
+    if (!delivery) throw problems.notFound('Delivery', id);
+    return c.json(delivery, 200);
   });
 
-  app.post('/:id/redeliver', async (c) => {
-    const id = c.req.param('id');
+  app.openapi(redeliverRoute, async (c) => {
+    const { id } = c.req.valid('param');
     switch (await redeliver(deps, id)) {
       case 'requested':
         await recordDeliveryAudit(c, deps, id, 'delivery.redeliver');
@@ -46,8 +81,8 @@ export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
     }
   });
 
-  app.post('/:id/skip', async (c) => {
-    const id = c.req.param('id');
+  app.openapi(skip, async (c) => {
+    const { id } = c.req.valid('param');
     switch (await skipDelivery(deps, id)) {
       case 'requested':
         await recordDeliveryAudit(c, deps, id, 'delivery.skip');

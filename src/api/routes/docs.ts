@@ -4,8 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Hono } from 'hono';
-import { openApiDocument } from '../openapi.js';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { defineRoute, problemAnswers } from '../route.js';
 import { asyncApiDocument } from '../../catalog/asyncapi.js';
 import { VERSION } from '../../version.js';
 import type { ApiDeps } from '../deps.js';
@@ -33,18 +34,49 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-export function docsRoutes(deps: Pick<ApiDeps, 'catalog'>): Hono {
-  const app = new Hono();
-  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+/** Any JSON document (OpenAPI, AsyncAPI): described by its own specification, not here. */
+const jsonDocumentSchema = z.record(z.string(), z.unknown());
+
+const openApi = defineRoute({
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document',
+  security: [],
+  responses: { 200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: jsonDocumentSchema } } } },
+});
+
+const asyncApi = defineRoute({
+  method: 'get',
+  path: '/asyncapi.json',
+  summary: 'The event catalog as an AsyncAPI 3.0 document: what subscribers receive',
+  security: [],
+  responses: {
+    200: { description: 'The AsyncAPI 3.0 document', content: { 'application/json': { schema: jsonDocumentSchema } } },
+    ...problemAnswers(503),
+  },
+});
+
+const referencePage = defineRoute({
+  method: 'get',
+  path: '/docs',
+  summary: 'API reference page',
+  security: [],
+  responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: z.string() } } } },
+});
+
+/** `document`: the OpenAPI document, generated from the app's routes (src/api/openapi.ts). */
+export function docsRoutes(deps: Pick<ApiDeps, 'catalog'>, document: () => object): OpenAPIHono {
+  const app = new OpenAPIHono();
+  app.openapi(openApi, (c) => c.json(document() as Record<string, unknown>, 200));
   // From this process's copy of the catalog, built once per copy: public, so
   // it must cost neither a query nor a rebuild per request.
   let built: { from: readonly EventType[]; document: object } | undefined;
-  app.get('/asyncapi.json', async (c) => {
+  app.openapi(asyncApi, async (c) => {
     const types = await deps.catalog.types();
     if (built?.from !== types) built = { from: types, document: asyncApiDocument(types, { title: 'hookflow events', version: VERSION }) };
-    return c.json(built.document);
+    return c.json(built.document as Record<string, unknown>, 200);
   });
-  app.get('/docs', (c) => c.html(PAGE));
+  app.openapi(referencePage, (c) => c.html(PAGE));
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
     const type = ASSETS[file];

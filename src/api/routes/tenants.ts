@@ -1,7 +1,7 @@
 // Tenants: the platform's customers. The platform creates and deletes them and
 // issues their portal tokens; a caller limited to one tenant sees and renames
 // only its own.
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { deleteTenantIn, findTenant, insertTenant, listTenants, revokePortalTokens, updateTenant } from '../../db/tenants.js';
 import { issuePortalToken } from '../../auth/portal-tokens.js';
 import { newId } from '../../ids.js';
@@ -10,22 +10,85 @@ import {
   createTenantSchema,
   issuePortalTokenSchema,
   listTenantsQuerySchema,
+  portalTokenSchema,
+  tenantSchema,
   updateTenantSchema,
   type PortalToken,
 } from '../../schemas/tenant.js';
+import { pageSchema } from '../../schemas/common.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
 import { callerTenant, platformOnly, requirePlatform } from '../tenant-scope.js';
-import { jsonBody, optionalJsonBody, query } from '../validate.js';
 import { recordAudit, recordedChange } from '../audit.js';
+import { defineRoute, emptyAnswer, idParams, isEmptyPatch, jsonAnswer, jsonBody, problemAnswers } from '../route.js';
 
 /** A portal token lives an hour unless asked otherwise. */
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 
-export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
+const create = defineRoute({
+  method: 'post',
+  path: '/',
+  summary: 'Create a tenant (the platform only)',
+  middleware: [platformOnly],
+  request: { body: jsonBody(createTenantSchema) },
+  responses: { 201: jsonAnswer(tenantSchema, 'The tenant'), ...problemAnswers(409) },
+});
+
+const list = defineRoute({
+  method: 'get',
+  path: '/',
+  summary: 'List tenants (a limited caller: its own)',
+  request: { query: listTenantsQuerySchema },
+  responses: { 200: jsonAnswer(pageSchema(tenantSchema), 'A page of tenants') },
+});
+
+const get = defineRoute({
+  method: 'get',
+  path: '/{id}',
+  summary: 'Get a tenant',
+  request: { params: idParams },
+  responses: { 200: jsonAnswer(tenantSchema, 'The tenant'), ...problemAnswers(404) },
+});
+
+const update = defineRoute({
+  method: 'patch',
+  path: '/{id}',
+  summary: 'Rename a tenant, change its metadata, or (the platform only) its quotas and retentionDays',
+  request: { params: idParams, body: jsonBody(updateTenantSchema) },
+  responses: { 200: jsonAnswer(tenantSchema, 'The tenant, changed'), ...problemAnswers(404) },
+});
+
+const remove = defineRoute({
+  method: 'delete',
+  path: '/{id}',
+  summary: 'Delete a tenant: its subscriptions are disabled, its keys and tokens refused, its history kept until retention',
+  middleware: [platformOnly],
+  request: { params: idParams },
+  responses: { 204: emptyAnswer('Deleted'), ...problemAnswers(404, 409) },
+});
+
+const issueToken = defineRoute({
+  method: 'post',
+  path: '/{id}/portal-token',
+  summary: 'Issue a short-lived portal token for the tenant (the platform only)',
+  middleware: [platformOnly],
+  request: { params: idParams, body: jsonBody(issuePortalTokenSchema, { optional: true }) },
+  responses: { 201: jsonAnswer(portalTokenSchema, 'The token (shown once)'), ...problemAnswers(404) },
+});
+
+const revokeTokens = defineRoute({
+  method: 'delete',
+  path: '/{id}/portal-tokens',
+  summary: 'Revoke every portal token of the tenant issued until now',
+  middleware: [platformOnly],
+  request: { params: idParams },
+  responses: { 204: emptyAnswer('Revoked'), ...problemAnswers(404) },
+});
+
+export function tenantRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const { pool, tenants } = deps;
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
 
   // A limited caller's own tenant only: any other id is a 404.
   app.use('/:id', async (c, next) => {
@@ -34,8 +97,8 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     await next();
   });
 
-  app.post('/', platformOnly, async (c) => {
-    const input = await jsonBody(c, createTenantSchema);
+  app.openapi(create, async (c) => {
+    const input = c.req.valid('json');
     const tenant = await recordedChange(
       c,
       pool,
@@ -47,19 +110,21 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     return c.json(tenant, 201);
   });
 
-  app.get('/', async (c) => c.json(await listTenants(pool, { ...query(c, listTenantsQuerySchema), only: callerTenant(c) })));
+  app.openapi(list, async (c) => c.json(await listTenants(pool, { ...c.req.valid('query'), only: callerTenant(c) }), 200));
 
-  app.get('/:id', async (c) => {
-    const tenant = await findTenant(pool, c.req.param('id'));
-    if (!tenant) throw problems.notFound('Tenant', c.req.param('id'));
-    return c.json(tenant);
+  app.openapi(get, async (c) => {
+    const { id } = c.req.valid('param');
+    const tenant = await findTenant(pool, id);
+    if (!tenant) throw problems.notFound('Tenant', id);
+    return c.json(tenant, 200);
   });
 
-  app.patch('/:id', async (c) => {
-    const id = c.req.param('id');
+  app.openapi(update, async (c) => {
+    const { id } = c.req.valid('param');
     const before = await findTenant(pool, id);
     if (!before) throw problems.notFound('Tenant', id);
-    const patch = await jsonBody(c, updateTenantSchema);
+    const patch = c.req.valid('json');
+    if (isEmptyPatch(patch)) return c.json(before, 200);
     // How long a tenant's history is kept is the platform's to decide, not the tenant's.
     if (patch.retentionDays !== undefined) requirePlatform(c, 'retentionDays needs');
     // A customer does not raise its own cap.
@@ -72,11 +137,11 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     );
     if (!tenant) throw problems.notFound('Tenant', id);
     if (patch.quotas?.eventsPerDay !== undefined) deps.eventQuota.noteLimit(id, tenant.quotas.eventsPerDay);
-    return c.json(tenant);
+    return c.json(tenant, 200);
   });
 
-  app.delete('/:id', platformOnly, async (c) => {
-    const id = c.req.param('id');
+  app.openapi(remove, async (c) => {
+    const { id } = c.req.valid('param');
     if (id === DEFAULT_TENANT_ID) throw problems.conflict('the default tenant cannot be deleted');
     const before = await findTenant(pool, id);
     const deletedAt =
@@ -87,9 +152,9 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
     return c.body(null, 204);
   });
 
-  app.post('/:id/portal-token', platformOnly, async (c) => {
-    const id = c.req.param('id');
-    const input = await optionalJsonBody(c, issuePortalTokenSchema);
+  app.openapi(issueToken, async (c) => {
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
     if (!(await findTenant(pool, id))) throw problems.notFound('Tenant', id);
     const { token, grant } = await issuePortalToken(deps.portalTokenKey, {
       tenantId: id,
@@ -107,8 +172,8 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
   });
 
   // Revokes every portal token of the tenant issued until now.
-  app.delete('/:id/portal-tokens', platformOnly, async (c) => {
-    const id = c.req.param('id');
+  app.openapi(revokeTokens, async (c) => {
+    const { id } = c.req.valid('param');
     const notBefore = await recordedChange(
       c,
       pool,
