@@ -26,11 +26,15 @@ export interface PageProps {
   children?: Child;
 }
 
-function isCurrent(item: NavItem, path: string): boolean {
-  return path === item.href || path.startsWith(`${item.href}/`);
+/** The item the page belongs to: the longest href that is the path or a prefix of it (so /console/tenants is not also /console's). */
+function currentHref(nav: readonly NavItem[], path: string): string | undefined {
+  return nav
+    .filter((item) => path === item.href || path.startsWith(`${item.href}/`))
+    .reduce<string | undefined>((best, item) => (best === undefined || item.href.length > best.length ? item.href : best), undefined);
 }
 
 export function Page(props: PageProps) {
+  const current = currentHref(props.nav, props.path);
   return (
     <html lang="en">
       <head>
@@ -59,7 +63,7 @@ export function Page(props: PageProps) {
               <ul>
                 {props.nav.map((item) => (
                   <li>
-                    <a href={item.href} aria-current={isCurrent(item, props.path) ? 'page' : undefined}>
+                    <a href={item.href} aria-current={item.href === current ? 'page' : undefined}>
                       {item.label}
                     </a>
                   </li>

@@ -79,6 +79,7 @@ describe('console overview', () => {
     expect(new URL(page.url()).pathname).toBe('/console');
     await page.goto(`${server.url}/console?tenantId=${workload.tenantId}`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Overview');
+    expect(await page.locator('nav[aria-label="Main"] a[aria-current="page"]').allTextContents()).toEqual(['Overview']);
     const expected = {
       'Events accepted': '4',
       'Deliveries succeeded': '3',
@@ -125,6 +126,8 @@ describe('console tenants', () => {
     const { context, page, errors } = await consolePageWatched();
     const id = uniqueName('acme');
     await page.goto(`${server.url}/console/tenants`);
+    // The navigation marks this page's item alone (not the overview's, whose path is a prefix of every page's).
+    expect(await page.locator('nav[aria-label="Main"] a[aria-current="page"]').allTextContents()).toEqual(['Tenants']);
 
     // Metadata that is not JSON: refused, naming the field, and nothing is created.
     await page.getByLabel('Name').fill('Acme Corp');

@@ -11,22 +11,26 @@
   var DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [10, 4], [1, 3]];
   var charts = [];
 
-  function series(labels) {
+  function series(labels, withPoints) {
     return [{ label: 'Time' }].concat(
       labels.map(function (label, i) {
-        return { label: label, stroke: COLOURS[i % COLOURS.length], dash: DASHES[i % DASHES.length], width: 2 };
+        var line = { label: label, stroke: COLOURS[i % COLOURS.length], dash: DASHES[i % DASHES.length], width: 2 };
+        // A rate has gaps (no delivery settled): a lone bucket between two gaps has no line, so it gets a point.
+        if (withPoints) line.points = { show: true, size: 6, fill: COLOURS[i % COLOURS.length] };
+        return line;
       }),
     );
   }
 
-  function draw(id, labels, columns, xs, yRange) {
+  // isRate: a percentage (0 to 100, with gaps) rather than counts.
+  function draw(id, labels, columns, xs, isRate) {
     var target = document.getElementById(id);
     if (!target) return;
     var options = {
       width: Math.max(target.clientWidth, 240),
       height: 220,
-      series: series(labels),
-      scales: { x: { time: true }, y: yRange ? { range: yRange } : {} },
+      series: series(labels, isRate),
+      scales: { x: { time: true }, y: isRate ? { range: [0, 100] } : {} },
       axes: [{}, { size: 56 }],
       legend: { live: true },
     };
@@ -50,7 +54,7 @@
         var settled = b.deliveries.succeeded + b.deliveries.dead;
         return settled === 0 ? null : (100 * b.deliveries.succeeded) / settled;
       }),
-    ], xs, [0, 100]);
+    ], xs, true);
   }
 
   var resizing;
