@@ -77,7 +77,9 @@ describe('console overview', () => {
   it("shows the workload's exact figures in its table and draws them as charts, on a desktop and a phone", async () => {
     const { context, page, errors } = await consolePageWatched();
     expect(new URL(page.url()).pathname).toBe('/console');
-    await page.goto(`${server.url}/console?tenantId=${workload.tenantId}`);
+    await page.getByLabel('Tenant id').fill(workload.tenantId);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((url) => url.searchParams.get('tenantId') === workload.tenantId);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Overview');
     expect(await page.locator('nav[aria-label="Main"] a[aria-current="page"]').allTextContents()).toEqual(['Overview']);
     const expected = {
@@ -195,6 +197,11 @@ describe('console tenants', () => {
     const { context, page, errors } = await consolePageWatched(key.body.key);
     expect(await figures(page)).toMatchObject({ 'Events accepted': '4', 'Dead letters now': '4' });
     await expect(page.locator('main').textContent()).resolves.toContain(`Tenant ${workload.tenantId}`);
+    // The catalog: read, with no forms to change it (the API would refuse them).
+    await page.goto(`${server.url}/console/event-types`);
+    await expect(page.getByRole('link', { name: 'subscription.disabled' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: 'Add event type' }).count()).resolves.toBe(0);
+    await expect(page.locator('main').textContent()).resolves.toContain('Only the platform changes the catalog');
     const answer = await page.goto(`${server.url}/console/tenants`);
     expect(answer?.status()).toBe(403);
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Only the platform manages tenants');

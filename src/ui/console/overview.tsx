@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Stats } from '../../schemas/stats.js';
 import { assetUrl } from '../assets.js';
-import { StatusBadge, TableWrap, formatTime } from '../components.js';
+import { Field, StatusBadge, TableWrap, formatTime } from '../components.js';
 import type { UiEnv } from '../session.js';
 import { v1For, type UiDeps } from '../ui-deps.js';
 import { consolePage } from './render.js';
@@ -56,7 +56,7 @@ function Chart(props: { id: string; title: string }) {
   );
 }
 
-function OverviewBody(props: { stats: Stats; window: string; tenantId: string | undefined }) {
+function OverviewBody(props: { stats: Stats; window: string; tenantId: string | undefined; platform: boolean }) {
   const { stats } = props;
   const per = stats.bucketSeconds === 60 ? 'per minute' : `per ${stats.bucketSeconds / 60} minutes`;
   const windowLabel = WINDOWS.find((w) => w.value === stats.window)!.label.toLowerCase();
@@ -73,6 +73,15 @@ function OverviewBody(props: { stats: Stats; window: string; tenantId: string | 
           ))}
         </ul>
       </nav>
+      {props.platform ? (
+        <form class="filters" method="get" action="/console">
+          <input type="hidden" name="window" value={stats.window} />
+          <Field label="Tenant id" name="tenantId" value={props.tenantId} hint="Blank: every tenant." />
+          <button type="submit" class="secondary">
+            Show
+          </button>
+        </form>
+      ) : null}
       <p>
         {stats.tenantId ? (
           <>
@@ -164,7 +173,9 @@ export function consoleOverview(deps: UiDeps): Hono<UiEnv> {
       title: 'Overview',
       scripts: [assetUrl('uplot.js'), assetUrl('overview.js')],
       styles: [assetUrl('uplot.css')],
-      children: <OverviewBody stats={stats} window={stats.window} tenantId={c.req.query('tenantId') || undefined} />,
+      children: (
+        <OverviewBody stats={stats} window={stats.window} tenantId={c.req.query('tenantId') || undefined} platform={c.get('session').tenantId === null} />
+      ),
     });
   });
 
