@@ -30,7 +30,7 @@ import { testSendResultSchema, testSendSchema } from '../schemas/test-send.js';
 import { platformUsageSchema, tenantUsageSchema } from '../schemas/usage.js';
 import { auditEventSchema, auditResourceTypeSchema } from '../schemas/audit-event.js';
 import { callerSchema } from '../schemas/caller.js';
-import { statsSchema } from '../schemas/stats.js';
+import { statsSchema, statsWindowSchema } from '../schemas/stats.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -257,7 +257,7 @@ const operations: Record<string, Record<string, Operation>> = {
     get: {
       summary: "The /metrics figures for the whole system over the last hour or day, per minute (1h) or 10 minutes (24h): events, settled deliveries, attempts by status class, dead letters and breakers now (a limited caller: its own tenant's)",
       query: [
-        { name: 'window', schema: { type: 'string', enum: ['1h', '24h'], default: '1h' }, description: 'the last hour or the last day' },
+        { name: 'window', schema: { ...z.toJSONSchema(statsWindowSchema), default: '1h' }, description: 'the last hour (the default) or the last day' },
         tenantId,
       ],
       ok: [200, 'Stats'],

@@ -1,22 +1,28 @@
 import { z } from 'zod';
 import { idSchema, timestampSchema } from './common.js';
 
-/**
- * The figures of GET /v1/stats are those of /metrics (src/metrics/metrics.ts),
- * under the same names and label values, but for the whole system (every
- * process) and over time, counted from PostgreSQL:
- * - `events`: hookflow_events_accepted_total{replayed="false"}, by when the API accepted each event;
- * - `deliveries`: hookflow_deliveries_total{outcome}, by when each delivery settled
- *   (succeeded: its successful attempt started; dead: it was dead-lettered);
- * - `attempts`: hookflow_attempts_total{status_class}, by when each attempt started;
- * - `deadLetters`: hookflow_dead_letters, now;
- * - `breakers`: hookflow_breakers{state}, now, and which are not closed.
- */
-export const STATS_WINDOWS = { '1h': { seconds: 3600, bucketSeconds: 60 }, '24h': { seconds: 86_400, bucketSeconds: 600 } } as const;
-export type StatsWindow = keyof typeof STATS_WINDOWS;
+// The figures of GET /v1/stats are those of /metrics (src/metrics/metrics.ts),
+// under the same names and label values, but for the whole system (every
+// process) and over time, counted from PostgreSQL:
+// - `events`: hookflow_events_accepted_total{replayed="false"}, by when the API
+//   accepted each event (counted once the event workflow has recorded it, moments later);
+// - `deliveries`: hookflow_deliveries_total{outcome}, by when each delivery settled
+//   (succeeded: its successful attempt started; dead: it was dead-lettered, and is still dead);
+// - `attempts`: hookflow_attempts_total{status_class}, by when each attempt started;
+// - `deadLetters`: hookflow_dead_letters, now;
+// - `breakers`: hookflow_breakers{state}, now, and which are not closed.
+
+/** The last hour (in minutes) or the last day (in 10 minutes). */
+export const statsWindowSchema = z.enum(['1h', '24h']);
+export type StatsWindow = z.infer<typeof statsWindowSchema>;
+
+export const STATS_WINDOWS: Record<StatsWindow, { seconds: number; bucketSeconds: number }> = {
+  '1h': { seconds: 3600, bucketSeconds: 60 },
+  '24h': { seconds: 86_400, bucketSeconds: 600 },
+};
 
 export const statsQuerySchema = z.strictObject({
-  window: z.enum(['1h', '24h']).default('1h'),
+  window: statsWindowSchema.default('1h'),
   /** One tenant's figures (a caller limited to a tenant always gets its own). */
   tenantId: idSchema.optional(),
 });
@@ -62,7 +68,7 @@ export const openBreakerSchema = z.object({
 export type OpenBreaker = z.infer<typeof openBreakerSchema>;
 
 export const statsSchema = z.object({
-  window: z.enum(['1h', '24h']),
+  window: statsWindowSchema,
   /** null: every tenant's. */
   tenantId: idSchema.nullable(),
   /** The window, [since, until): whole buckets, the last one still under way. */
