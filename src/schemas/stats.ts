@@ -81,7 +81,7 @@ export const statsSchema = z.object({
   totals: z.object({ ...figuresFields, successRate: z.number().min(0).max(1).nullable() }),
   deadLetters: countSchema,
   breakers: z.object({ closed: countSchema, open: countSchema, half_open: countSchema }),
-  /** The breakers that are not closed, by subscription. */
+  /** The breakers that are not closed, by subscription, longest in their state first (at most 100). */
   openBreakers: z.array(openBreakerSchema),
 });
 export type Stats = z.infer<typeof statsSchema>;
