@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { apiKeySchema, apiKeyWithSecretSchema, createApiKeySchema } from '../schemas/api-key.js';
 import { jsonValueSchema, problemSchema } from '../schemas/common.js';
 import { deliverySchema, deliveryStatusSchema, deliveryWithAttemptsSchema } from '../schemas/delivery.js';
-import { eventSchema, publishEventSchema, publishedEventSchema } from '../schemas/event.js';
+import { eventSchema, eventSummarySchema, publishEventSchema, publishedEventSchema } from '../schemas/event.js';
 import { createEventTypeSchema, eventTypeSchemaVersionSchema, eventTypeViewSchema, updateEventTypeSchema } from '../schemas/event-type.js';
 import {
   createSubscriptionSchema,
@@ -15,6 +15,7 @@ import {
   rotateSecretSchema,
   rotatedKeySchema,
   subscriptionSchema,
+  subscriptionStatusSchema,
   subscriptionWithSecretSchema,
   updateSubscriptionSchema,
   verificationKeySchema,
@@ -56,6 +57,7 @@ const components: Record<string, z.ZodType> = {
   PublishEvent: publishEventSchema,
   PublishedEvent: publishedEventSchema,
   Event: eventSchema,
+  EventSummaryPage: page(eventSummarySchema),
   CreateEventType: createEventTypeSchema,
   UpdateEventType: updateEventTypeSchema,
   EventType: eventTypeViewSchema,
@@ -99,6 +101,10 @@ const limit = { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 1
 const cursor = { name: 'cursor', schema: { type: 'string' }, description: 'nextCursor of the previous page' };
 const tenantId = { name: 'tenantId', schema: { type: 'string' }, description: "one tenant's only (a caller limited to a tenant always sees its own)" };
 
+const subscriptionStatus = { name: 'status', schema: { type: 'string', enum: subscriptionStatusSchema.options }, description: 'only subscriptions of this status' };
+const since = { name: 'since', schema: { type: 'string', format: 'date-time' }, description: 'created at or after' };
+const until = { name: 'until', schema: { type: 'string', format: 'date-time' }, description: 'created before (after since)' };
+
 const usageRange = [
   { name: 'from', schema: { type: 'string', format: 'date' }, description: 'first UTC day (inclusive); 29 days before `to` by default' },
   { name: 'to', schema: { type: 'string', format: 'date' }, description: 'last UTC day (inclusive); today by default; at most 366 days in all' },
@@ -107,7 +113,7 @@ const usageRange = [
 const operations: Record<string, Record<string, Operation>> = {
   '/v1/subscriptions': {
     post: { summary: 'Create a subscription (v1: the answer shows its signing secret, once; v1a: its public key)', body: 'CreateSubscription', ok: [201, 'SubscriptionWithSecret'], problems: [413, 415, 422] },
-    get: { summary: 'List subscriptions', query: [tenantId, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
+    get: { summary: 'List subscriptions', query: [tenantId, subscriptionStatus, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
   },
   '/v1/subscriptions/{id}': {
     get: { summary: 'Get a subscription', ok: [200, 'Subscription'], problems: [404] },
@@ -146,6 +152,12 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/events': {
     post: { summary: "Publish an event (Idempotency-Key honoured; 429 quota-exceeded once the tenant's eventsPerDay is used up)", body: 'PublishEvent', ok: [202, 'PublishedEvent'], problems: [409, 413, 415, 422] },
+    get: {
+      summary: 'List events recorded so far, newest first, with their deliveries counted by status (a limited caller: its own tenant\'s)',
+      query: [{ name: 'type', schema: { type: 'string' }, description: 'one event type only (exact)' }, tenantId, since, until, limit, cursor],
+      ok: [200, 'EventSummaryPage'],
+      problems: [404, 422],
+    },
   },
   '/v1/events/{id}': {
     get: { summary: 'An event and the status of each of its deliveries', ok: [200, 'Event'], problems: [404] },
@@ -168,7 +180,10 @@ const operations: Record<string, Record<string, Operation>> = {
         { name: 'status', schema: z.toJSONSchema(deliveryStatusSchema), description: 'pending, succeeded or dead' },
         { name: 'subscriptionId', schema: { type: 'string' }, description: 'one subscription only' },
         { name: 'eventId', schema: { type: 'string' }, description: 'one event only' },
+        { name: 'eventType', schema: { type: 'string' }, description: 'events of one type only (exact)' },
         tenantId,
+        since,
+        until,
         limit,
         cursor,
       ],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, jsonValueSchema, textSchema, timestampSchema } from './common.js';
+import { idSchema, jsonValueSchema, pageQuerySchema, textSchema, timestampSchema } from './common.js';
 import { eventTypePatternSchema } from '../routing/event-type-pattern.js';
 import { payloadFilterSchema } from '../routing/payload-filter.js';
 
@@ -35,6 +35,12 @@ export type OnDeadLetter = z.infer<typeof onDeadLetterSchema>;
 
 export const subscriptionStatusSchema = z.enum(['active', 'paused', 'disabled']);
 export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
+
+/** GET /v1/subscriptions: a page, of one tenant's and of one status when asked. */
+export const listSubscriptionsQuerySchema = pageQuerySchema.extend({
+  tenantId: idSchema.optional(),
+  status: subscriptionStatusSchema.optional(),
+});
 
 const subscriptionFields = {
   url: z

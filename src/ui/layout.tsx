@@ -26,15 +26,13 @@ export interface PageProps {
   children?: Child;
 }
 
-/** The item the page belongs to: the longest href that is the path or a prefix of it (so /console/tenants is not also /console's). */
-function currentHref(nav: readonly NavItem[], path: string): string | undefined {
-  return nav
-    .filter((item) => path === item.href || path.startsWith(`${item.href}/`))
-    .reduce<string | undefined>((best, item) => (best === undefined || item.href.length > best.length ? item.href : best), undefined);
+/** The item of the page, or of the section the page is in; an area's home ("/console") only for itself, not for every page under it. */
+function isCurrent(item: NavItem, path: string): boolean {
+  const areaHome = item.href.split('/').length <= 2;
+  return path === item.href || (!areaHome && path.startsWith(`${item.href}/`));
 }
 
 export function Page(props: PageProps) {
-  const current = currentHref(props.nav, props.path);
   return (
     <html lang="en">
       <head>
@@ -63,7 +61,7 @@ export function Page(props: PageProps) {
               <ul>
                 {props.nav.map((item) => (
                   <li>
-                    <a href={item.href} aria-current={item.href === current ? 'page' : undefined}>
+                    <a href={item.href} aria-current={isCurrent(item, props.path) ? 'page' : undefined}>
                       {item.label}
                     </a>
                   </li>

@@ -17,7 +17,8 @@ export class V1Problem extends Error {
   }
 }
 
-export type V1Result<T> = { ok: true; status: number; data: T } | { ok: false; problem: ProblemBody };
+/** `location`: the answer's Location header, when it gave one (e.g. a background operation to follow). */
+export type V1Result<T> = { ok: true; status: number; data: T; location?: string } | { ok: false; problem: ProblemBody };
 
 export interface V1Client {
   /** A read; a refusal throws V1Problem (the page's error handler shows it). */
@@ -39,7 +40,8 @@ export function v1Client(fetchV1: V1Fetch, credential: string, env: unknown): V1
     );
     if (response.status === 204) return { ok: true, status: 204, data: undefined as T };
     const parsed: unknown = await response.json();
-    if (response.ok) return { ok: true, status: response.status, data: parsed as T };
+    const location = response.headers.get('location');
+    if (response.ok) return { ok: true, status: response.status, data: parsed as T, ...(location === null ? {} : { location }) };
     return { ok: false, problem: parsed as ProblemBody };
   }
   return {

@@ -84,7 +84,13 @@ describe('API keys', () => {
     const published = await stack.api('POST', '/v1/events', { type: `${uniqueName('p')}.done`, payload: {} }, headers);
     expect(published.status).toBe(202);
 
-    for (const route of v1Routes().filter((r) => !(r.method === 'POST' && r.path === '/v1/events'))) {
+    // Asking who it is needs no scope: the one other route a publish key may call.
+    const whoami = await stack.api('GET', '/v1/whoami', undefined, headers);
+    expect(whoami).toMatchObject({ status: 200, body: { kind: 'api-key', keyId: publisher.id, scopes: ['publish'], tenantId: null } });
+    expect(JSON.stringify(whoami.body)).not.toContain(publisher.key);
+
+    const others = v1Routes().filter((r) => !(r.method === 'POST' && r.path === '/v1/events') && !(r.method === 'GET' && r.path === '/v1/whoami'));
+    for (const route of others) {
       const answer = await stack.api(route.method, route.path, route.method === 'GET' || route.method === 'DELETE' ? undefined : {}, headers);
       expect({ route, status: answer.status }).toEqual({ route, status: 403 });
       await expectProblem(answer, 403, 'forbidden');

@@ -94,6 +94,7 @@ const cases: Case[] = [
   { method: 'GET', route: '/v1/subscriptions/:id/stream', path: (t) => `/v1/subscriptions/${t.sub}/stream`, other: 404, own: 409 },
   { method: 'POST', route: '/v1/subscriptions/:id/recover', path: (t) => `/v1/subscriptions/${t.sub}/recover`, body: () => sinceLongAgo, other: 404, own: 202 },
   { method: 'POST', route: '/v1/events', path: () => '/v1/events', body: (t) => ({ type, payload: {}, tenantId: t.tenant }), other: 422, own: 202 },
+  { method: 'GET', route: '/v1/events', path: (t) => `/v1/events?tenantId=${t.tenant}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/events/:id', path: (t) => `/v1/events/${t.evt}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/deliveries', path: (t) => `/v1/deliveries?tenantId=${t.tenant}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/deliveries/:id', path: (t) => `/v1/deliveries/${t.dlv}`, other: 404, own: 200 },

@@ -1,79 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { jsonField, optionalWholeNumber, prettyJson, textFields, validationProblem } from '../../src/ui/form-fields.js';
+import { errorsFor, formProblem } from '../../src/ui/form-fields.js';
 
-type Errors = Array<{ path: string; message: string }>;
+describe('errorsFor', () => {
+  const problem = formProblem([
+    { path: 'url', message: 'bad url' },
+    { path: 'eventTypes.0', message: 'bad pattern' },
+    { path: 'headers.X-Team', message: 'reserved' },
+    { path: 'urlPrefix', message: 'another field' },
+    { path: '', message: 'send at least one field' },
+  ]);
 
-describe('textFields', () => {
-  it('keeps the text fields of a posted form and drops anything else', () => {
-    const file = new File(['x'], 'x.txt');
-    expect(textFields({ name: 'Acme', empty: '', upload: file, many: ['a', 'b'] })).toEqual({ name: 'Acme', empty: '' });
+  it("takes a field's own errors and those of its items or keys", () => {
+    expect(errorsFor(problem, 'url')).toEqual([{ path: 'url', message: 'bad url' }]);
+    expect(errorsFor(problem, 'eventTypes')).toEqual([{ path: 'eventTypes.0', message: 'bad pattern' }]);
+    expect(errorsFor(problem, 'headers', 'url')).toHaveLength(2);
+  });
+
+  it('never takes a field whose name only starts the same, nor a problem without errors', () => {
+    expect(errorsFor(problem, 'urlPrefix')).toEqual([{ path: 'urlPrefix', message: 'another field' }]);
+    expect(errorsFor(problem, 'description')).toEqual([]);
+    expect(errorsFor(undefined, 'url')).toEqual([]);
+    expect(errorsFor({ type: 't', title: 'Not found', status: 404 }, 'url')).toEqual([]);
   });
 });
 
-describe('jsonField', () => {
-  it('parses JSON of any kind, around blanks', () => {
-    const errors: Errors = [];
-    const fields = { object: ' {"plan": "pro"} ', array: '[1, 2]', text: '"s"', number: '12.5', nothing: 'null' };
-    expect(jsonField(fields, 'object', 'metadata', errors)).toEqual({ plan: 'pro' });
-    expect(jsonField(fields, 'array', 'examples', errors)).toEqual([1, 2]);
-    expect(jsonField(fields, 'text', 'x', errors)).toBe('s');
-    expect(jsonField(fields, 'number', 'x', errors)).toBe(12.5);
-    expect(jsonField(fields, 'nothing', 'x', errors)).toBeNull();
-    expect(errors).toEqual([]);
-  });
-
-  it('reads a blank or missing field as undefined, without an error', () => {
-    const errors: Errors = [];
-    expect(jsonField({ blank: '  \n' }, 'blank', 'metadata', errors)).toBeUndefined();
-    expect(jsonField({}, 'missing', 'metadata', errors)).toBeUndefined();
-    expect(errors).toEqual([]);
-  });
-
-  it('names the field by its API path when the JSON does not parse, and adds to the errors already there', () => {
-    const errors: Errors = [{ path: 'name', message: 'earlier' }];
-    expect(jsonField({ metadata: '{plan: pro}' }, 'metadata', 'metadata', errors)).toBeUndefined();
-    expect(jsonField({ example: '[1,' }, 'example', 'examples', errors)).toBeUndefined();
-    expect(errors.map((e) => e.path)).toEqual(['name', 'metadata', 'examples']);
-    expect(errors[1]!.message).toMatch(/^is not valid JSON \(.+\)$/);
-  });
-});
-
-describe('optionalWholeNumber', () => {
-  it('reads digits as a number and blank as null', () => {
-    const errors: Errors = [];
-    expect(optionalWholeNumber({ n: ' 500 ' }, 'n', 'quotas.eventsPerDay', errors)).toBe(500);
-    expect(optionalWholeNumber({ n: '0' }, 'n', 'x', errors)).toBe(0);
-    expect(optionalWholeNumber({ n: '' }, 'n', 'x', errors)).toBeNull();
-    expect(optionalWholeNumber({}, 'n', 'x', errors)).toBeNull();
-    expect(errors).toEqual([]);
-  });
-
-  it('refuses anything but a whole number, naming the field', () => {
-    for (const text of ['-1', '1.5', '1e3', 'ten', '0x10', '5 0']) {
-      const errors: Errors = [];
-      expect(optionalWholeNumber({ n: text }, 'n', 'retentionDays', errors)).toBeNull();
-      expect(errors, text).toEqual([{ path: 'retentionDays', message: 'enter a whole number, or leave it blank' }]);
-    }
-  });
-});
-
-describe('validationProblem', () => {
-  it('is the 422 the API answers, naming each field', () => {
-    expect(validationProblem([{ path: 'metadata', message: 'is not valid JSON' }, { path: 'retentionDays', message: 'enter a whole number' }])).toEqual({
-      type: 'https://hookflow.dev/problems/validation',
-      title: 'Request is invalid',
+describe('formProblem', () => {
+  it('is a 422 validation problem carrying the errors', () => {
+    expect(formProblem([{ path: 'payload', message: 'not valid JSON' }])).toMatchObject({
       status: 422,
-      detail: 'metadata: is not valid JSON; retentionDays: enter a whole number',
-      errors: [
-        { path: 'metadata', message: 'is not valid JSON' },
-        { path: 'retentionDays', message: 'enter a whole number' },
-      ],
+      title: 'The form has errors',
+      errors: [{ path: 'payload', message: 'not valid JSON' }],
     });
-  });
-});
-
-describe('prettyJson', () => {
-  it('indents by two and keeps the keys in their order', () => {
-    expect(prettyJson({ b: 1, a: [true] })).toBe('{\n  "b": 1,\n  "a": [\n    true\n  ]\n}');
   });
 });

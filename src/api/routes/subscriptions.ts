@@ -1,8 +1,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteSubscription, findSubscription, listSubscriptions, updateSubscription } from '../../db/subscriptions.js';
-import { pageQuerySchema } from '../../schemas/common.js';
 import {
   createSubscriptionSchema,
+  listSubscriptionsQuerySchema,
   recoverSchema,
   rotateSecretSchema,
   updateSubscriptionSchema,
@@ -18,7 +18,6 @@ import { refusalForUrl } from '../../net/guarded-connect.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { callerTenant, tenantForList, tenantForNew } from '../tenant-scope.js';
-import { tenantFilterSchema } from '../../schemas/tenant.js';
 import { problems } from '../problem.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
 import { recordAudit, recordedChange } from '../audit.js';
@@ -51,8 +50,8 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
   });
 
   app.get('/', async (c) => {
-    const { tenantId, ...page } = query(c, pageQuerySchema.extend(tenantFilterSchema.shape));
-    return c.json(await listSubscriptions(pool, { ...page, tenantId: tenantForList(c, tenantId) }));
+    const { tenantId, ...rest } = query(c, listSubscriptionsQuerySchema);
+    return c.json(await listSubscriptions(pool, { ...rest, tenantId: tenantForList(c, tenantId) }));
   });
 
   app.get('/:id', async (c) => {

@@ -11,7 +11,8 @@ import type { EventType, EventTypeSchemaVersion } from '../../schemas/event-type
 import { CsrfField, Field, NextPageLink, ProblemSummary, StatusBadge, TableWrap, formatTime } from '../components.js';
 import { redirectWithFlash } from '../flash.js';
 import { readListPage } from '../list-page.js';
-import { TextArea, jsonField, prettyJson, textFields, validationProblem, type FormFields } from '../form-fields.js';
+import { TextArea, formProblem } from '../form-fields.js';
+import { jsonField, prettyJson, textFields, type FormFields } from '../json-form.js';
 import type { UiEnv } from '../session.js';
 import { v1For, type UiDeps } from '../ui-deps.js';
 import { consolePage } from './render.js';
@@ -38,8 +39,8 @@ function NewTypeForm(props: { csrf: string; values: FormFields; problem?: Proble
       <CsrfField token={props.csrf} />
       <Field label="Name" name="name" value={props.values['name']} required placeholder="order.created" />
       <Field label="Description" name="description" value={props.values['description']} />
-      <TextArea label="Schema (JSON Schema 2020-12, optional)" name="schema" value={props.values['schema']} hint="Without one, any payload is accepted." />
-      <TextArea label="Examples (a JSON array, optional)" name="examples" value={props.values['examples']} rows={4} hint="Each must match the schema." />
+      <TextArea label="Schema (JSON Schema 2020-12, optional)" name="schema" value={props.values['schema'] ?? ''} hint="Without one, any payload is accepted." />
+      <TextArea label="Examples (a JSON array, optional)" name="examples" value={props.values['examples'] ?? ''} rows={4} hint="Each must match the schema." />
       <div class="actions">
         <button type="submit">Add event type</button>
       </div>
@@ -155,7 +156,6 @@ async function typePage(c: Ctx, deps: UiDeps, name: string, failed?: { form: Typ
                 label="New schema (JSON Schema 2020-12)"
                 name="schema"
                 value={valueOf('schema', 'schema') ?? (type.schema ? prettyJson(type.schema) : '')}
-                required
                 rows={10}
                 hint="It becomes the next version, and must accept the examples; a breaking change is a new type name."
               />
@@ -168,7 +168,7 @@ async function typePage(c: Ctx, deps: UiDeps, name: string, failed?: { form: Typ
             <form class="stacked" method="post" action={`${path}/example`}>
               <ProblemSummary problem={problemOf('example')} />
               <CsrfField token={csrf} />
-              <TextArea label="Example payload (JSON)" name="example" value={valueOf('example', 'example')} required rows={5} />
+              <TextArea label="Example payload (JSON)" name="example" value={valueOf('example', 'example') ?? ''} rows={5} />
               <div class="actions">
                 <button type="submit">Add example</button>
               </div>
@@ -207,7 +207,7 @@ export function consoleEventTypes(deps: UiDeps): Hono<UiEnv> {
     const errors: FieldErrors = [];
     const schema = jsonField(fields, 'schema', 'schema', errors);
     const examples = jsonField(fields, 'examples', 'examples', errors);
-    if (errors.length > 0) return listPage(c, deps, { values: fields, problem: validationProblem(errors) });
+    if (errors.length > 0) return listPage(c, deps, { values: fields, problem: formProblem(errors) });
     const body = {
       name: (fields['name'] ?? '').trim(),
       ...(fields['description'] ? { description: fields['description'] } : {}),
@@ -228,7 +228,7 @@ export function consoleEventTypes(deps: UiDeps): Hono<UiEnv> {
       const fields = textFields(await c.req.parseBody());
       const errors: FieldErrors = [];
       const patch = await patchOf(fields, () => v1For(c, deps).get<EventType>(v1Path(name)), errors);
-      if (errors.length > 0) return typePage(c, deps, name, { form, values: fields, problem: validationProblem(errors) });
+      if (errors.length > 0) return typePage(c, deps, name, { form, values: fields, problem: formProblem(errors) });
       const changed = await v1For(c, deps).send<EventType>('PATCH', v1Path(name), patch);
       if (!changed.ok) return typePage(c, deps, name, { form, values: fields, problem: changed.problem });
       return redirectWithFlash(c, 'console', typePath(name), done);

@@ -8,6 +8,7 @@ import { endSession, sessionRequired, type UiEnv } from '../session.js';
 import { allowedOrigin, type UiDeps } from '../ui-deps.js';
 import { consoleSignIn, signOut } from './sign-in.js';
 import { consoleSubscriptions } from './subscriptions.js';
+import { consoleOperations } from './operations.js';
 import { overviewTenantsAndCatalog } from './overview-pages.js';
 
 export function consoleRoutes(deps: UiDeps): Hono<UiEnv> {
@@ -30,5 +31,6 @@ export function consoleRoutes(deps: UiDeps): Hono<UiEnv> {
   app.post('/sign-out', (c) => signOut(c, deps));
   app.route('/', overviewTenantsAndCatalog(deps));
   app.route('/subscriptions', consoleSubscriptions(deps));
+  app.route('/', consoleOperations(deps));
   return app;
 }

@@ -11,7 +11,8 @@ import { addDays, type TenantUsage } from '../../schemas/usage.js';
 import { CsrfField, Field, NextPageLink, ProblemSummary, TableWrap, formatTime } from '../components.js';
 import { redirectWithFlash } from '../flash.js';
 import { readListPage } from '../list-page.js';
-import { TextArea, jsonField, optionalWholeNumber, prettyJson, textFields, validationProblem, type FormFields } from '../form-fields.js';
+import { TextArea, formProblem } from '../form-fields.js';
+import { jsonField, optionalWholeNumber, prettyJson, textFields, type FormFields } from '../json-form.js';
 import type { UiEnv } from '../session.js';
 import { v1For, type UiDeps } from '../ui-deps.js';
 import { consolePage } from './render.js';
@@ -34,7 +35,7 @@ function TenantForm(props: { csrf: string; values: FormFields; problem?: Problem
       <CsrfField token={props.csrf} />
       <Field label="Name" name="name" value={props.values['name']} required />
       <Field label="Id (optional)" name="id" value={props.values['id']} hint="Your own id for this customer; generated when left blank." />
-      <TextArea label="Metadata (JSON object, optional)" name="metadata" value={props.values['metadata']} rows={4} hint='For example {"plan": "pro"}.' />
+      <TextArea label="Metadata (JSON object, optional)" name="metadata" value={props.values['metadata'] ?? ''} rows={4} hint='For example {"plan": "pro"}.' />
       <div class="actions">
         <button type="submit">Create tenant</button>
       </div>
@@ -204,7 +205,7 @@ async function tenantPage(c: Ctx, deps: UiDeps, id: string, view: TenantView = {
           <ProblemSummary problem={view.problem} />
           <CsrfField token={csrf} />
           <Field label="Name" name="name" value={values['name']} required />
-          <TextArea label="Metadata (JSON object)" name="metadata" value={values['metadata']} rows={4} />
+          <TextArea label="Metadata (JSON object)" name="metadata" value={values['metadata'] ?? ''} rows={4} />
           <Field label="Events per day" name="eventsPerDay" type="number" value={values['eventsPerDay']} hint="Blank: no cap." />
           <Field
             label="Retention (days)"
@@ -235,7 +236,7 @@ function settingsPatch(fields: FormFields): { patch: Record<string, unknown> } |
   const metadata = jsonField(fields, 'metadata', 'metadata', errors);
   const eventsPerDay = optionalWholeNumber(fields, 'eventsPerDay', 'quotas.eventsPerDay', errors);
   const retentionDays = optionalWholeNumber(fields, 'retentionDays', 'retentionDays', errors);
-  if (errors.length > 0) return { problem: validationProblem(errors) };
+  if (errors.length > 0) return { problem: formProblem(errors) };
   return { patch: { name: fields['name'] ?? '', metadata: metadata ?? {}, quotas: { eventsPerDay }, retentionDays } };
 }
 
@@ -266,7 +267,7 @@ export function consoleTenants(deps: UiDeps): Hono<UiEnv> {
     const fields = textFields(await c.req.parseBody());
     const errors: Array<{ path: string; message: string }> = [];
     const metadata = jsonField(fields, 'metadata', 'metadata', errors);
-    if (errors.length > 0) return listPage(c, deps, { values: fields, problem: validationProblem(errors) });
+    if (errors.length > 0) return listPage(c, deps, { values: fields, problem: formProblem(errors) });
     const id = (fields['id'] ?? '').trim();
     const body = { name: fields['name'] ?? '', ...(id ? { id } : {}), ...(metadata === undefined ? {} : { metadata }) };
     const created = await v1For(c, deps).send<Tenant>('POST', '/v1/tenants', body);
