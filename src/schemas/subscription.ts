@@ -144,11 +144,25 @@ export const rotateSecretSchema = z.strictObject({
   signatureScheme: signatureSchemeSchema.optional(),
 });
 
+/** A recovery looks this far back at most, so one request is a bounded amount of work. */
+export const MAX_RECOVERY_WINDOW_DAYS = 31;
+
 export const recoverSchema = z
   .strictObject({ since: timestampSchema, until: timestampSchema.optional() })
   .refine((w) => w.until === undefined || Date.parse(w.until) > Date.parse(w.since), {
     message: 'until must be after since',
     path: ['until'],
+  })
+  .superRefine((w, ctx) => {
+    // Without `until` the window ends now: `since` is the bound to move.
+    const field = w.until === undefined ? 'since' : 'until';
+    const end = w.until === undefined ? Date.now() : Date.parse(w.until);
+    if (w.until === undefined && Date.parse(w.since) >= end) {
+      ctx.addIssue({ code: 'custom', path: ['since'], message: 'since must be in the past' });
+    }
+    if (end - Date.parse(w.since) > MAX_RECOVERY_WINDOW_DAYS * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `the window from since to ${w.until === undefined ? 'now' : 'until'} is at most ${MAX_RECOVERY_WINDOW_DAYS} days` });
+    }
   });
 export type Recover = z.infer<typeof recoverSchema>;
 

@@ -118,6 +118,22 @@ describe('API keys', () => {
     expect((await app.request('/v1/subscriptions', { headers: { authorization: `Bearer ${adminKey}x` } })).status).toBe(401);
   });
 
+  it('reads the Authorization scheme case-insensitively (RFC 9110), and nothing but "bearer" as the scheme', async () => {
+    const { body: created } = await stack.api('POST', '/v1/keys', { name: 'any case', scopes: ['read'] });
+    const status = async (authorization: string) => (await stack.api('GET', '/v1/subscriptions', undefined, { authorization })).status;
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      expect({ scheme, status: await status(`${scheme} ${created.key}`) }).toEqual({ scheme, status: 200 });
+    }
+    // One or more spaces separate scheme and credential (1*SP), nothing else does.
+    expect(await status(`bearer   ${created.key}`)).toBe(200);
+    for (const malformed of [`bearer${created.key}`, `bearer\t${created.key}`, `bearers ${created.key}`, `xbearer ${created.key}`, `bearer ${created.key} extra`]) {
+      expect({ malformed, status: await status(malformed) }).toEqual({ malformed, status: 401 });
+    }
+    const adminKey = 'env-admin-key-0123456789abcdefghijklmnop';
+    const app = createApp({ ...stack.apiDeps, adminKey });
+    expect((await app.request('/v1/subscriptions', { headers: { authorization: `BEARER ${adminKey}` } })).status).toBe(200);
+  });
+
   it('leaves /healthz and /readyz open', async () => {
     expect((await stack.app.request('/healthz')).status).toBe(200);
     expect((await stack.app.request('/readyz')).status).toBe(200);
