@@ -23,6 +23,7 @@ import { eventTypeRoutes } from './routes/event-types.js';
 import { usageRoutes } from './routes/usage.js';
 import { auditEventRoutes } from './routes/audit-events.js';
 import { whoamiRoutes } from './routes/whoami.js';
+import { statsRoutes } from './routes/stats.js';
 import { z } from 'zod';
 import { DEFAULT_UI_OPTIONS, uiRoutes } from '../ui/index.js';
 import { openApiDocument } from './openapi.js';
@@ -67,6 +68,7 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   app.route('/v1', usageRoutes(deps));
   app.route('/v1/audit-events', auditEventRoutes(deps));
   app.route('/v1/whoami', whoamiRoutes());
+  app.route('/v1/stats', statsRoutes(deps));
   // The console and the portal act through the routes above, in-process, as the signed-in caller.
   app.route(
     '/',

@@ -10,6 +10,7 @@ import { deliverySchema, deliveryWithAttemptsSchema, redeliveryRequestedSchema }
 import { eventSchema, eventSummarySchema, publishEventSchema, publishedEventSchema } from '../schemas/event.js';
 import { recoverySchema, recoveryStartedSchema } from '../schemas/recovery.js';
 import { callerSchema } from '../schemas/caller.js';
+import { statsSchema } from '../schemas/stats.js';
 import { createEventTypeSchema, eventTypeSchemaVersionsSchema, eventTypeViewSchema, updateEventTypeSchema } from '../schemas/event-type.js';
 import {
   createSubscriptionSchema,
@@ -48,6 +49,7 @@ export function schemaNames(): Array<[z.ZodType, string]> {
     [recoverySchema, 'Recovery'],
     [pageSchema(eventSummarySchema), 'EventSummaryPage'],
     [callerSchema, 'Caller'],
+    [statsSchema, 'Stats'],
     [publishEventSchema, 'PublishEvent'],
     [publishedEventSchema, 'PublishedEvent'],
     [eventSchema, 'Event'],

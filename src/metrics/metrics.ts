@@ -3,6 +3,7 @@
 // does not grow the metric set without end.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queryable } from '../db/pool.js';
+import { countBreakers, countDeadLetters } from '../db/stats.js';
 import { fetchSdkMetrics } from './sdk-metrics.js';
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'network';
@@ -100,8 +101,7 @@ export function createMetrics(
       help: 'Deliveries currently dead-lettered (all workers)',
       registers: [registry],
       async collect() {
-        const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE status = 'dead'");
-        this.set(rows[0]?.n ?? 0);
+        this.set(await countDeadLetters(pool));
       },
     });
     new Gauge({
@@ -110,13 +110,8 @@ export function createMetrics(
       labelNames: ['state'],
       registers: [registry],
       async collect() {
-        // A subscription without a health row has never failed: its breaker is closed.
-        const { rows } = await pool.query<{ state: string; n: number }>(
-          `SELECT COALESCE(h.state, 'closed') AS state, count(*)::int AS n
-           FROM subscriptions s LEFT JOIN endpoint_health h ON h.subscription_id = s.id
-           WHERE s.deleted_at IS NULL GROUP BY 1`,
-        );
-        for (const state of ['closed', 'open', 'half_open']) this.set({ state }, rows.find((r) => r.state === state)?.n ?? 0);
+        const counts = await countBreakers(pool);
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     });
   }

@@ -13,6 +13,7 @@ const own = (name: string) => new URL(`./assets/${name}`, import.meta.url);
 const SOURCES: Record<string, URL | string> = {
   'ui.css': own('ui.css'),
   'portal-enter.js': own('portal-enter.js'),
+  'overview.js': own('overview.js'),
   // uPlot (https://github.com/leeoniya/uPlot): a small, dependency-free chart library.
   'uplot.js': require.resolve('uplot/dist/uPlot.iife.min.js'),
   'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),

@@ -125,6 +125,8 @@ const cases: Case[] = [
   { method: 'PATCH', route: '/v1/event-types/:name', path: () => '/v1/event-types/subscription.disabled', body: () => ({ deprecated: true }), other: 403, own: 403 },
   // The audit trail: a limited caller reads its own tenant's; asking for another's is a 404.
   { method: 'GET', route: '/v1/audit-events', path: (t) => `/v1/audit-events?tenantId=${t.tenant}`, other: 404, own: 200 },
+  // The overview's figures: a limited caller's own tenant's; asking for another's is a 404.
+  { method: 'GET', route: '/v1/stats', path: (t) => `/v1/stats?tenantId=${t.tenant}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/event-types/:name/schemas', path: () => '/v1/event-types/subscription.disabled/schemas', other: 200, own: 200 },
 ];
 

@@ -9,6 +9,7 @@ import { allowedOrigin, type UiDeps } from '../ui-deps.js';
 import { consoleSignIn, signOut } from './sign-in.js';
 import { consoleSubscriptions } from './subscriptions.js';
 import { consoleOperations } from './operations.js';
+import { overviewTenantsAndCatalog } from './overview-pages.js';
 
 export function consoleRoutes(deps: UiDeps): Hono<UiEnv> {
   const app = new Hono<UiEnv>();
@@ -28,7 +29,7 @@ export function consoleRoutes(deps: UiDeps): Hono<UiEnv> {
     }),
   );
   app.post('/sign-out', (c) => signOut(c, deps));
-  app.get('/', (c) => c.redirect('/console/subscriptions', 302));
+  app.route('/', overviewTenantsAndCatalog(deps));
   app.route('/subscriptions', consoleSubscriptions(deps));
   app.route('/', consoleOperations(deps));
   return app;
