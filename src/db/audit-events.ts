@@ -3,6 +3,7 @@ import type { AuditEvent, AuditResourceType, ListAuditEventsQuery } from '../sch
 import type { Page } from '../schemas/common.js';
 import { newId } from '../ids.js';
 import { afterCursorSql, pageParams, toPage } from './page.js';
+import { instant } from './instant.js';
 import type { Queryable } from './pool.js';
 
 /** An audit event to record; redaction is the caller's (src/audit/redact.ts), done before this point. */
@@ -87,8 +88,8 @@ export async function listAuditEvents(db: Queryable, query: ListAuditEventsQuery
       query.resourceId ?? null,
       query.actorId ?? null,
       query.action ?? null,
-      query.since ?? null,
-      query.until ?? null,
+      instant(query.since),
+      instant(query.until),
     ],
   );
   return toPage(rows, query.limit, toAuditEvent);

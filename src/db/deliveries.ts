@@ -3,6 +3,7 @@ import type { Page } from '../schemas/common.js';
 import type { SubscriptionStatus } from '../schemas/subscription.js';
 import type { JsonValue } from '../json.js';
 import { afterCursorSql, pageParams, toPage } from './page.js';
+import { instant } from './instant.js';
 import type { Queryable } from './pool.js';
 import { countAttemptSql } from './usage.js';
 
@@ -92,8 +93,8 @@ export async function listDeliveries(db: Queryable, query: ListDeliveriesQuery):
       ...pageParams(query),
       query.tenantId ?? null,
       query.eventType ?? null,
-      query.since ?? null,
-      query.until ?? null,
+      instant(query.since),
+      instant(query.until),
     ],
   );
   return toPage(rows, query.limit, toDelivery);

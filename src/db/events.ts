@@ -1,6 +1,7 @@
 import type { AcceptedEvent, Event, EventSummary, ListEventsQuery } from '../schemas/event.js';
 import type { Page } from '../schemas/common.js';
 import { beforeCursorSql, pageParams, toPage } from './page.js';
+import { instant } from './instant.js';
 import type { DeliveryStatus } from '../schemas/delivery.js';
 import { patternsMatching } from '../routing/event-type-pattern.js';
 import { matchesFilter, type PayloadFilter } from '../routing/payload-filter.js';
@@ -189,7 +190,7 @@ export async function listEvents(db: Queryable, query: ListEventsQuery): Promise
      LEFT JOIN deliveries d ON d.event_id = e.id
      GROUP BY e.id, e.tenant_id, e.type, e.created_at
      ORDER BY e.created_at DESC, e.id DESC`,
-    [...pageParams(query), query.tenantId ?? null, query.type ?? null, query.since ?? null, query.until ?? null],
+    [...pageParams(query), query.tenantId ?? null, query.type ?? null, instant(query.since), instant(query.until)],
   );
   return toPage(rows, query.limit, (row) => ({
     id: row.id,
