@@ -51,7 +51,7 @@ export async function startInfrastructure(options: {
         progress: options.progress,
         ...(options.temporalFairness === undefined ? {} : { fairness: options.temporalFairness }),
       });
-      stops.push(server.stop);
+      stops.push(() => server.stop());
       temporalAddress = server.address;
       temporalUiUrl = server.uiUrl;
       pids.temporal = server.pid;
@@ -63,7 +63,7 @@ export async function startInfrastructure(options: {
     if (databaseUrl === undefined) {
       await requireFreePort(options.postgresPort, 'PostgreSQL', 'HOOKFLOW_POSTGRES_PORT', 'DATABASE_URL');
       const database = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.postgresPort, progress: options.progress });
-      stops.push(database.stop);
+      stops.push(() => database.stop());
       databaseUrl = database.url;
       pids.postgres = database.pid;
     } else {

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { findDelivery, listDeliveries } from '../../db/deliveries.js';
 import { listDeliveriesQuerySchema } from '../../schemas/delivery.js';
 import { redeliver, skipDelivery } from '../../services/deliveries.js';
@@ -13,12 +13,13 @@ export function deliveryRoutes(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   // Every route on one delivery: another tenant's is a 404 to a caller limited to one.
-  app.use('/:id/*', async (c, next) => {
+  const ownDelivery: MiddlewareHandler<AppEnv> = async (c, next) => {
     const tenantId = callerTenant(c);
     const id = c.req.param('id')!;
     if (tenantId !== undefined && !(await findDelivery(deps.pool, id, tenantId))) throw problems.notFound('Delivery', id);
     await next();
-  });
+  };
+  app.use('/:id/*', ownDelivery);
 
   app.get('/', async (c) => {
     const filters = query(c, listDeliveriesQuerySchema);

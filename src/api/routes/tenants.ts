@@ -1,7 +1,7 @@
 // Tenants: the platform's customers. The platform creates and deletes them and
 // issues their portal tokens; a caller limited to one tenant sees and renames
 // only its own.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteTenantIn, findTenant, insertTenant, listTenants, revokePortalTokens, updateTenant } from '../../db/tenants.js';
 import { issuePortalToken } from '../../auth/portal-tokens.js';
 import { newId } from '../../ids.js';
@@ -28,11 +28,12 @@ export function tenantRoutes(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   // A limited caller's own tenant only: any other id is a 404.
-  app.use('/:id', async (c, next) => {
+  const ownTenant: MiddlewareHandler<AppEnv> = async (c, next) => {
     const own = callerTenant(c);
     if (own !== undefined && own !== c.req.param('id')) throw problems.notFound('Tenant', c.req.param('id')!);
     await next();
-  });
+  };
+  app.use('/:id', ownTenant);
 
   app.post('/', platformOnly, async (c) => {
     const input = await jsonBody(c, createTenantSchema);
