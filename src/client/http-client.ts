@@ -65,7 +65,7 @@ export function createHookflowClient(options: HookflowClientOptions) {
     const text = await response.text();
     if (!response.ok) {
       const retryAfter = response.headers.get('retry-after');
-      const problem = text ? JSON.parse(text) : { type: 'about:blank', title: response.statusText };
+      const problem = (text ? JSON.parse(text) : { type: 'about:blank', title: response.statusText }) as HookflowApiError['problem'];
       throw new HookflowApiError(response.status, problem, retryAfter === null ? undefined : Number(retryAfter));
     }
     return { body: (text ? JSON.parse(text) : undefined) as T, response };
