@@ -12,6 +12,7 @@ import { classifyStatus } from '../src/delivery/classify.js';
 import { decideAfterFailure } from '../src/delivery/failure-decision.js';
 import { FailureType } from '../src/delivery/failure-types.js';
 import { webhookBody } from '../src/delivery/payload.js';
+import { recordedRequestHeaders } from '../src/delivery/recorded-headers.js';
 import { displayTarget } from '../src/delivery/target.js';
 import type { Logger } from '../src/logger.js';
 import { SecretBoxError, type SecretBox } from '../src/crypto/secret-box.js';
@@ -169,6 +170,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
       statusCode: sent.result?.statusCode ?? null,
       error: sent.networkError ?? null,
       responseBody: sent.result?.responsePreview ?? null,
+      requestHeaders: recordedRequestHeaders(sent.requestHeaders, target.headers),
       succeeded: sent.succeeded,
       bodyBytes: sent.bodyBytes,
     });

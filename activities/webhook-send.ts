@@ -31,6 +31,8 @@ export interface SendOutcome {
   networkError: string | undefined;
   /** The SSRF guard refused the target (the URL itself or an address it resolved to). */
   forbidden: boolean;
+  /** The headers of the request (signed, before the transport adds its own and the trace context). */
+  requestHeaders: Record<string, string>;
 }
 
 export function signedRequestHeaders(message: WebhookMessage): Record<string, string> {
@@ -67,7 +69,7 @@ export async function sendSignedWebhook(http: Dispatcher, message: WebhookMessag
     forbidden = refusal !== undefined;
     networkError = refusal?.message ?? describeNetworkError(error);
   }
-  return { startedAt, durationMs: Date.now() - startedAt.getTime(), result, networkError, forbidden };
+  return { startedAt, durationMs: Date.now() - startedAt.getTime(), result, networkError, forbidden, requestHeaders: headers };
 }
 
 /** The guard's refusal, whether thrown directly or wrapped by undici as a connect error's cause. */

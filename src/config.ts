@@ -5,6 +5,7 @@ import { DEFAULT_RETRY_SCHEDULE_SECONDS } from './delivery/retry-schedule.js';
 import type { TemporalTlsSettings } from './temporal/connection-options.js';
 import { deliveryWorkflowsModeSchema, type DeliveryWorkflowsMode } from './schemas/delivery.js';
 import { KeyringError, parseKeyring } from './crypto/keyring.js';
+import type { UiOptions } from './ui/options.js';
 
 const retryScheduleFromEnv = z.string().transform((value, ctx) => {
   const parts = value.split(',').map((part) => part.trim());
@@ -72,6 +73,18 @@ const configSchema = z.object({
   HOOKFLOW_RETENTION_INTERVAL_SECONDS: integerFromEnv(60, 7 * 86_400, 3600),
   HOOKFLOW_RETENTION_BATCH_SIZE: integerFromEnv(1, 100_000, 1000),
   HOOKFLOW_URL: z.url().optional(),
+  // The console (/console) and the portal (/portal).
+  HOOKFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HOOKFLOW_TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HOOKFLOW_UI_SESSION_IDLE_MINUTES: integerFromEnv(1, 24 * 60, 30),
+  HOOKFLOW_PORTAL_NAME: z.string().min(1).max(80).default('Webhooks'),
+  HOOKFLOW_PORTAL_LOGO_URL: z.url({ protocol: /^https$/, error: 'expected an https:// URL of an image' }).optional(),
+  HOOKFLOW_PORTAL_ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a hex colour, e.g. #0b57d0').default('#0b57d0'),
+  HOOKFLOW_PORTAL_FRAME_ANCESTORS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/i, 'expected https origins, comma-separated, e.g. https://app.example.com'))),
   HOOKFLOW_API_KEY: z.string().min(1).optional(),
   HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   HOOKFLOW_REQUIRE_EVENT_TYPES: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
@@ -117,6 +130,8 @@ export interface Config {
    * not overtaken. See docs/ordered-delivery.md.
    */
   fifoHoldBackMs: number;
+  /** The console's and portal's settings; temporalUiUrl falls back to the embedded dev server's Web UI. */
+  ui: UiOptions;
   /** Embedded mode: the dev server's gRPC port, its Web UI port, and the embedded Postgres port. */
   temporalPort: number;
   temporalUiPort: number;
@@ -205,6 +220,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batchSize: e.HOOKFLOW_RETENTION_BATCH_SIZE,
     },
     apiUrl: e.HOOKFLOW_URL ?? `http://localhost:${e.PORT}`,
+    ui: {
+      sessionIdleMs: e.HOOKFLOW_UI_SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: 12 * 60 * 60_000,
+      temporalUiUrl: e.HOOKFLOW_TEMPORAL_UI_URL,
+      temporalNamespace: e.TEMPORAL_NAMESPACE,
+      publicUrl: e.HOOKFLOW_PUBLIC_URL,
+      portal: {
+        name: e.HOOKFLOW_PORTAL_NAME,
+        logoUrl: e.HOOKFLOW_PORTAL_LOGO_URL,
+        accentColor: e.HOOKFLOW_PORTAL_ACCENT_COLOR,
+        frameAncestors: e.HOOKFLOW_PORTAL_FRAME_ANCESTORS,
+      },
+    },
     apiKey: e.HOOKFLOW_API_KEY,
     logLevel: e.LOG_LEVEL,
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,

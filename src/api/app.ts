@@ -21,7 +21,9 @@ import { docsRoutes } from './routes/docs.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { usageRoutes } from './routes/usage.js';
 import { auditEventRoutes } from './routes/audit-events.js';
+import { whoamiRoutes } from './routes/whoami.js';
 import { z } from 'zod';
+import { DEFAULT_UI_OPTIONS, uiRoutes } from '../ui/index.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 /** What a 503 asks clients to wait before retrying. */
@@ -57,6 +59,18 @@ export function createApp(deps: ApiDeps): Hono<AppEnv> {
   app.route('/v1/tenants', tenantRoutes(deps));
   app.route('/v1', usageRoutes(deps));
   app.route('/v1/audit-events', auditEventRoutes(deps));
+  app.route('/v1/whoami', whoamiRoutes());
+  // The console and the portal act through the routes above, in-process, as the signed-in caller.
+  app.route(
+    '/',
+    uiRoutes({
+      pool: deps.pool,
+      secretBox: deps.secretBox,
+      logger: deps.logger,
+      options: deps.ui ?? DEFAULT_UI_OPTIONS,
+      fetchV1: (request, env) => app.fetch(request, env),
+    }),
+  );
 
   app.notFound(() => problemResponse(new Problem(404, 'not-found', 'Not found', 'no such route')));
   app.onError((error, c) => {

@@ -12,6 +12,7 @@ import type { EventCatalog } from '../catalog/event-catalog.js';
 import type { TenantDirectory } from '../services/tenant-directory.js';
 import type { EventQuota } from '../services/event-quota.js';
 import type { JsonValue } from '../json.js';
+import type { UiOptions } from '../ui/options.js';
 
 /** What the HTTP API needs; tests build it from a real Postgres and a real Temporal. */
 export interface ApiDeps {
@@ -53,6 +54,8 @@ export interface ApiDeps {
   exampleFor: (eventType: string) => Promise<JsonValue | undefined>;
   /** Eager workflow start, for an API sharing its process and Temporal connection with a worker (see publishEvent). */
   eagerStart?: boolean;
+  /** The console's and portal's settings (default: DEFAULT_UI_OPTIONS). */
+  ui?: UiOptions;
   /** A server span per request through this tracer, when tracing is on (see src/telemetry/tracing.ts). */
   tracer?: Tracer;
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { apiKeySchema, apiKeyWithSecretSchema, createApiKeySchema } from '../schemas/api-key.js';
 import { jsonValueSchema, problemSchema } from '../schemas/common.js';
 import { deliverySchema, deliveryStatusSchema, deliveryWithAttemptsSchema } from '../schemas/delivery.js';
-import { eventSchema, publishEventSchema, publishedEventSchema } from '../schemas/event.js';
+import { eventSchema, eventSummarySchema, publishEventSchema, publishedEventSchema } from '../schemas/event.js';
 import { createEventTypeSchema, eventTypeSchemaVersionSchema, eventTypeViewSchema, updateEventTypeSchema } from '../schemas/event-type.js';
 import {
   createSubscriptionSchema,
@@ -29,6 +29,7 @@ import {
 import { testSendResultSchema, testSendSchema } from '../schemas/test-send.js';
 import { platformUsageSchema, tenantUsageSchema } from '../schemas/usage.js';
 import { auditEventSchema, auditResourceTypeSchema } from '../schemas/audit-event.js';
+import { callerSchema } from '../schemas/caller.js';
 import { VERSION } from '../version.js';
 
 const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
@@ -36,6 +37,7 @@ const page = (item: z.ZodType) => z.object({ data: z.array(item), nextCursor: z.
 const components: Record<string, z.ZodType> = {
   JsonValue: jsonValueSchema,
   Problem: problemSchema,
+  Caller: callerSchema,
   CreateSubscription: createSubscriptionSchema,
   UpdateSubscription: updateSubscriptionSchema,
   Subscription: subscriptionSchema,
@@ -53,6 +55,7 @@ const components: Record<string, z.ZodType> = {
   PublishEvent: publishEventSchema,
   PublishedEvent: publishedEventSchema,
   Event: eventSchema,
+  EventSummaryPage: page(eventSummarySchema),
   CreateEventType: createEventTypeSchema,
   UpdateEventType: updateEventTypeSchema,
   EventType: eventTypeViewSchema,
@@ -94,6 +97,9 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const limit = { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 }, description: 'page size' };
 const cursor = { name: 'cursor', schema: { type: 'string' }, description: 'nextCursor of the previous page' };
 const tenantId = { name: 'tenantId', schema: { type: 'string' }, description: "one tenant's only (a caller limited to a tenant always sees its own)" };
+
+const since = { name: 'since', schema: { type: 'string', format: 'date-time' }, description: 'created at or after' };
+const until = { name: 'until', schema: { type: 'string', format: 'date-time' }, description: 'created before (after since)' };
 
 const usageRange = [
   { name: 'from', schema: { type: 'string', format: 'date' }, description: 'first UTC day (inclusive); 29 days before `to` by default' },
@@ -142,6 +148,12 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/events': {
     post: { summary: "Publish an event (Idempotency-Key honoured; 429 quota-exceeded once the tenant's eventsPerDay is used up)", body: 'PublishEvent', ok: [202, 'PublishedEvent'], problems: [409, 413, 415, 422] },
+    get: {
+      summary: 'List events recorded so far, newest first, with their deliveries counted by status (a limited caller: its own tenant\'s)',
+      query: [{ name: 'type', schema: { type: 'string' }, description: 'one event type only (exact)' }, tenantId, since, until, limit, cursor],
+      ok: [200, 'EventSummaryPage'],
+      problems: [404, 422],
+    },
   },
   '/v1/events/{id}': {
     get: { summary: 'An event and the status of each of its deliveries', ok: [200, 'Event'], problems: [404] },
@@ -164,7 +176,10 @@ const operations: Record<string, Record<string, Operation>> = {
         { name: 'status', schema: z.toJSONSchema(deliveryStatusSchema), description: 'pending, succeeded or dead' },
         { name: 'subscriptionId', schema: { type: 'string' }, description: 'one subscription only' },
         { name: 'eventId', schema: { type: 'string' }, description: 'one event only' },
+        { name: 'eventType', schema: { type: 'string' }, description: 'events of one type only (exact)' },
         tenantId,
+        since,
+        until,
         limit,
         cursor,
       ],
@@ -227,6 +242,9 @@ const operations: Record<string, Record<string, Operation>> = {
   },
   '/v1/usage': {
     get: { summary: "Every tenant's usage totals over a range of UTC days (the platform only)", query: usageRange, ok: [200, 'PlatformUsage'], problems: [422] },
+  },
+  '/v1/whoami': {
+    get: { summary: 'Who the credential of this request is: kind, id, scopes and tenant (never the credential)', ok: [200, 'Caller'], problems: [] },
   },
   '/v1/audit-events': {
     get: {

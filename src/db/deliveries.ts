@@ -53,8 +53,9 @@ export async function findDelivery(db: Queryable, id: string, tenantId?: string)
     status_code: number | null;
     error: string | null;
     response_body: string | null;
+    request_headers: Record<string, string> | null;
   }>(
-    `SELECT number, started_at, duration_ms, status_code, error, response_body
+    `SELECT number, started_at, duration_ms, status_code, error, response_body, request_headers
      FROM attempts WHERE delivery_id = $1 ORDER BY number`,
     [id],
   );
@@ -67,6 +68,7 @@ export async function findDelivery(db: Queryable, id: string, tenantId?: string)
       statusCode: a.status_code,
       error: a.error,
       responseBody: a.response_body,
+      requestHeaders: a.request_headers,
     })),
   };
 }
@@ -78,9 +80,21 @@ export async function listDeliveries(db: Queryable, query: ListDeliveriesQuery):
        AND ($2::text IS NULL OR d.subscription_id = $2)
        AND ($3::text IS NULL OR d.event_id = $3)
        AND ($7::text IS NULL OR d.tenant_id = $7)
+       AND ($8::text IS NULL OR e.type = $8)
+       AND ($9::timestamptz IS NULL OR d.created_at >= $9)
+       AND ($10::timestamptz IS NULL OR d.created_at < $10)
        AND ${afterCursorSql(4, 'd.')}
      ORDER BY d.created_at, d.id LIMIT $6`,
-    [query.status ?? null, query.subscriptionId ?? null, query.eventId ?? null, ...pageParams(query), query.tenantId ?? null],
+    [
+      query.status ?? null,
+      query.subscriptionId ?? null,
+      query.eventId ?? null,
+      ...pageParams(query),
+      query.tenantId ?? null,
+      query.eventType ?? null,
+      query.since ?? null,
+      query.until ?? null,
+    ],
   );
   return toPage(rows, query.limit, toDelivery);
 }
@@ -167,6 +181,8 @@ export interface AttemptRecord {
   statusCode: number | null;
   error: string | null;
   responseBody: string | null;
+  /** The headers sent, credentials redacted (recordedRequestHeaders); left out: not recorded. */
+  requestHeaders?: Record<string, string> | null;
   succeeded: boolean;
   /** The request body's size, counted in the tenant's usage when the attempt succeeded. */
   bodyBytes: number;
@@ -191,8 +207,8 @@ export async function recordAttempt(
        WHERE id = $1
        RETURNING attempt_count, retry_base, tenant_id
      ), ${countAttemptSql({ startedAt: '$2', succeeded: '$7', bodyBytes: '$8' })}, attempt AS (
-       INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body)
-       SELECT $1, attempt_count, $2, $3, $4::int, $5, $6 FROM delivery
+       INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, response_body, request_headers)
+       SELECT $1, attempt_count, $2, $3, $4::int, $5, $6, $9::jsonb FROM delivery
        RETURNING number
      )
      SELECT attempt.number, delivery.retry_base FROM attempt, delivery`,
@@ -205,6 +221,7 @@ export async function recordAttempt(
       attempt.responseBody,
       attempt.succeeded,
       attempt.bodyBytes,
+      attempt.requestHeaders == null ? null : JSON.stringify(attempt.requestHeaders),
     ],
   );
   const row = rows[0]!;

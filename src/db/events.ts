@@ -1,4 +1,6 @@
-import type { AcceptedEvent, Event } from '../schemas/event.js';
+import type { AcceptedEvent, Event, EventSummary, ListEventsQuery } from '../schemas/event.js';
+import type { Page } from '../schemas/common.js';
+import { beforeCursorSql, pageParams, toPage } from './page.js';
 import type { DeliveryStatus } from '../schemas/delivery.js';
 import { patternsMatching } from '../routing/event-type-pattern.js';
 import { matchesFilter, type PayloadFilter } from '../routing/payload-filter.js';
@@ -153,4 +155,47 @@ export async function findEvent(db: Queryable, id: string): Promise<Event | unde
       attemptCount: d.attempt_count,
     })),
   };
+}
+
+/**
+ * Events recorded in PostgreSQL, newest first, with their deliveries counted
+ * by status. `tenantId` is the filter already scoped to the caller
+ * (tenantForList). An event accepted but not yet recorded by its workflow is
+ * not listed yet (GET /v1/events/:id finds it in Temporal).
+ */
+export async function listEvents(db: Queryable, query: ListEventsQuery): Promise<Page<EventSummary>> {
+  const { rows } = await db.query<{
+    id: string;
+    tenant_id: string;
+    type: string;
+    created_at: Date;
+    pending: number;
+    succeeded: number;
+    dead: number;
+  }>(
+    `SELECT e.id, e.tenant_id, e.type, e.created_at,
+            count(*) FILTER (WHERE d.status = 'pending')::int AS pending,
+            count(*) FILTER (WHERE d.status = 'succeeded')::int AS succeeded,
+            count(*) FILTER (WHERE d.status = 'dead')::int AS dead
+     FROM (
+       SELECT id, tenant_id, type, created_at FROM events
+       WHERE ($4::text IS NULL OR tenant_id = $4)
+         AND ($5::text IS NULL OR type = $5)
+         AND ($6::timestamptz IS NULL OR created_at >= $6)
+         AND ($7::timestamptz IS NULL OR created_at < $7)
+         AND ${beforeCursorSql(1)}
+       ORDER BY created_at DESC, id DESC LIMIT $3
+     ) e
+     LEFT JOIN deliveries d ON d.event_id = e.id
+     GROUP BY e.id, e.tenant_id, e.type, e.created_at
+     ORDER BY e.created_at DESC, e.id DESC`,
+    [...pageParams(query), query.tenantId ?? null, query.type ?? null, query.since ?? null, query.until ?? null],
+  );
+  return toPage(rows, query.limit, (row) => ({
+    id: row.id,
+    tenantId: row.tenant_id,
+    type: row.type,
+    createdAt: row.created_at.toISOString(),
+    deliveries: { pending: row.pending, succeeded: row.succeeded, dead: row.dead },
+  }));
 }

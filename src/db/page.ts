@@ -30,6 +30,11 @@ export function afterCursorSql(n: number, alias = ''): string {
   return `($${n}::timestamptz IS NULL OR (${alias}created_at, ${alias}id) > ($${n}, $${n + 1}))`;
 }
 
+/** SQL: rows before the cursor, for a list newest first (ORDER BY created_at DESC, id DESC). */
+export function beforeCursorSql(n: number, alias = ''): string {
+  return `($${n}::timestamptz IS NULL OR (${alias}created_at, ${alias}id) < ($${n}, $${n + 1}))`;
+}
+
 /** The cursor's two parameters, then the limit with one row of lookahead (see toPage). */
 export function pageParams(query: { limit: number; cursor?: string | undefined }): [string | null, string | null, number] {
   const after = decodeCursor(query.cursor);

@@ -28,6 +28,18 @@ export const pageQuerySchema = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
+/** `since`/`until` of a list over time: created at or after `since`, before `until`. */
+export const timeRangeQueryFields = {
+  since: timestampSchema.optional(),
+  until: timestampSchema.optional(),
+};
+
+/** A time range must not end before it starts (checked on the whole query, naming `until`). */
+export function untilAfterSince(range: { since?: string | undefined; until?: string | undefined }): boolean {
+  return range.since === undefined || range.until === undefined || Date.parse(range.until) > Date.parse(range.since);
+}
+export const UNTIL_AFTER_SINCE = { message: 'until must be after since', path: ['until'] };
+
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;

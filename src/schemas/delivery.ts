@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, pageQuerySchema, timestampSchema } from './common.js';
+import { UNTIL_AFTER_SINCE, eventTypeSchema, idSchema, pageQuerySchema, timeRangeQueryFields, timestampSchema, untilAfterSince } from './common.js';
 
 export const deliveryStatusSchema = z.enum(['pending', 'succeeded', 'dead']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
@@ -11,6 +11,12 @@ export const attemptSchema = z.object({
   statusCode: z.number().int().nullable(),
   error: z.string().nullable(),
   responseBody: z.string().nullable(),
+  /**
+   * The request headers sent, names in lower case; a subscription's custom
+   * headers that carry credentials read "[redacted]". Null for attempts
+   * recorded before hookflow kept them.
+   */
+  requestHeaders: z.record(z.string(), z.string()).nullable(),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
@@ -31,12 +37,18 @@ export type Delivery = z.infer<typeof deliverySchema>;
 export const deliveryWithAttemptsSchema = deliverySchema.extend({ attempts: z.array(attemptSchema) });
 export type DeliveryWithAttempts = z.infer<typeof deliveryWithAttemptsSchema>;
 
-export const listDeliveriesQuerySchema = pageQuerySchema.extend({
-  status: deliveryStatusSchema.optional(),
-  subscriptionId: idSchema.optional(),
-  eventId: idSchema.optional(),
-  tenantId: idSchema.optional(),
-});
+export const listDeliveriesQuerySchema = pageQuerySchema
+  .extend({
+    status: deliveryStatusSchema.optional(),
+    subscriptionId: idSchema.optional(),
+    eventId: idSchema.optional(),
+    tenantId: idSchema.optional(),
+    /** Deliveries of events of this type only. */
+    eventType: eventTypeSchema.optional(),
+    /** Deliveries created in [since, until). */
+    ...timeRangeQueryFields,
+  })
+  .refine(untilAfterSince, UNTIL_AFTER_SINCE);
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuerySchema>;
 
 /**

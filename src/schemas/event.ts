@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pathToNul } from '../json.js';
-import { eventTypeSchema, idSchema, jsonValueSchema, timestampSchema } from './common.js';
+import { UNTIL_AFTER_SINCE, eventTypeSchema, idSchema, jsonValueSchema, pageQuerySchema, timeRangeQueryFields, timestampSchema, untilAfterSince } from './common.js';
 import { deliveryStatusSchema } from './delivery.js';
 
 export const publishEventSchema = z
@@ -55,3 +55,24 @@ export type Event = z.infer<typeof eventSchema>;
 
 /** What `POST /v1/events` answers. */
 export const publishedEventSchema = z.object({ id: idSchema, tenantId: idSchema, type: z.string(), createdAt: timestampSchema });
+
+/** GET /v1/events: a tenant's events (recorded in PostgreSQL), newest first. */
+export const listEventsQuerySchema = pageQuerySchema
+  .extend({
+    type: eventTypeSchema.optional(),
+    tenantId: idSchema.optional(),
+    /** Events accepted in [since, until). */
+    ...timeRangeQueryFields,
+  })
+  .refine(untilAfterSince, UNTIL_AFTER_SINCE);
+export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
+
+/** An event in a list: no payload, and how many of its deliveries are in each status. */
+export const eventSummarySchema = z.object({
+  id: idSchema,
+  tenantId: idSchema,
+  type: z.string(),
+  createdAt: timestampSchema,
+  deliveries: z.object({ pending: z.number().int(), succeeded: z.number().int(), dead: z.number().int() }),
+});
+export type EventSummary = z.infer<typeof eventSummarySchema>;

@@ -94,6 +94,7 @@ const cases: Case[] = [
   { method: 'GET', route: '/v1/subscriptions/:id/stream', path: (t) => `/v1/subscriptions/${t.sub}/stream`, other: 404, own: 409 },
   { method: 'POST', route: '/v1/subscriptions/:id/recover', path: (t) => `/v1/subscriptions/${t.sub}/recover`, body: () => sinceLongAgo, other: 404, own: 202 },
   { method: 'POST', route: '/v1/events', path: () => '/v1/events', body: (t) => ({ type, payload: {}, tenantId: t.tenant }), other: 422, own: 202 },
+  { method: 'GET', route: '/v1/events', path: (t) => `/v1/events?tenantId=${t.tenant}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/events/:id', path: (t) => `/v1/events/${t.evt}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/deliveries', path: (t) => `/v1/deliveries?tenantId=${t.tenant}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/deliveries/:id', path: (t) => `/v1/deliveries/${t.dlv}`, other: 404, own: 200 },
@@ -111,6 +112,8 @@ const cases: Case[] = [
   { method: 'DELETE', route: '/v1/tenants/:id/portal-tokens', path: (t) => `/v1/tenants/${t.tenant}/portal-tokens`, other: 403, own: 403 },
   { method: 'GET', route: '/v1/tenants/:id/usage', path: (t) => `/v1/tenants/${t.tenant}/usage`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/usage', path: () => '/v1/usage', other: 403, own: 403 },
+  // Answers about the caller alone, whatever tenant it is asked from.
+  { method: 'GET', route: '/v1/whoami', path: () => '/v1/whoami', other: 200, own: 200 },
   // The event catalog is the platform's, shared by every tenant: read by all, changed by the platform alone.
   { method: 'POST', route: '/v1/event-types', path: () => '/v1/event-types', body: () => ({ name: uniqueName('tenant').replace(/_/g, '-') }), other: 403, own: 403 },
   { method: 'GET', route: '/v1/event-types', path: () => '/v1/event-types', other: 200, own: 200 },

@@ -33,6 +33,13 @@ describe('required scope', () => {
     expect(requiredScope('POST', '/v1/events/')).toBe('publish');
   });
 
+  it('is none for asking who the credential is, and only for reading that', () => {
+    expect(requiredScope('GET', '/v1/whoami')).toBeUndefined();
+    expect(requiredScope('GET', '/v1/whoami/')).toBeUndefined();
+    expect(requiredScope('POST', '/v1/whoami')).toBe('admin');
+    expect(requiredScope('GET', '/v1/whoami/x')).toBe('read');
+  });
+
   it.each([
     ['GET', '/v1/events/evt_1'],
     ['GET', '/v1/events'],

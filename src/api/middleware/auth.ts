@@ -13,8 +13,11 @@ import { Problem } from '../problem.js';
 
 export const ENV_ADMIN_KEY_ID = 'env:HOOKFLOW_ADMIN_KEY';
 
-export function requiredScope(method: string, path: string): ApiKeyScope {
-  if (method === 'POST' && path.replace(/\/+$/, '') === '/v1/events') return 'publish';
+/** The scope a request needs; undefined: any credential will do (asking who it is). */
+export function requiredScope(method: string, path: string): ApiKeyScope | undefined {
+  const route = path.replace(/\/+$/, '');
+  if (method === 'GET' && route === '/v1/whoami') return undefined;
+  if (method === 'POST' && route === '/v1/events') return 'publish';
   return method === 'GET' || method === 'HEAD' ? 'read' : 'admin';
 }
 
@@ -31,7 +34,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AppEnv> {
     if (!match) throw unauthorized('send an API key or a portal token as "Authorization: Bearer <credential>"');
     const needed = requiredScope(c.req.method, c.req.path);
     const caller = looksLikePortalToken(match[1]!) ? await portalTokenCaller(deps, match[1]!) : await apiKeyCaller(deps, match[1]!, needed);
-    if (!caller.scopes.includes('admin') && !caller.scopes.includes(needed)) {
+    if (needed !== undefined && !caller.scopes.includes('admin') && !caller.scopes.includes(needed)) {
       const holder = caller.kind === 'portal-token' ? 'portal token' : 'API key';
       throw new Problem(403, 'forbidden', 'Forbidden', `this ${holder} lacks the "${needed}" scope`);
     }
@@ -40,7 +43,7 @@ export function authenticate(deps: AuthDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-async function apiKeyCaller(deps: AuthDeps, key: string, needed: ApiKeyScope): Promise<Caller> {
+async function apiKeyCaller(deps: AuthDeps, key: string, needed: ApiKeyScope | undefined): Promise<Caller> {
   if (deps.adminKey !== undefined && sameKey(key, deps.adminKey)) {
     return { kind: 'api-key', keyId: ENV_ADMIN_KEY_ID, scopes: ['admin'], tenantId: undefined };
   }

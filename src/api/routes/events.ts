@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
-import { idempotencyKeySchema, publishEventSchema } from '../../schemas/event.js';
+import { idempotencyKeySchema, listEventsQuerySchema, publishEventSchema } from '../../schemas/event.js';
+import { listEvents } from '../../db/events.js';
 import { IdempotencyConflictError, getEvent, publishEvent } from '../../services/events.js';
 import { EventRejectedError } from '../../catalog/event-catalog.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { problems } from '../problem.js';
-import { callerTenant, tenantForNew } from '../tenant-scope.js';
-import { jsonBody, parseWith } from '../validate.js';
+import { callerTenant, tenantForList, tenantForNew } from '../tenant-scope.js';
+import { jsonBody, parseWith, query } from '../validate.js';
 
 export function eventRoutes(deps: ApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -43,6 +44,11 @@ export function eventRoutes(deps: ApiDeps): Hono<AppEnv> {
       if (error instanceof EventRejectedError) throw problems.validation(error.errors);
       throw error;
     }
+  });
+
+  app.get('/', async (c) => {
+    const filters = query(c, listEventsQuerySchema);
+    return c.json(await listEvents(deps.pool, { ...filters, tenantId: tenantForList(c, filters.tenantId) }));
   });
 
   app.get('/:id', async (c) => {
