@@ -49,7 +49,6 @@ export default defineConfig(
   {
     name: 'hookflow/typescript',
     languageOptions: {
-      globals: globals.node,
       parserOptions: {
         // The files tsconfig.json includes; the few outside it are the plain
         // JavaScript ones below, linted without type information.
@@ -97,6 +96,17 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
     },
+  },
+  {
+    name: 'hookflow/node',
+    ignores: ['src/ui/assets/**'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // Scripts the console and portal serve to the browser.
+    name: 'hookflow/browser',
+    files: ['src/ui/assets/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
   {
     // Plain JavaScript (the CLI launcher, scripts, this file): outside
