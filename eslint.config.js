@@ -9,9 +9,11 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // Workflow code runs in Temporal's deterministic sandbox: at run time it may
-// import only @temporalio/workflow and its own folder; anything else (Node,
-// npm packages, hookflow's I/O side) only as `import type`. Kept as a named
-// export so test/unit/workflow-code.test.ts can show what it flags.
+// import only @temporalio/workflow, @temporalio/common (the SDK's deterministic
+// part @temporalio/workflow is built on, holding error classes it does not
+// re-export, such as WorkflowExecutionAlreadyStartedError) and its own folder;
+// anything else (Node, npm packages, hookflow's I/O side) only as `import type`.
+// Kept as a named export so test/unit/workflow-code.test.ts can show what it flags.
 export const workflowFence = {
   name: 'hookflow/workflow-fence',
   files: ['workflows/**/*.ts'],
@@ -21,10 +23,11 @@ export const workflowFence = {
       {
         patterns: [
           {
-            regex: '^(?!@temporalio/workflow$|\\./[\\w-]+\\.js$)',
+            regex: '^(?!@temporalio/(workflow|common)$|\\./[\\w-]+\\.js$)',
             caseSensitive: true,
             allowTypeImports: true,
-            message: 'workflow code imports at run time only @temporalio/workflow and ./ files of workflows/; use `import type` for the rest.',
+            message:
+              'workflow code imports at run time only @temporalio/workflow, @temporalio/common and ./ files of workflows/; use `import type` for the rest.',
           },
         ],
       },

@@ -1,5 +1,6 @@
 // Workflow code runs in Temporal's deterministic sandbox: it may import only
-// @temporalio/workflow, its own folder, and types. The fence is an ESLint rule
+// @temporalio/workflow, @temporalio/common (its deterministic base), its own
+// folder, and types. The fence is an ESLint rule
 // (workflowFence in eslint.config.js, run by `npm run lint`); these tests run
 // it here too, show what it flags, and let the bundler prove the rest.
 import path from 'node:path';
@@ -34,7 +35,7 @@ const findings = (results: ESLint.LintResult[]): Array<{ file: string; line: num
   );
 
 describe('workflow code', () => {
-  it('imports at runtime only @temporalio/workflow and its own folder', async () => {
+  it('imports at runtime only @temporalio/workflow, @temporalio/common and its own folder', async () => {
     const results = await fence.lintFiles([WORKFLOWS_DIR]);
     expect(results.length).toBeGreaterThanOrEqual(3);
     expect(findings(results)).toEqual([]);
@@ -48,6 +49,8 @@ describe('workflow code', () => {
       "import type { Activities } from '../activities/index.js';",
       "import { type DeliveryStatus } from '../src/schemas/delivery.js';",
       "import { proxyActivities } from '@temporalio/workflow';",
+      "import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';",
+      "import { Connection } from '@temporalio/client';",
       "import { deliveryWorkflow } from './delivery-workflow.js';",
       "export { eventWorkflow } from './event-workflow.js';",
       "export type { AcceptedEvent } from '../src/schemas/event.js';",
@@ -58,7 +61,7 @@ describe('workflow code', () => {
     ];
     const results = await fence.lintText(probe.join('\n'), { filePath: path.join(WORKFLOWS_DIR, 'probe.ts') });
     const flagged = [...new Set(findings(results).map((f) => probe[f.line - 1]))];
-    expect(flagged).toEqual([probe[0], probe[1], probe[2], probe[4], probe[9], probe[10], probe[11], probe[12]]);
+    expect(flagged).toEqual([probe[0], probe[1], probe[2], probe[4], probe[7], probe[11], probe[12], probe[13], probe[14]]);
   });
 
   it('the fence holds only in workflows/', async () => {
