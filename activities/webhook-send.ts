@@ -50,19 +50,17 @@ export function signedRequestHeaders(message: WebhookMessage): Record<string, st
 }
 
 /**
- * Signs and POSTs the message; the dispatcher's guard checks every resolved
- * address. `refusedUrl` is the guard's reason when it already refused the URL
- * itself (an IP-literal host never reaches the dispatcher's lookup): then
- * nothing is sent and the outcome says why.
+ * Signs and POSTs the message through `http`, the SSRF-guarded agent
+ * (createGuardedAgent): when the guard refuses the URL or an address it
+ * resolves to, nothing is sent and the outcome says why.
  */
-export async function sendSignedWebhook(http: Dispatcher, message: WebhookMessage, refusedUrl: string | undefined): Promise<SendOutcome> {
+export async function sendSignedWebhook(http: Dispatcher, message: WebhookMessage): Promise<SendOutcome> {
   const headers = signedRequestHeaders(message);
   const startedAt = new Date();
   let result: PostResult | undefined;
   let networkError: string | undefined;
   let forbidden = false;
   try {
-    if (refusedUrl !== undefined) throw new ForbiddenTargetError(refusedUrl);
     result = await postWebhook(http, { url: message.url, headers, body: message.body, timeoutMs: message.timeoutMs });
   } catch (error) {
     const refusal = forbiddenTargetIn(error);

@@ -104,8 +104,131 @@ const configSchema = z.object({
   }
 });
 
-/** The names of every variable hookflow reads, for the CLI's help to be checked against. */
+/** The names of every variable hookflow reads. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
+
+/** The commands of `hookflow` (src/cli/program.ts defines them; a test keeps the two equal). */
+export const COMMAND_NAMES = ['start', 'api', 'worker', 'migrate', 'keys create', 'keys reseal', 'publish', 'redeliver', 'skip', 'deliveries list'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+// Who reads what, by role: the CLI's help lists, for each command, exactly the
+// variables whose `readBy` names it.
+const SERVING = ['start', 'api'] as const;
+const DELIVERING = ['start', 'worker'] as const;
+/** Both the API (validating subscription URLs, publishing) and the worker (connecting, announcing) apply these. */
+const SERVING_AND_DELIVERING = ['start', 'api', 'worker'] as const;
+/** Everything that connects to Temporal and opens sealed secrets. */
+const CONNECTING = ['start', 'api', 'worker', 'keys reseal'] as const;
+const API_CLIENTS = ['publish', 'redeliver', 'skip', 'deliveries list'] as const;
+
+export interface EnvironmentVariable {
+  /** What it means to someone at the command line, default included. */
+  help: string;
+  readBy: readonly CommandName[];
+}
+
+/**
+ * Every variable configSchema reads (the type makes it every one, and no
+ * other), what it means, and which commands read it: the one source of the
+ * environment sections of `hookflow <command> --help`.
+ */
+export const ENVIRONMENT = {
+  PORT: { help: 'API port (default 3000)', readBy: [...SERVING, ...API_CLIENTS] },
+  HOST: { help: 'interface the API binds (default 127.0.0.1 for start, 0.0.0.0 for api)', readBy: SERVING },
+  DATABASE_URL: { help: 'PostgreSQL to use (start: instead of the embedded one)', readBy: [...CONNECTING, 'migrate', 'keys create'] },
+  TEMPORAL_ADDRESS: {
+    help: 'Temporal to use (start: instead of the embedded dev server; api and worker: default localhost:7233)',
+    readBy: CONNECTING,
+  },
+  TEMPORAL_NAMESPACE: { help: 'Temporal namespace (default "default")', readBy: CONNECTING },
+  TEMPORAL_TLS: { help: 'true: connect to Temporal over TLS (on by default when a TEMPORAL_TLS_* setting or TEMPORAL_API_KEY is set)', readBy: CONNECTING },
+  TEMPORAL_TLS_CERT: { help: 'client certificate for mTLS to Temporal: PEM text or a file path (with TEMPORAL_TLS_KEY)', readBy: CONNECTING },
+  TEMPORAL_TLS_KEY: { help: "the client certificate's private key: PEM text or a file path", readBy: CONNECTING },
+  TEMPORAL_TLS_CA: { help: "CA that signed the Temporal server's certificate: PEM text or a file path (default: the system's CAs)", readBy: CONNECTING },
+  TEMPORAL_TLS_SERVER_NAME: { help: "name to expect in the Temporal server's certificate (default: the host of TEMPORAL_ADDRESS)", readBy: CONNECTING },
+  TEMPORAL_API_KEY: { help: 'API key for Temporal (Temporal Cloud); turns TLS on', readBy: CONNECTING },
+  HOOKFLOW_TASK_QUEUE: { help: 'task queue of the workflows and activities (default "hookflow")', readBy: CONNECTING },
+  HOOKFLOW_DATA_DIR: { help: 'where the embedded services and generated keys live (default .data)', readBy: ['start', ...API_CLIENTS] },
+  TEMPORAL_CLI: { help: 'Temporal CLI for the embedded dev server (default: temporal on PATH, else .tools/bin/temporal)', readBy: ['start'] },
+  TEMPORAL_PORT: { help: 'embedded Temporal dev server gRPC port (default 7233)', readBy: ['start'] },
+  TEMPORAL_UI_PORT: { help: 'embedded Temporal Web UI port (default 8233)', readBy: ['start'] },
+  HOOKFLOW_POSTGRES_PORT: { help: 'embedded PostgreSQL port (default 54329)', readBy: ['start'] },
+  HOOKFLOW_ENCRYPTION_KEY: { help: 'seals signing secrets: 32 random bytes, base64 (start generates one into the data directory)', readBy: CONNECTING },
+  HOOKFLOW_ENCRYPTION_KEYS: {
+    help: 'a keyring instead, for rotation: id:<base64>,id:<base64>, the first seals (see README, Rotating the encryption key)',
+    readBy: CONNECTING,
+  },
+  HOOKFLOW_ENCRYPTION_KEYS_FILE: { help: 'the keyring in a file, one id:<base64> a line', readBy: CONNECTING },
+  HOOKFLOW_ADMIN_KEY: { help: 'an admin API key accepted as given (at least 32 characters)', readBy: SERVING },
+  HOOKFLOW_RETRY_SCHEDULE: { help: 'default retry waits in seconds, comma-separated (default: the Standard Webhooks schedule)', readBy: DELIVERING },
+  HOOKFLOW_DELIVERY_TIMEOUT_MS: { help: 'default timeout of one delivery attempt (default 15000)', readBy: DELIVERING },
+  HOOKFLOW_FIFO_HOLD_BACK_MS: {
+    help: 'a fifo subscription gets an event only once it was accepted this long ago, so an earlier one still being recorded is not overtaken (default 15000)',
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_DELIVERY_WORKFLOWS: {
+    help: 'on-failure (default: first attempts inside the event workflow, a delivery workflow only to retry) or always (a delivery workflow per subscriber)',
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: { help: 'how long a rotated-out secret keeps signing (default 86400)', readBy: SERVING },
+  HOOKFLOW_AUDIT_RETENTION_DAYS: { help: 'how many days the audit trail keeps its events (default 365)', readBy: DELIVERING },
+  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: { help: 'requests per second per API key across all API processes, burst twice that (default 100)', readBy: SERVING },
+  HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: {
+    help: 'while PostgreSQL is down, a key verified this recently may still publish; 0: never (default 600)',
+    readBy: SERVING,
+  },
+  HOOKFLOW_ALLOWED_CIDRS: {
+    help: 'delivery targets allowed despite the SSRF guard, comma-separated CIDRs (start adds loopback)',
+    readBy: SERVING_AND_DELIVERING,
+  },
+  HOOKFLOW_HTTPS_ONLY: { help: 'true: refuse http:// subscription URLs (default false)', readBy: SERVING_AND_DELIVERING },
+  HOOKFLOW_REQUIRE_EVENT_TYPES: {
+    help: 'true: refuse events whose type is not in the event catalog (default false: only types with a schema are checked)',
+    readBy: SERVING_AND_DELIVERING,
+  },
+  HOOKFLOW_BREAKER_FAILURE_THRESHOLD: { help: "consecutive failed attempts that open a subscription's circuit (default 5)", readBy: DELIVERING },
+  HOOKFLOW_BREAKER_COOLDOWN_SECONDS: { help: 'first circuit cool-down (default 30)', readBy: DELIVERING },
+  HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: { help: 'longest circuit cool-down (default 600)', readBy: DELIVERING },
+  HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: { help: 'failing without a success this long disables a subscription (default 432000)', readBy: DELIVERING },
+  HOOKFLOW_WORKER_METRICS_PORT: { help: "port of the worker's Prometheus /metrics (default 9465)", readBy: ['worker'] },
+  HOOKFLOW_RETENTION_DAYS: {
+    help: 'days events, deliveries and attempts are kept unless their tenant sets retentionDays (default 30)',
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_RETENTION_INTERVAL_SECONDS: { help: 'how often the retention Schedule deletes expired rows (default 3600)', readBy: DELIVERING },
+  HOOKFLOW_RETENTION_BATCH_SIZE: { help: 'rows the retention workflow deletes per activity (default 1000)', readBy: DELIVERING },
+  HOOKFLOW_URL: { help: 'where the API answers (default http://localhost:$PORT)', readBy: API_CLIENTS },
+  HOOKFLOW_PUBLIC_URL: {
+    help: "where browsers reach hookflow when a proxy stands in front (its origin may post the console's and portal's forms; https makes their cookies Secure)",
+    readBy: SERVING,
+  },
+  HOOKFLOW_TEMPORAL_UI_URL: {
+    help: 'the Temporal Web UI the console links deliveries to (default: the embedded one under start; none otherwise)',
+    readBy: SERVING,
+  },
+  HOOKFLOW_UI_SESSION_IDLE_MINUTES: {
+    help: 'a console or portal session ends after this long without a request (default 30; 12 h at most in any case)',
+    readBy: SERVING,
+  },
+  HOOKFLOW_PORTAL_NAME: { help: "the customer portal's name in its header and title (default Webhooks)", readBy: SERVING },
+  HOOKFLOW_PORTAL_LOGO_URL: { help: "an https image shown beside the portal's name", readBy: SERVING },
+  HOOKFLOW_PORTAL_ACCENT_COLOR: { help: "the portal's accent colour, #rrggbb (default #0b57d0)", readBy: SERVING },
+  HOOKFLOW_PORTAL_FRAME_ANCESTORS: { help: 'https origins allowed to embed the portal in a frame, comma-separated (default: none)', readBy: SERVING },
+  HOOKFLOW_API_KEY: { help: 'API key to use (default: the key start keeps in $HOOKFLOW_DATA_DIR/admin-api-key)', readBy: API_CLIENTS },
+  LOG_LEVEL: { help: 'fatal, error, warn, info (default), debug, trace or silent', readBy: SERVING_AND_DELIVERING },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    help: 'OTLP/HTTP collector to send traces to, e.g. http://localhost:4318 (default: no tracing)',
+    readBy: SERVING_AND_DELIVERING,
+  },
+  OTEL_SERVICE_NAME: { help: "the traces' service name (default hookflow, hookflow-api or hookflow-worker after the command)", readBy: SERVING_AND_DELIVERING },
+} as const satisfies Record<keyof typeof configSchema.shape, EnvironmentVariable>;
+
+/** The variables `command` reads, in the order of the table. */
+export function environmentOf(command: CommandName): Array<[name: keyof typeof ENVIRONMENT, help: string]> {
+  return (Object.entries(ENVIRONMENT) as Array<[keyof typeof ENVIRONMENT, EnvironmentVariable]>)
+    .filter(([, variable]) => variable.readBy.includes(command))
+    .map(([name, variable]) => [name, variable.help]);
+}
 
 export interface Config {
   port: number;

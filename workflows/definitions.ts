@@ -116,3 +116,34 @@ export interface RetentionWorkflowInput {
   targetIndex?: number;
   deleted?: Partial<Record<RetentionTarget, number>>;
 }
+
+/**
+ * `recovery:<subscriptionId>:<recoveryId>`: one dead-letter recovery per
+ * subscription and window (the recovery id is derived from the window), so a
+ * repeated request joins the one that runs instead of starting another.
+ */
+export function recoveryWorkflowId(subscriptionId: string, recoveryId: string): string {
+  return `recovery:${subscriptionId}:${recoveryId}`;
+}
+
+/** What a recovery has done so far: dead deliveries found, redeliveries requested, and the rest (gone meanwhile, or no longer dead). */
+export interface RecoveryProgress {
+  found: number;
+  redelivered: number;
+  skipped: number;
+}
+
+export interface RecoveryWorkflowInput {
+  subscriptionId: string;
+  /** The window, ISO timestamps: dead deliveries created at or after `since` and before `until`. */
+  since: string;
+  until: string;
+  /** Dead deliveries one activity re-drives. */
+  batchSize: number;
+  /** Set on continue-as-new: the page resumes after this delivery id, with the counts so far. */
+  afterDeliveryId?: string;
+  progress?: RecoveryProgress;
+}
+
+/** A running recovery's counts so far. */
+export const recoveryProgressQuery = defineQuery<RecoveryProgress>('recoveryProgress');

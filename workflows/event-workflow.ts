@@ -6,6 +6,7 @@ import {
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { FanoutBatchItem } from '../activities/events.js';
 import type { AcceptedEvent } from '../src/schemas/event.js';
@@ -135,8 +136,9 @@ async function startDeliveryWorkflows(
           ...(event.tenantId === undefined ? [] : [{ key: SEARCH_ATTRIBUTES.tenantId, value: event.tenantId }]),
         ],
       }).catch((error: unknown) => {
-        // WorkflowExecutionAlreadyStartedError is not exported to workflow code by name.
-        if (error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError') return;
+        // The class the SDK rejects a duplicate child start with (from
+        // @temporalio/common: @temporalio/workflow does not re-export it).
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return;
         throw error;
       }),
     ),

@@ -4,3 +4,4 @@ export { deliveryWorkflow } from './delivery-workflow.js';
 export { orderedDeliveryWorkflow } from './ordered-delivery-workflow.js';
 export { retentionWorkflow } from './retention-workflow.js';
 export { resealWorkflow } from './reseal-workflow.js';
+export { recoveryWorkflow } from './recovery-workflow.js';

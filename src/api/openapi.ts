@@ -7,6 +7,7 @@ import { jsonValueSchema, problemSchema } from '../schemas/common.js';
 import { deliverySchema, deliveryStatusSchema, deliveryWithAttemptsSchema } from '../schemas/delivery.js';
 import { eventSchema, eventSummarySchema, publishEventSchema, publishedEventSchema } from '../schemas/event.js';
 import { createEventTypeSchema, eventTypeSchemaVersionSchema, eventTypeViewSchema, updateEventTypeSchema } from '../schemas/event-type.js';
+import { recoverySchema, recoveryStartedSchema } from '../schemas/recovery.js';
 import {
   createSubscriptionSchema,
   endpointHealthSchema,
@@ -15,6 +16,7 @@ import {
   rotateSecretSchema,
   rotatedKeySchema,
   subscriptionSchema,
+  subscriptionStatusSchema,
   subscriptionWithSecretSchema,
   updateSubscriptionSchema,
   verificationKeySchema,
@@ -51,7 +53,8 @@ const components: Record<string, z.ZodType> = {
   EndpointHealth: endpointHealthSchema,
   OrderedStream: orderedStreamSchema,
   Recover: recoverSchema,
-  Recovered: z.object({ requested: z.number().int() }),
+  RecoveryStarted: recoveryStartedSchema,
+  Recovery: recoverySchema,
   PublishEvent: publishEventSchema,
   PublishedEvent: publishedEventSchema,
   Event: eventSchema,
@@ -98,6 +101,7 @@ const limit = { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 1
 const cursor = { name: 'cursor', schema: { type: 'string' }, description: 'nextCursor of the previous page' };
 const tenantId = { name: 'tenantId', schema: { type: 'string' }, description: "one tenant's only (a caller limited to a tenant always sees its own)" };
 
+const subscriptionStatus = { name: 'status', schema: { type: 'string', enum: subscriptionStatusSchema.options }, description: 'only subscriptions of this status' };
 const since = { name: 'since', schema: { type: 'string', format: 'date-time' }, description: 'created at or after' };
 const until = { name: 'until', schema: { type: 'string', format: 'date-time' }, description: 'created before (after since)' };
 
@@ -109,7 +113,7 @@ const usageRange = [
 const operations: Record<string, Record<string, Operation>> = {
   '/v1/subscriptions': {
     post: { summary: 'Create a subscription (v1: the answer shows its signing secret, once; v1a: its public key)', body: 'CreateSubscription', ok: [201, 'SubscriptionWithSecret'], problems: [413, 415, 422] },
-    get: { summary: 'List subscriptions', query: [tenantId, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
+    get: { summary: 'List subscriptions', query: [tenantId, subscriptionStatus, limit, cursor], ok: [200, 'SubscriptionPage'], problems: [404, 422] },
   },
   '/v1/subscriptions/{id}': {
     get: { summary: 'Get a subscription', ok: [200, 'Subscription'], problems: [404] },
@@ -144,7 +148,16 @@ const operations: Record<string, Record<string, Operation>> = {
     get: { summary: "The endpoint's circuit breaker and failure clock", ok: [200, 'EndpointHealth'], problems: [404] },
   },
   '/v1/subscriptions/{id}/recover': {
-    post: { summary: 'Redeliver every dead delivery created in a time window', body: 'Recover', ok: [202, 'Recovered'], problems: [404, 415, 422] },
+    post: {
+      summary:
+        'Start redelivering every dead delivery created in a window of at most 31 days (until defaults to now), in the background; 202 with Location, the recovery to follow. The same window while one runs joins it',
+      body: 'Recover',
+      ok: [202, 'RecoveryStarted'],
+      problems: [404, 415, 422],
+    },
+  },
+  '/v1/subscriptions/{id}/recoveries/{recoveryId}': {
+    get: { summary: 'A dead-letter recovery: its window, running or done, and deliveries found, redelivered and skipped', ok: [200, 'Recovery'], problems: [404] },
   },
   '/v1/events': {
     post: { summary: "Publish an event (Idempotency-Key honoured; 429 quota-exceeded once the tenant's eventsPerDay is used up)", body: 'PublishEvent', ok: [202, 'PublishedEvent'], problems: [409, 413, 415, 422] },

@@ -1,80 +1,68 @@
-// Reads `hookflow <command> [arguments]` against the commands' descriptions in
-// help.ts: a request for help, or a command with its arguments checked.
-// Anything wrong is a UsageError naming the command, so its usage can be shown.
-import { parseArgs } from 'node:util';
-import { commandHelp, findCommand, generalUsage, HELP_FLAGS, type CommandSpec } from './help.js';
+// Reads `hookflow <command> [arguments]` against the definitions of
+// src/cli/program.ts: a request for help (its text), or a command with its
+// arguments checked. Anything wrong is a UsageError naming the command, so
+// its usage can be shown.
+import type { Command } from 'commander';
+import { buildProgram, commandName, type ParsedCommand } from './program.js';
 import { UsageError } from './usage-error.js';
 
-export interface ParsedCommand {
-  command: CommandSpec;
-  /** The positional arguments after the command, sub-commands (`create`, `list`) included. */
-  positionals: string[];
-  string(option: string): string | undefined;
-  strings(option: string): string[] | undefined;
-  flag(option: string): boolean;
-}
+export type { ParsedCommand } from './program.js';
 
 /** Help goes to stdout with exit 0; a command runs. */
 export type CommandLine = { help: string } | { run: ParsedCommand };
 
+/** Thrown through commander once it has written the help asked for. */
+class HelpShown extends Error {}
+
 export function readCommandLine(argv: readonly string[]): CommandLine {
-  const [name, ...args] = argv;
-  if (name === undefined || HELP_FLAGS.includes(name)) return { help: generalUsage() };
-  if (name === 'help') {
-    if (args[0] === undefined) return { help: generalUsage() };
-    return { help: commandHelp(known(args[0])) };
+  let help = '';
+  let parsed: ParsedCommand | undefined;
+  const program = buildProgram({
+    write: (text) => (help += text),
+    run: (command) => (parsed = command),
+    exit: (command, error) => {
+      if (error.exitCode === 0) throw new HelpShown();
+      throw usageError(command, error);
+    },
+  });
+  // `help keys create` is `keys create --help` (commander's own help command takes one word);
+  // no command at all is `--help`.
+  const helpFor = argv[0] === 'help' ? argv.slice(1) : undefined;
+  if (helpFor !== undefined && helpFor.length > 0 && findCommand(program, helpFor) === undefined) {
+    throw new UsageError(`unknown command '${helpFor.join(' ')}'`);
   }
-  // A two-word command (`keys reseal`) comes before the one-word command it shares a first word with.
-  const twoWords = args[0] === undefined ? undefined : findCommand(`${name} ${args[0]}`);
-  if (twoWords !== undefined) args.shift();
-  const command = twoWords ?? known(name);
-  // `--` ends the options: what follows is data, even a literal "--help".
-  const optionArgs = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
-  if (optionArgs.some((arg) => HELP_FLAGS.includes(arg))) return { help: commandHelp(command) };
-  return { run: parseCommandArgs(command, args) };
-}
-
-function known(name: string): CommandSpec {
-  const command = findCommand(name);
-  if (command === undefined) throw new UsageError(`unknown command "${name}"`);
-  return command;
-}
-
-export function parseCommandArgs(command: CommandSpec, args: readonly string[]): ParsedCommand {
-  let parsed: ReturnType<typeof parseArgs>;
+  const words = argv.length === 0 ? ['--help'] : helpFor === undefined ? [...argv] : [...helpFor, '--help'];
   try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(
-        Object.entries(command.options).map(([name, option]) => [name, { type: option.type, multiple: option.multiple ?? false }]),
-      ),
-    });
+    program.parse(words, { from: 'user' });
   } catch (error) {
-    // Node's parse errors (unknown option, missing value) say precisely what is wrong.
-    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message, command.name);
+    if (error instanceof HelpShown) return { help };
     throw error;
   }
-  const { positionals, values } = parsed;
-  command.positionals.forEach((expected, index) => {
-    const given = positionals[index];
-    if (given === undefined) {
-      if (!expected.optional) throw new UsageError(`missing ${expected.literal ? expected.name : `<${expected.name}>`}`, command.name);
-    } else if (expected.literal && given !== expected.name) {
-      throw new UsageError(`expected "${expected.name}", not "${given}"`, command.name);
-    }
-  });
-  const extra = positionals[command.positionals.length];
-  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, command.name);
-  for (const [name, option] of Object.entries(command.options)) {
-    if (option.required && values[name] === undefined) throw new UsageError(`missing --${name}`, command.name);
+  if (parsed === undefined) throw new Error(`commander ran no command for: hookflow ${argv.join(' ')}`);
+  return { run: parsed };
+}
+
+/** Commander's error, without its "error: " prefix, about `command` (undefined: the program itself). */
+function usageError(command: Command, error: { code: string; message: string }): UsageError {
+  const name = command.parent === null ? undefined : commandName(command);
+  // A group (`keys`, `deliveries`) without one of its commands: commander shows the help as an error.
+  if (error.code === 'commander.help') {
+    const choices = command.commands.map((sub) => `"${name} ${sub.name()}"`);
+    return new UsageError(`"${name}" needs one of its commands: ${choices.join(', ')}`, name);
   }
-  return {
-    command,
-    positionals,
-    string: (option) => (typeof values[option] === 'string' ? (values[option] as string) : undefined),
-    strings: (option) => (Array.isArray(values[option]) ? (values[option] as string[]) : undefined),
-    flag: (option) => values[option] === true,
-  };
+  return new UsageError(error.message.replace(/^error: /, ''), name);
+}
+
+/** What a usage error prints under its reason: the command's usage line, and where its help is. */
+export function commandUsage(name: string | undefined): string {
+  const program = buildProgram({ write: () => {}, run: () => {}, exit: () => process.exit(2) });
+  const command = name === undefined ? undefined : findCommand(program, name.split(' '));
+  if (command === undefined) return `usage: hookflow ${program.usage()}\n(hookflow --help lists the commands)\n`;
+  return `usage: hookflow ${commandName(command)} ${command.usage()}\n(hookflow ${commandName(command)} --help explains it)\n`;
+}
+
+function findCommand(root: Command, words: string[]): Command | undefined {
+  const [first, ...rest] = words;
+  const command = root.commands.find((c) => c.name() === first || c.aliases().includes(first!));
+  return command === undefined || rest.length === 0 ? command : findCommand(command, rest);
 }

@@ -19,12 +19,12 @@ async function apiKey(config: Config, command: string): Promise<string> {
 }
 
 async function client(config: Config, args: ParsedCommand) {
-  return createHookflowClient({ baseUrl: config.apiUrl, apiKey: await apiKey(config, args.command.name) });
+  return createHookflowClient({ baseUrl: config.apiUrl, apiKey: await apiKey(config, args.command) });
 }
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
-// Arguments arrive checked against the commands' descriptions in help.ts.
+// Arguments arrive checked against the commands' definitions in program.ts.
 
 /** `publish <type> [payload-json] [--id ID] [--idempotency-key KEY] [--tenant ID]` */
 export async function publishCommand(config: Config, args: ParsedCommand): Promise<void> {

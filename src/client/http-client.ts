@@ -16,6 +16,7 @@ import type {
 } from '../schemas/subscription.js';
 import type { CreateTenant, IssuePortalToken, PortalToken, Tenant, UpdateTenant } from '../schemas/tenant.js';
 import type { TestSend, TestSendResult } from '../schemas/test-send.js';
+import type { RecoveryStarted, RecoveryView } from '../schemas/recovery.js';
 import type { PlatformUsage, TenantUsage } from '../schemas/usage.js';
 import type { AuditEvent, ListAuditEventsQuery } from '../schemas/audit-event.js';
 
@@ -38,6 +39,44 @@ export class HookflowApiError extends Error {
     super(`${status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}`);
     this.name = 'HookflowApiError';
   }
+}
+
+type Problem = HookflowApiError['problem'];
+
+/** Longest part of an unexpected body quoted in an error: enough to recognise a proxy's error page. */
+const EXCERPT_LENGTH = 200;
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * The API's problem+json; or, when something else answered (a proxy's HTML
+ * 502 page, a plain-text 413), a problem that says so with the status and a
+ * short excerpt, rather than a JSON syntax error that hides both.
+ */
+function problemOf(response: Response, text: string): Problem {
+  if (text === '') return { type: 'about:blank', title: response.statusText || `HTTP ${response.status}` };
+  const parsed = parseJson(text);
+  const value = parsed.ok ? parsed.value : undefined;
+  const isProblem = typeof value === 'object' && value !== null && typeof (value as { title?: unknown }).title === 'string';
+  return isProblem ? (value as Problem) : unexpectedBody(response, text, 'a problem+json body');
+}
+
+function unexpectedBody(response: Response, text: string, expected: string): Problem {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const excerpt = oneLine.length > EXCERPT_LENGTH ? `${oneLine.slice(0, EXCERPT_LENGTH)}…` : oneLine;
+  const contentType = response.headers.get('content-type') ?? 'no content-type';
+  return {
+    type: 'about:blank',
+    title: response.statusText || `HTTP ${response.status}`,
+    detail: `expected ${expected}, got ${contentType}: "${excerpt}"`,
+  };
 }
 
 export interface PublishResult {
@@ -65,10 +104,11 @@ export function createHookflowClient(options: HookflowClientOptions) {
     const text = await response.text();
     if (!response.ok) {
       const retryAfter = response.headers.get('retry-after');
-      const problem = (text ? JSON.parse(text) : { type: 'about:blank', title: response.statusText }) as HookflowApiError['problem'];
-      throw new HookflowApiError(response.status, problem, retryAfter === null ? undefined : Number(retryAfter));
+      throw new HookflowApiError(response.status, problemOf(response, text), retryAfter === null ? undefined : Number(retryAfter));
     }
-    return { body: (text ? JSON.parse(text) : undefined) as T, response };
+    const parsed = parseJson(text);
+    if (!parsed.ok) throw new HookflowApiError(response.status, unexpectedBody(response, text, 'a JSON body'), undefined);
+    return { body: parsed.value as T, response };
   }
   const call = async <T>(method: string, path: string, body?: unknown) => (await request<T>(method, path, body)).body;
   const id = (value: string) => encodeURIComponent(value);
@@ -121,8 +161,11 @@ export function createHookflowClient(options: HookflowClientOptions) {
       /** A signed test request to the endpoint now; the answer describes the attempt. */
       test: (subscriptionId: string, input: TestSend = {}) => call<TestSendResult>('POST', `/v1/subscriptions/${id(subscriptionId)}/test`, input),
       health: (subscriptionId: string) => call<EndpointHealthView>('GET', `/v1/subscriptions/${id(subscriptionId)}/health`),
+      /** Starts redelivering the dead deliveries of a window (31 days at most) in the background; follow it with `recovery`. */
       recover: (subscriptionId: string, window: { since: string; until?: string }) =>
-        call<{ requested: number }>('POST', `/v1/subscriptions/${id(subscriptionId)}/recover`, window),
+        call<RecoveryStarted>('POST', `/v1/subscriptions/${id(subscriptionId)}/recover`, window),
+      recovery: (subscriptionId: string, recoveryId: string) =>
+        call<RecoveryView>('GET', `/v1/subscriptions/${id(subscriptionId)}/recoveries/${id(recoveryId)}`),
     },
     keys: {
       create: (input: CreateApiKey) => call<ApiKeyWithSecret>('POST', '/v1/keys', input),

@@ -252,13 +252,22 @@ export async function reopenDelivery(db: Queryable, deliveryId: string): Promise
   );
 }
 
-/** Dead deliveries of one subscription created in [since, until), oldest first. */
-export async function listDeadDeliveryIds(db: Queryable, subscriptionId: string, since: Date, until: Date | null): Promise<string[]> {
+/**
+ * One page of a subscription's dead deliveries created in [since, until),
+ * in id order after `afterId`: a recovery's batch. Keyed on the id alone, so a
+ * page that follows never sees a delivery an earlier page re-drove.
+ */
+export async function listDeadDeliveryIdsPage(
+  db: Queryable,
+  page: { subscriptionId: string; since: Date; until: Date; afterId: string | undefined; limit: number },
+): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM deliveries
-     WHERE subscription_id = $1 AND status = 'dead' AND created_at >= $2 AND ($3::timestamptz IS NULL OR created_at < $3)
-     ORDER BY created_at, id`,
-    [subscriptionId, since, until],
+     WHERE subscription_id = $1 AND status = 'dead' AND created_at >= $2 AND created_at < $3
+       AND ($4::text IS NULL OR id COLLATE "C" > $4)
+     ORDER BY id COLLATE "C"
+     LIMIT $5`,
+    [page.subscriptionId, page.since, page.until, page.afterId ?? null, page.limit],
   );
   return rows.map((r) => r.id);
 }

@@ -1,5 +1,6 @@
 // The shared breaker and rate-limit state: read and written under the row's
 // lock (SELECT … FOR UPDATE), so concurrent workers never race on it.
+import type { BreakerStore } from '../delivery/breaker.js';
 import {
   INITIAL_STATE,
   type BreakerState,
@@ -94,6 +95,15 @@ export async function recordSuccessWhileClosed(db: Queryable, subscriptionId: st
             OR last_success_at IS NULL OR last_success_at < clock_timestamp() - interval '1 second')`,
     [subscriptionId],
   );
+}
+
+/** The breaker's state in PostgreSQL, one row per subscription (see src/delivery/breaker.ts). */
+export function postgresBreakerStore(pool: Pool): BreakerStore {
+  return {
+    peek: (subscriptionId) => peekBreakerState(pool, subscriptionId),
+    update: (subscriptionId, decide) => withEndpointState(pool, subscriptionId, decide),
+    recordSuccessWhileClosed: (subscriptionId) => recordSuccessWhileClosed(pool, subscriptionId),
+  };
 }
 
 export interface EndpointHealth extends EndpointState {

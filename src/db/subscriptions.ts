@@ -1,4 +1,4 @@
-import type { CreateSubscription, SignatureScheme, Subscription, UpdateSubscription } from '../schemas/subscription.js';
+import type { CreateSubscription, SignatureScheme, Subscription, SubscriptionStatus, UpdateSubscription } from '../schemas/subscription.js';
 import type { Page } from '../schemas/common.js';
 import type { PayloadFilter } from '../routing/payload-filter.js';
 import { afterCursorSql, pageParams, toPage } from './page.js';
@@ -160,13 +160,13 @@ export async function rotateSealedSecret(
 
 export async function listSubscriptions(
   db: Queryable,
-  query: { limit: number; cursor?: string | undefined; tenantId?: string | undefined },
+  query: { limit: number; cursor?: string | undefined; tenantId?: string | undefined; status?: SubscriptionStatus | undefined },
 ): Promise<Page<Subscription>> {
   const { rows } = await db.query<SubscriptionRow>(
     `SELECT ${COLUMNS} FROM subscriptions
-     WHERE deleted_at IS NULL AND ($4::text IS NULL OR tenant_id = $4) AND ${afterCursorSql(1)}
+     WHERE deleted_at IS NULL AND ($4::text IS NULL OR tenant_id = $4) AND ($5::text IS NULL OR status = $5) AND ${afterCursorSql(1)}
      ORDER BY created_at, id LIMIT $3`,
-    [...pageParams(query), query.tenantId ?? null],
+    [...pageParams(query), query.tenantId ?? null, query.status ?? null],
   );
   return toPage(rows, query.limit, toSubscription);
 }

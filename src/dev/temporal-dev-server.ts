@@ -30,6 +30,8 @@ export async function startTemporalDevServer(options: {
    * the same load without it.
    */
   fairness?: boolean;
+  /** More dynamic config (name → value), e.g. a low continue-as-new threshold for recording histories. */
+  dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }): Promise<TemporalDevServer> {
   await mkdir(options.dataDir, { recursive: true });
   const dbFile = path.resolve(options.dataDir, 'temporal.db');
@@ -55,6 +57,7 @@ export async function startTemporalDevServer(options: {
     // Tenants' fairness keys take effect only with this (off by default in 1.29.1): one
     // tenant's backlog of event workflows no longer delays another's (src/temporal/fairness.ts).
     '--dynamic-config-value', `${ENABLE_FAIRNESS_SETTING}=${options.fairness !== false}`,
+    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([name, value]) => ['--dynamic-config-value', `${name}=${value}`]),
     ...searchAttributeFlags(),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
   ];

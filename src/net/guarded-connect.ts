@@ -1,9 +1,12 @@
-// The SSRF guard where it meets the network: names are resolved once, every
-// address is checked, and the connection goes to the address that was checked,
-// so a DNS answer cannot change between the check and the connect.
+// The SSRF guard where it meets the network, and its one entry point for
+// sending: the guarded agent checks every request's URL (an IP-literal host
+// never reaches a lookup), resolves names once, checks every address, and
+// connects to the address that was checked, so a DNS answer cannot change
+// between the check and the connect. Whatever sends through it (a delivery
+// attempt, a test send) needs no check of its own.
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { checkAddress, checkUrl, type AddressPolicy } from '../delivery/url-guard.js';
 
 export interface ResolvedAddress {
@@ -71,14 +74,31 @@ export function guardedLookup(policy: AddressPolicy, resolve: Resolver): LookupF
 }
 
 /**
- * The delivery HTTP client: keep-alive per receiver host, the guarded lookup
- * on every new connection. IP-literal hosts skip `lookup` in Node, so callers
- * check the URL itself with checkUrl() before sending.
+ * The delivery HTTP client: keep-alive per receiver host, the URL checked on
+ * every request and the guarded lookup on every new connection.
  */
 export function createGuardedAgent(policy: AddressPolicy, resolve: Resolver = systemResolver): Agent {
-  return new Agent({
+  return new GuardedAgent(policy, {
     keepAliveTimeout: 10_000,
     connections: 32,
     connect: { lookup: guardedLookup(policy, resolve) },
   });
+}
+
+/** Refuses a request whose URL the policy forbids before any connection: Node skips `lookup` for IP literals. */
+class GuardedAgent extends Agent {
+  constructor(
+    private readonly policy: AddressPolicy,
+    options: Agent.Options,
+  ) {
+    super(options);
+  }
+
+  override dispatch(options: Agent.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    // The origin holds all the guard looks at: scheme and host.
+    const verdict = checkUrl(String(options.origin), this.policy);
+    // Thrown here, undici's request() rejects with it: no socket is opened.
+    if (!verdict.allowed) throw new ForbiddenTargetError(verdict.reason);
+    return super.dispatch(options, handler);
+  }
 }

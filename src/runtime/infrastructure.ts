@@ -30,6 +30,8 @@ export async function startInfrastructure(options: {
   progress: Progress;
   /** The dev server's fairness between tenants (on by default; the fairness benchmark turns it off to compare). */
   temporalFairness?: boolean;
+  /** More dynamic config for the dev server (see startTemporalDevServer). */
+  temporalDynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }): Promise<Infrastructure> {
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -50,6 +52,7 @@ export async function startInfrastructure(options: {
         namespace: options.temporalNamespace,
         progress: options.progress,
         ...(options.temporalFairness === undefined ? {} : { fairness: options.temporalFairness }),
+        ...(options.temporalDynamicConfig === undefined ? {} : { dynamicConfig: options.temporalDynamicConfig }),
       });
       stops.push(() => server.stop());
       temporalAddress = server.address;

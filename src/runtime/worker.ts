@@ -1,4 +1,5 @@
 // The Temporal worker: hookflow's workflows and activities on one task queue.
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
@@ -8,7 +9,12 @@ import type { TemporalTarget } from '../temporal/connection-options.js';
 import { createGuardedAgent, type Resolver } from '../net/guarded-connect.js';
 import type { Tracing } from '../telemetry/tracing.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+/**
+ * The workflow code the worker bundles: workflows/index.ts from source (tsx,
+ * tests), the compiled workflows/index.js when this module runs from dist/.
+ * Its extension is this module's own.
+ */
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../../workflows/index${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /** Longer than the longest delivery timeout (60 s). */
 const SHUTDOWN_GRACE_TIME = '70 seconds';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, jsonValueSchema, textSchema, timestampSchema } from './common.js';
+import { idSchema, jsonValueSchema, pageQuerySchema, textSchema, timestampSchema } from './common.js';
 import { eventTypePatternSchema } from '../routing/event-type-pattern.js';
 import { payloadFilterSchema } from '../routing/payload-filter.js';
 
@@ -35,6 +35,12 @@ export type OnDeadLetter = z.infer<typeof onDeadLetterSchema>;
 
 export const subscriptionStatusSchema = z.enum(['active', 'paused', 'disabled']);
 export type SubscriptionStatus = z.infer<typeof subscriptionStatusSchema>;
+
+/** GET /v1/subscriptions: a page, of one tenant's and of one status when asked. */
+export const listSubscriptionsQuerySchema = pageQuerySchema.extend({
+  tenantId: idSchema.optional(),
+  status: subscriptionStatusSchema.optional(),
+});
 
 const subscriptionFields = {
   url: z
@@ -138,11 +144,25 @@ export const rotateSecretSchema = z.strictObject({
   signatureScheme: signatureSchemeSchema.optional(),
 });
 
+/** A recovery looks this far back at most, so one request is a bounded amount of work. */
+export const MAX_RECOVERY_WINDOW_DAYS = 31;
+
 export const recoverSchema = z
   .strictObject({ since: timestampSchema, until: timestampSchema.optional() })
   .refine((w) => w.until === undefined || Date.parse(w.until) > Date.parse(w.since), {
     message: 'until must be after since',
     path: ['until'],
+  })
+  .superRefine((w, ctx) => {
+    // Without `until` the window ends now: `since` is the bound to move.
+    const field = w.until === undefined ? 'since' : 'until';
+    const end = w.until === undefined ? Date.now() : Date.parse(w.until);
+    if (w.until === undefined && Date.parse(w.since) >= end) {
+      ctx.addIssue({ code: 'custom', path: ['since'], message: 'since must be in the past' });
+    }
+    if (end - Date.parse(w.since) > MAX_RECOVERY_WINDOW_DAYS * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `the window from since to ${w.until === undefined ? 'now' : 'until'} is at most ${MAX_RECOVERY_WINDOW_DAYS} days` });
+    }
   });
 export type Recover = z.infer<typeof recoverSchema>;
 

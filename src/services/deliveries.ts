@@ -2,7 +2,7 @@
 // has closed (succeeded, or a dead letter past its retention), start a fresh
 // run from what Postgres holds. signalWithStart does both in one call.
 import type { Client } from '@temporalio/client';
-import { findDelivery, listDeadDeliveryIds } from '../db/deliveries.js';
+import { findDelivery } from '../db/deliveries.js';
 import type { Queryable } from '../db/pool.js';
 import { findSubscription } from '../db/subscriptions.js';
 import { displayTarget } from '../delivery/target.js';
@@ -81,21 +81,3 @@ export async function skipDelivery(deps: { pool: Queryable; temporal: Client; ta
   await requestOfStream(deps, delivery, { kind: 'skip', deliveryId: delivery.id });
   return 'requested';
 }
-
-/** Re-drives every dead delivery of a subscription created in the window, each once. */
-export async function recoverDeadDeliveries(
-  deps: { pool: Queryable; temporal: Client; taskQueue: string },
-  subscriptionId: string,
-  since: Date,
-  until: Date | null,
-): Promise<{ requested: number }> {
-  const ids = await listDeadDeliveryIds(deps.pool, subscriptionId, since, until);
-  let requested = 0;
-  for (let i = 0; i < ids.length; i += RECOVER_CONCURRENCY) {
-    const outcomes = await Promise.all(ids.slice(i, i + RECOVER_CONCURRENCY).map((id) => redeliver(deps, id)));
-    requested += outcomes.filter((o) => o === 'requested').length;
-  }
-  return { requested };
-}
-
-const RECOVER_CONCURRENCY = 20;

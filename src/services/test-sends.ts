@@ -14,7 +14,6 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import type { Pool } from '../db/pool.js';
 import { findSigningKeys } from '../db/subscriptions.js';
 import { webhookBody } from '../delivery/payload.js';
-import { checkUrl, type AddressPolicy } from '../delivery/url-guard.js';
 import type { JsonValue } from '../json.js';
 import type { Logger } from '../logger.js';
 import type { Subscription } from '../schemas/subscription.js';
@@ -29,9 +28,8 @@ export interface TestSendDeps {
   pool: Pool;
   secretBox: SecretBox;
   logger: Logger;
-  /** The SSRF-guarded HTTP client (createGuardedAgent) with the worker's policy. */
+  /** The SSRF-guarded HTTP client (createGuardedAgent) with the worker's policy: it refuses what the guard forbids. */
   webhookHttp: Dispatcher;
-  addressPolicy: AddressPolicy;
   /** The worker's delivery timeout, for subscriptions without their own. */
   deliveryTimeoutMs: number;
 }
@@ -50,21 +48,16 @@ export async function sendTestWebhook(
   const keys = await findSigningKeys(deps.pool, subscription.id);
   if (keys === undefined) return undefined;
   const webhookId = TEST_WEBHOOK_ID_PREFIX + randomBytes(16).toString('base64url');
-  const verdict = checkUrl(subscription.url, deps.addressPolicy);
-  const sent = await sendSignedWebhook(
-    deps.webhookHttp,
-    {
-      url: subscription.url,
-      customHeaders: subscription.headers,
-      signingKeys: signingSecrets(deps.secretBox, keys, new Date()),
-      webhookId,
-      body: webhookBody({ type: event.eventType, createdAt: new Date(), payload: event.payload }),
-      userAgent: USER_AGENT,
-      timeoutMs: subscription.timeoutMs ?? deps.deliveryTimeoutMs,
-      unsignedHeaders: { [TEST_MARKER_HEADER]: 'true' },
-    },
-    verdict.allowed ? undefined : verdict.reason,
-  );
+  const sent = await sendSignedWebhook(deps.webhookHttp, {
+    url: subscription.url,
+    customHeaders: subscription.headers,
+    signingKeys: signingSecrets(deps.secretBox, keys, new Date()),
+    webhookId,
+    body: webhookBody({ type: event.eventType, createdAt: new Date(), payload: event.payload }),
+    userAgent: USER_AGENT,
+    timeoutMs: subscription.timeoutMs ?? deps.deliveryTimeoutMs,
+    unsignedHeaders: { [TEST_MARKER_HEADER]: 'true' },
+  });
   const result: TestSendResult = {
     webhookId,
     eventType: event.eventType,

@@ -26,8 +26,10 @@ export interface PageProps {
   children?: Child;
 }
 
+/** The item of the page, or of the section the page is in; an area's home ("/console") only for itself, not for every page under it. */
 function isCurrent(item: NavItem, path: string): boolean {
-  return path === item.href || path.startsWith(`${item.href}/`);
+  const areaHome = item.href.split('/').length <= 2;
+  return path === item.href || (!areaHome && path.startsWith(`${item.href}/`));
 }
 
 export function Page(props: PageProps) {

@@ -24,7 +24,11 @@ export interface UiSession {
 }
 
 export interface UiEnv {
-  Variables: { session: UiSession };
+  Variables: {
+    session: UiSession;
+    /** The session cookie's attributes, for the area's other cookies (a flash in a framed portal needs SameSite=None too). */
+    areaCookie: CookieOptions;
+  };
 }
 
 export interface SessionDeps {
@@ -132,6 +136,7 @@ export function sessionRequired(
       label: row.label,
       tenantId: row.tenantId,
     });
+    c.set('areaCookie', cookieOptions(c, deps, kind));
     await next();
   };
 }

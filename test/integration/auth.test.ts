@@ -84,7 +84,13 @@ describe('API keys', () => {
     const published = await stack.api('POST', '/v1/events', { type: `${uniqueName('p')}.done`, payload: {} }, headers);
     expect(published.status).toBe(202);
 
-    for (const route of v1Routes().filter((r) => !(r.method === 'POST' && r.path === '/v1/events'))) {
+    // Asking who it is needs no scope: the one other route a publish key may call.
+    const whoami = await stack.api('GET', '/v1/whoami', undefined, headers);
+    expect(whoami).toMatchObject({ status: 200, body: { kind: 'api-key', keyId: publisher.id, scopes: ['publish'], tenantId: null } });
+    expect(JSON.stringify(whoami.body)).not.toContain(publisher.key);
+
+    const others = v1Routes().filter((r) => !(r.method === 'POST' && r.path === '/v1/events') && !(r.method === 'GET' && r.path === '/v1/whoami'));
+    for (const route of others) {
       const answer = await stack.api(route.method, route.path, route.method === 'GET' || route.method === 'DELETE' ? undefined : {}, headers);
       expect({ route, status: answer.status }).toEqual({ route, status: 403 });
       await expectProblem(answer, 403, 'forbidden');
@@ -110,6 +116,22 @@ describe('API keys', () => {
     const app = createApp({ ...stack.apiDeps, adminKey });
     expect((await app.request('/v1/subscriptions', { headers: { authorization: `Bearer ${adminKey}` } })).status).toBe(200);
     expect((await app.request('/v1/subscriptions', { headers: { authorization: `Bearer ${adminKey}x` } })).status).toBe(401);
+  });
+
+  it('reads the Authorization scheme case-insensitively (RFC 9110), and nothing but "bearer" as the scheme', async () => {
+    const { body: created } = await stack.api('POST', '/v1/keys', { name: 'any case', scopes: ['read'] });
+    const status = async (authorization: string) => (await stack.api('GET', '/v1/subscriptions', undefined, { authorization })).status;
+    for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR']) {
+      expect({ scheme, status: await status(`${scheme} ${created.key}`) }).toEqual({ scheme, status: 200 });
+    }
+    // One or more spaces separate scheme and credential (1*SP), nothing else does.
+    expect(await status(`bearer   ${created.key}`)).toBe(200);
+    for (const malformed of [`bearer${created.key}`, `bearer\t${created.key}`, `bearers ${created.key}`, `xbearer ${created.key}`, `bearer ${created.key} extra`]) {
+      expect({ malformed, status: await status(malformed) }).toEqual({ malformed, status: 401 });
+    }
+    const adminKey = 'env-admin-key-0123456789abcdefghijklmnop';
+    const app = createApp({ ...stack.apiDeps, adminKey });
+    expect((await app.request('/v1/subscriptions', { headers: { authorization: `BEARER ${adminKey}` } })).status).toBe(200);
   });
 
   it('leaves /healthz and /readyz open', async () => {

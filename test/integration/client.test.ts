@@ -164,7 +164,7 @@ describe('command line', () => {
 
     const general = await cli(['--help']);
     expect(general.code).toBe(0);
-    expect(general.stdout).toContain('deliveries list [--dead]');
+    expect(general.stdout).toContain('  deliveries list [options]');
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['publish', type, '{not json'], env)).code).toBe(2);
     const missing = await cli(['redeliver', 'dlv_missing'], env);
@@ -175,28 +175,32 @@ describe('command line', () => {
   it("prints a command's help on stdout, and its usage on stderr for a bad command line", async () => {
     // An invalid environment must not stand between an operator and the help.
     const broken = { PORT: 'not a port' };
-    for (const args of [['deliveries', '--help'], ['deliveries', 'list', '-h'], ['help', 'deliveries']]) {
+    for (const args of [['deliveries', 'list', '--help'], ['deliveries', 'list', '-h'], ['help', 'deliveries', 'list']]) {
       const help = await cli(args, broken);
       expect(help.code).toBe(0);
       expect(help.stderr).toBe('');
-      expect(help.stdout).toMatch(/^usage: hookflow deliveries list \[--dead\]/);
-      expect(help.stdout).toContain('--subscription ID');
-      expect(help.stdout).toContain('HOOKFLOW_API_KEY');
-      expect(help.stdout).toContain('example');
+      expect(help.stdout).toMatch(/^Usage: hookflow deliveries list \[options\]\n/);
+      expect(help.stdout).toMatch(/^  --dead +dead letters only$/m);
+      expect(help.stdout).toMatch(/^  --subscription <ID> +one subscription's deliveries$/m);
+      expect(help.stdout).toMatch(/^  HOOKFLOW_API_KEY +/m);
+      expect(help.stdout).toContain('Examples:\n  hookflow deliveries list --dead --limit 20\n');
     }
-    const keys = await cli(['keys', '--help']);
-    expect(keys.stdout).toContain('DATABASE_URL');
+    // A group's help lists its commands; each command's help its environment.
+    const keys = await cli(['keys', '--help'], broken);
+    expect([keys.code, keys.stdout]).toEqual([0, expect.stringMatching(/^  keys create \[options\] +create an API key/m)]);
+    expect(keys.stdout).toMatch(/^  keys reseal \[options\] +re-seal every stored secret/m);
+    expect((await cli(['keys', 'create', '--help'], broken)).stdout).toMatch(/^  DATABASE_URL +PostgreSQL to use/m);
 
     const badOption = await cli(['deliveries', 'list', '--dead-letters'], { HOOKFLOW_URL: server.url, HOOKFLOW_API_KEY: stack.adminKey });
     expect(badOption.code).toBe(2);
     expect(badOption.stdout).toBe('');
-    expect(badOption.stderr).toContain("Unknown option '--dead-letters'");
-    expect(badOption.stderr).toContain('usage: hookflow deliveries list [--dead]');
+    expect(badOption.stderr).toContain("[hookflow] unknown option '--dead-letters'");
+    expect(badOption.stderr).toContain('usage: hookflow deliveries list [options]\n(hookflow deliveries list --help explains it)');
 
     const missingArgument = await cli(['redeliver']);
     expect(missingArgument.code).toBe(2);
-    expect(missingArgument.stderr).toContain('missing <deliveryId>');
-    expect(missingArgument.stderr).toContain('usage: hookflow redeliver <deliveryId>');
+    expect(missingArgument.stderr).toContain("[hookflow] missing required argument 'deliveryId'");
+    expect(missingArgument.stderr).toContain('usage: hookflow redeliver [options] <deliveryId>');
   }, 60_000);
 });
 

@@ -244,7 +244,12 @@ describe('dead-letter recovery', () => {
     flaky.setBehaviour(alwaysOk);
     const recovered = await plain.api('POST', `/v1/subscriptions/${sub.id}/recover`, { since });
     expect(recovered.status).toBe(202);
-    expect(recovered.body).toEqual({ requested: 2 });
+    expect(recovered.body).toEqual({ id: expect.stringMatching(/^rcv_/), subscriptionId: sub.id, status: 'running' });
+    const report = await waitFor('the recovery to finish', async () => {
+      const { body } = await plain.api('GET', recovered.headers.get('location')!);
+      return body.status === 'done' ? body : undefined;
+    });
+    expect(report).toMatchObject({ found: 2, redelivered: 2, skipped: 0 });
 
     await waitFor('the two in the window to succeed', async () => {
       const now = await deliveriesOf(plain, sub.id);

@@ -3,6 +3,7 @@
 // where that attempt failed. What it costs Temporal is part of the contract:
 // a successful delivery to one subscriber is one workflow execution, one
 // workflow task and at most 8 history events.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,7 +67,7 @@ async function workflowExists(stack: TestStack, workflowId: string): Promise<boo
     .then(
       () => true,
       (error: unknown) => {
-        if (error instanceof Error && error.name === 'WorkflowNotFoundError') return false;
+        if (error instanceof WorkflowNotFoundError) return false;
         throw error;
       },
     );
@@ -216,5 +217,27 @@ describe('first attempt in the event workflow', () => {
     expect(ok.requests).toHaveLength(6);
     expect(new Set(ok.requests.map((r) => r.path)).size).toBe(6);
     expect(broken.requests).toHaveLength(RETRY_SCHEDULE.length + 1);
+  });
+
+  it('leaves alone a delivery workflow that already runs under the same id (the child start is matched by its error class)', async () => {
+    const type = `${uniqueName('duplicate')}.event`;
+    const broken = await receiver(alwaysFail);
+    const subscriptionId = await subscribe(inline, broken.url, type);
+    const eventId = `evt_${uniqueName('dup').replace(/[^a-z0-9]/g, '')}`;
+    // A workflow already running under the delivery workflow's id, on a queue no worker polls.
+    const occupant = await inline.temporal.workflow.start('occupant', {
+      taskQueue: uniqueName('nobody-polls'),
+      workflowId: deliveryWorkflowId(eventId, subscriptionId),
+    });
+    try {
+      const { status } = await inline.api('POST', '/v1/events', { id: eventId, type, payload: {} });
+      expect(status).toBe(202);
+      // The failed first attempt's child start is refused as a duplicate: the event workflow completes all the same.
+      const result = await inline.temporal.workflow.getHandle(eventWorkflowId(eventId)).result();
+      expect(result).toEqual({ deliveredInline: 0, deliveriesStarted: 1 });
+      expect((await occupant.describe()).type).toBe('occupant');
+    } finally {
+      await occupant.terminate('test over');
+    }
   });
 });

@@ -86,4 +86,29 @@ describe('subscriptions', () => {
     for (const id of ids) expect(seen).toContain(id);
     expect(new Set(seen).size).toBe(seen.length);
   });
+
+  it('lists only the subscriptions of a status when asked, page by page, and refuses an unknown status naming it', async () => {
+    const made: Record<string, string[]> = { active: [], paused: [], disabled: [] };
+    for (const status of ['active', 'paused', 'paused', 'disabled', 'paused'] as const) {
+      const { body } = await stack.api('POST', '/v1/subscriptions', { url: 'https://status.example/', eventTypes: ['a.b'] });
+      if (status !== 'active') expect((await stack.api('PATCH', `/v1/subscriptions/${body.id}`, { status })).status).toBe(200);
+      made[status]!.push(body.id);
+    }
+    const paused: Array<{ id: string; status: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `?status=paused&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const { status, body } = await stack.api('GET', `/v1/subscriptions${query}`);
+      expect(status).toBe(200);
+      paused.push(...body.data);
+      cursor = body.nextCursor;
+    } while (cursor !== null);
+    expect(paused.map((s) => s.id).sort()).toEqual([...made.paused!].sort());
+    const disabled = await stack.api('GET', '/v1/subscriptions?status=disabled&limit=100');
+    expect(disabled.body.data.map((s: { id: string }) => s.id)).toEqual(made.disabled);
+
+    const unknown = await stack.api('GET', '/v1/subscriptions?status=sleeping');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.errors.map((e: { path: string }) => e.path)).toEqual(['query.status']);
+  });
 });

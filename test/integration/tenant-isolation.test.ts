@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { createTenantDirectory } from '../../src/services/tenant-directory.js';
+import { recoveryIdFor } from '../../src/services/recoveries.js';
 import { createLogger } from '../../src/logger.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type ApiAnswer, type TestStack } from '../support/stack.js';
@@ -79,7 +80,8 @@ interface Case {
   own?: number;
 }
 
-const sinceLongAgo = { since: '2020-01-01T00:00:00Z' };
+// A recovery's window is 31 days at most.
+const sinceLongAgo = { since: new Date(Date.now() - 30 * 86_400_000).toISOString() };
 const cases: Case[] = [
   { method: 'POST', route: '/v1/subscriptions', path: () => '/v1/subscriptions', body: (t) => ({ url: 'https://x.example/h', eventTypes: ['a.b'], tenantId: t.tenant }), other: 422, own: 201 },
   { method: 'GET', route: '/v1/subscriptions', path: (t) => `/v1/subscriptions?tenantId=${t.tenant}`, other: 404, own: 200 },
@@ -93,6 +95,8 @@ const cases: Case[] = [
   // The world's subscription is unordered: its own caller reaches the route and gets its 409.
   { method: 'GET', route: '/v1/subscriptions/:id/stream', path: (t) => `/v1/subscriptions/${t.sub}/stream`, other: 404, own: 409 },
   { method: 'POST', route: '/v1/subscriptions/:id/recover', path: (t) => `/v1/subscriptions/${t.sub}/recover`, body: () => sinceLongAgo, other: 404, own: 202 },
+  // The recovery the case above started (its id is derived from the subscription and the window).
+  { method: 'GET', route: '/v1/subscriptions/:id/recoveries/:recoveryId', path: (t) => `/v1/subscriptions/${t.sub}/recoveries/${recoveryIdFor(t.sub, sinceLongAgo)}`, other: 404, own: 200 },
   { method: 'POST', route: '/v1/events', path: () => '/v1/events', body: (t) => ({ type, payload: {}, tenantId: t.tenant }), other: 422, own: 202 },
   { method: 'GET', route: '/v1/events', path: (t) => `/v1/events?tenantId=${t.tenant}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/events/:id', path: (t) => `/v1/events/${t.evt}`, other: 404, own: 200 },

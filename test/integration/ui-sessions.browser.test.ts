@@ -129,7 +129,7 @@ describe('portal sessions', () => {
     expect(page.url()).not.toContain(issued.body.token);
     await expect(page.locator('header .who').textContent()).resolves.toBe('Tenant A');
     await expect(page.getByText('Acme Webhooks').count()).resolves.toBeGreaterThan(0);
-    const links = await page.locator('main a[href^="/portal/endpoints/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const links = await page.locator('main table a[href^="/portal/endpoints/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(links).toEqual([`/portal/endpoints/${ofA.id}`]);
     expect(links).not.toContain(`/portal/endpoints/${ofB.id}`);
     const accent = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim());

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import { startApiServer } from '../../src/runtime/api-server.js';
 import { startHookflowParts, startScratchStack } from '../support/hookflow-parts.js';
 import { alwaysFail, alwaysOk, startReceiver } from '../support/receiver.js';
+import { portalScene } from './portal-scene.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = path.join(ROOT, 'docs/screenshots');
@@ -80,6 +81,10 @@ async function main(): Promise<void> {
         cropBelow: 'table',
       });
       await shoot('3-api-reference.png', `${api.url}/docs`, ['/v1/subscriptions', '/v1/events']);
+      // The customer portal, entered with a tenant's link (the session cookie serves the next page too).
+      const portal = await portalScene(call, ok.url.replace('/webhook', ''));
+      await shoot('portal-endpoints.png', `${api.url}${portal.enterPath}`, ['Add an endpoint', portal.endpointUrl]);
+      await shoot('portal-endpoint.png', `${api.url}/portal/endpoints/${portal.endpointId}`, ['Signing secret', 'Send a test event']);
     } finally {
       await browser.close();
     }

@@ -25,6 +25,7 @@ import { startHookflowWorker, type HookflowWorker } from '../../src/runtime/work
 import { createApiKey } from '../../src/services/api-keys.js';
 import { createAnnouncer } from '../../src/services/events.js';
 import { wakeStream } from '../../src/services/ordered-streams.js';
+import { redeliver } from '../../src/services/deliveries.js';
 import { createEventCatalog } from '../../src/catalog/event-catalog.js';
 import { connectTemporalClient } from '../../src/temporal/client.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
@@ -100,6 +101,7 @@ export async function startHookflowParts(options: PartsOptions): Promise<Parts> 
         wake: (subscriptionId, tenantId) => wakeStream({ temporal, taskQueue }, subscriptionId, tenantId),
         holdBackMs: options.fifoHoldBackMs ?? 200,
       },
+      redeliver: (deliveryId) => redeliver({ pool, temporal, taskQueue }, deliveryId),
       metrics,
     },
   };
@@ -141,7 +143,10 @@ export interface ScratchStack {
 }
 
 /** For scripts: an embedded Temporal and PostgreSQL in a throw-away directory, migrated and ready. */
-export async function startScratchStack(prefix: string, options: { temporalUiPort?: number } = {}): Promise<ScratchStack> {
+export async function startScratchStack(
+  prefix: string,
+  options: { temporalUiPort?: number; temporalDynamicConfig?: Record<string, string | number | boolean> } = {},
+): Promise<ScratchStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
   await chmod(dataDir, 0o755); // embedded Postgres runs as the `postgres` user when we are root
   const infrastructure = await startInfrastructure({
@@ -155,6 +160,7 @@ export async function startScratchStack(prefix: string, options: { temporalUiPor
     databaseUrl: undefined,
     postgresPort: await freePort(),
     progress: printProgress,
+    ...(options.temporalDynamicConfig === undefined ? {} : { temporalDynamicConfig: options.temporalDynamicConfig }),
   });
   const pool = createPool(infrastructure.databaseUrl, 30);
   const { client: temporal, connection } = await connectTemporalClient({ address: infrastructure.temporalAddress }, 'default');

@@ -20,9 +20,15 @@ export interface HookflowProcessHandle {
 export function spawnHookflowPart(
   command: keyof typeof READY_LINES,
   env: NodeJS.ProcessEnv,
-  options: { readyTimeoutMs: number; onOutput?: (chunk: Buffer) => void },
+  options: {
+    readyTimeoutMs: number;
+    onOutput?: (chunk: Buffer) => void;
+    /** A compiled main.js to run with plain node; by default src/main.ts through tsx. */
+    compiledMain?: string;
+  },
 ): HookflowProcessHandle {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = options.compiledMain === undefined ? ['--import', 'tsx', 'src/main.ts', command] : [options.compiledMain, command];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let settle!: (error?: Error) => void;
   const ready = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
   const timer = setTimeout(() => settle(new Error(`${command} not ready after ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);

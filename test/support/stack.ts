@@ -160,7 +160,8 @@ export async function startTestStack(options: {
   };
 }
 
-async function createDatabase(serverUrl: string, name: string): Promise<string> {
+/** A new, empty database on the shared PostgreSQL server; its URL. */
+export async function createDatabase(serverUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {

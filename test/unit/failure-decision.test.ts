@@ -30,24 +30,24 @@ describe('decideAfterFailure', () => {
   });
 
   describe('permanent failures give up at once', () => {
-    it('410 Gone gives up as permanent', () => {
+    it('410 Gone gives up as gone', () => {
       expect(decideAfterFailure({ attempt: 1, statusCode: 410 }, policy, now, half)).toEqual({
         kind: 'give-up',
-        reason: 'permanent',
+        reason: 'gone',
       });
     });
 
-    it('410 is permanent even with a Retry-After header', () => {
+    it('410 is gone even with a Retry-After header', () => {
       expect(decideAfterFailure({ attempt: 1, statusCode: 410, retryAfter: '10' }, policy, now, half)).toEqual({
         kind: 'give-up',
-        reason: 'permanent',
+        reason: 'gone',
       });
     });
 
-    it('410 on the last attempt reports permanent rather than exhausted', () => {
+    it('410 on the last attempt reports gone rather than exhausted', () => {
       expect(decideAfterFailure({ attempt: 10, statusCode: 410 }, policy, now, half)).toEqual({
         kind: 'give-up',
-        reason: 'permanent',
+        reason: 'gone',
       });
     });
 

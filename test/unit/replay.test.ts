@@ -38,6 +38,15 @@ describe('recorded workflow histories', () => {
         // The reseal of `hookflow keys reseal` (test/replay/record-reseal-histories.ts): a continued run, and one alone.
         'reseal/continued.json',
         'reseal/single-run.json',
+        // Continue-as-new (npm run record-histories -- continue-as-new), every run: a fan-out wider than
+        // one run, and a dead letter redelivered after its workflow continued as new (twice).
+        'continue-as-new/fanout.event.run1.json',
+        'continue-as-new/fanout.event.run2.json',
+        'continue-as-new/redelivered-after-continue-as-new.event.json',
+        ...[1, 2, 3].map((run) => `continue-as-new/redelivered-after-continue-as-new.delivery.run${run}.json`),
+        // The dead-letter recovery of POST /v1/subscriptions/:id/recover, in batches over two runs.
+        'continue-as-new/recovery.run1.json',
+        'continue-as-new/recovery.run2.json',
       ]),
     );
   });

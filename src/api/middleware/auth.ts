@@ -30,7 +30,8 @@ export interface AuthDeps {
 
 export function authenticate(deps: AuthDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const match = /^Bearer ([\x21-\x7e]+)$/.exec(c.req.header('authorization') ?? '');
+    // RFC 9110 §11.1: the scheme is case-insensitive (`bearer`, `BEARER`), and one or more spaces may follow it.
+    const match = /^Bearer +([\x21-\x7e]+)$/i.exec(c.req.header('authorization') ?? '');
     if (!match) throw unauthorized('send an API key or a portal token as "Authorization: Bearer <credential>"');
     const needed = requiredScope(c.req.method, c.req.path);
     const caller = looksLikePortalToken(match[1]!) ? await portalTokenCaller(deps, match[1]!) : await apiKeyCaller(deps, match[1]!, needed);

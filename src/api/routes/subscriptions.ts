@@ -1,15 +1,15 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { deleteSubscription, findSubscription, listSubscriptions, updateSubscription } from '../../db/subscriptions.js';
-import { pageQuerySchema } from '../../schemas/common.js';
 import {
   createSubscriptionSchema,
+  listSubscriptionsQuerySchema,
   recoverSchema,
   rotateSecretSchema,
   updateSubscriptionSchema,
   type EndpointHealthView,
 } from '../../schemas/subscription.js';
 import { findEndpointHealth, resetEndpointHealth } from '../../db/endpoint-health.js';
-import { recoverDeadDeliveries } from '../../services/deliveries.js';
+import { describeRecovery, startRecovery } from '../../services/recoveries.js';
 import { describeStream } from '../../services/ordered-streams.js';
 import { createSubscription, revealVerificationKey, rotateSecret } from '../../services/secrets.js';
 import { firstExactEventType, sendTestWebhook } from '../../services/test-sends.js';
@@ -18,7 +18,6 @@ import { refusalForUrl } from '../../net/guarded-connect.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';
 import { callerTenant, tenantForList, tenantForNew } from '../tenant-scope.js';
-import { tenantFilterSchema } from '../../schemas/tenant.js';
 import { problems } from '../problem.js';
 import { jsonBody, optionalJsonBody, query } from '../validate.js';
 import { recordAudit, recordedChange } from '../audit.js';
@@ -51,8 +50,8 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
   });
 
   app.get('/', async (c) => {
-    const { tenantId, ...page } = query(c, pageQuerySchema.extend(tenantFilterSchema.shape));
-    return c.json(await listSubscriptions(pool, { ...page, tenantId: tenantForList(c, tenantId) }));
+    const { tenantId, ...rest } = query(c, listSubscriptionsQuerySchema);
+    return c.json(await listSubscriptions(pool, { ...rest, tenantId: tenantForList(c, tenantId) }));
   });
 
   app.get('/:id', async (c) => {
@@ -111,9 +110,19 @@ export function subscriptionRoutes(deps: ApiDeps): Hono<AppEnv> {
     const subscription = await findSubscription(pool, id);
     if (!subscription) throw problems.notFound('Subscription', id);
     const window = await jsonBody(c, recoverSchema);
-    const result = await recoverDeadDeliveries(deps, id, new Date(window.since), window.until ? new Date(window.until) : null);
-    await recordAudit(c, pool, { action: 'subscription.recover', ...onSubscription(subscription), after: { ...window, ...result } });
-    return c.json(result, 202);
+    // A background operation (workflows/recovery-workflow.ts): the answer says where to follow it.
+    const started = await startRecovery(deps, subscription, window);
+    await recordAudit(c, pool, { action: 'subscription.recover', ...onSubscription(subscription), after: { ...window, recoveryId: started.id } });
+    c.header('location', `/v1/subscriptions/${id}/recoveries/${started.id}`);
+    return c.json(started, 202);
+  });
+
+  app.get('/:id/recoveries/:recoveryId', async (c) => {
+    const { id, recoveryId } = c.req.param();
+    if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
+    const recovery = await describeRecovery(deps, id, recoveryId);
+    if (!recovery) throw problems.notFound('Recovery', recoveryId);
+    return c.json(recovery);
   });
 
   app.delete('/:id', async (c) => {

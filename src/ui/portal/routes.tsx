@@ -6,7 +6,10 @@ import { pageError, staleFormPage } from '../errors.js';
 import { pageSecurityHeaders } from '../security-headers.js';
 import { endSession, sessionRequired, type UiEnv } from '../session.js';
 import { allowedOrigin, type UiDeps } from '../ui-deps.js';
+import { portalDeliveries } from './deliveries.js';
 import { portalEndpoints } from './endpoints.js';
+import { portalEventTypes } from './event-types.js';
+import { portalEvents } from './events.js';
 import { enterPage, portalEnter, portalSignOut } from './enter.js';
 import { themeStylesheet } from './render.js';
 
@@ -39,5 +42,8 @@ export function portalRoutes(deps: UiDeps): Hono<UiEnv> {
   app.post('/sign-out', (c) => portalSignOut(c, deps));
   app.get('/', (c) => c.redirect('/portal/endpoints', 302));
   app.route('/endpoints', portalEndpoints(deps));
+  app.route('/deliveries', portalDeliveries(deps));
+  app.route('/events', portalEvents(deps));
+  app.route('/event-types', portalEventTypes(deps));
   return app;
 }
