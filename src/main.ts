@@ -215,12 +215,12 @@ async function startParts(
           metrics,
         },
       });
-      stops.push(worker.shutdown);
+      stops.push(() => worker.shutdown());
       await ensureRetentionSchedule(temporal, { taskQueue: config.taskQueue, ...config.retention, auditRetentionDays: config.auditRetentionDays });
       printProgress(`retention: Schedule "${retentionScheduleId(config.taskQueue)}" every ${config.retention.intervalSeconds} s`);
       if (!parts.api) {
         const metricsServer = await startMetricsServer(metrics, config.workerMetricsPort);
-        stops.push(metricsServer.close);
+        stops.push(() => metricsServer.close());
         printProgress(`worker metrics on ${metricsServer.url}`);
       }
       printProgress(`worker polling task queue "${config.taskQueue}"`);
@@ -262,7 +262,7 @@ async function startParts(
         config.port,
         config.host,
       );
-      stops.push(api.close);
+      stops.push(() => api.close());
       printProgress(`API listening on ${api.url}`);
     }
     return stopAll;

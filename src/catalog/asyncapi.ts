@@ -115,7 +115,7 @@ export function rebaseLocalRefs(schema: unknown, base: string): unknown {
   if (Array.isArray(schema)) return schema.map((item) => rebaseLocalRefs(item, base));
   if (schema === null || typeof schema !== 'object') return schema;
   return Object.fromEntries(
-    Object.entries(schema).map(([key, value]) => {
+    Object.entries(schema as Record<string, unknown>).map(([key, value]) => {
       if (VALUE_KEYWORDS.has(key)) return [key, value];
       if ((key === '$ref' || key === '$dynamicRef') && typeof value === 'string' && value.startsWith('#')) return [key, `${base}${value.slice(1)}`];
       // Under these, keys are names (a property may well be called "const"), each holding a schema.

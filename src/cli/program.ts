@@ -106,7 +106,7 @@ export function buildProgram(io: ProgramIo): Command {
   const program = new Command('hookflow')
     .description('Durable webhook delivery on Temporal and PostgreSQL.')
     .usage('<command> [arguments]')
-    .configureOutput({ writeOut: io.write, writeErr: () => {}, outputError: () => {} })
+    .configureOutput({ writeOut: (text) => io.write(text), writeErr: () => {}, outputError: () => {} })
     .configureHelp({ helpWidth: 100, visibleCommands: listedCommands, subcommandTerm })
     .exitOverride((error) => io.exit(program, error))
     .addHelpText('after', ROOT_HELP_AFTER);

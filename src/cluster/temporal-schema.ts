@@ -59,7 +59,7 @@ async function query(server: PostgresServer, database: string, sql: string, valu
   const client = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database });
   await client.connect();
   try {
-    return (await client.query(sql, values)).rows;
+    return (await client.query<Record<string, unknown>>(sql, values)).rows;
   } finally {
     await client.end();
   }

@@ -54,7 +54,7 @@ export async function startInfrastructure(options: {
         ...(options.temporalFairness === undefined ? {} : { fairness: options.temporalFairness }),
         ...(options.temporalDynamicConfig === undefined ? {} : { dynamicConfig: options.temporalDynamicConfig }),
       });
-      stops.push(server.stop);
+      stops.push(() => server.stop());
       temporalAddress = server.address;
       temporalUiUrl = server.uiUrl;
       pids.temporal = server.pid;
@@ -66,7 +66,7 @@ export async function startInfrastructure(options: {
     if (databaseUrl === undefined) {
       await requireFreePort(options.postgresPort, 'PostgreSQL', 'HOOKFLOW_POSTGRES_PORT', 'DATABASE_URL');
       const database = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.postgresPort, progress: options.progress });
-      stops.push(database.stop);
+      stops.push(() => database.stop());
       databaseUrl = database.url;
       pids.postgres = database.pid;
     } else {

@@ -32,11 +32,11 @@ export function createEventQuota(db: Queryable, logger: Logger, intervalMs = QUO
   const refreshQuietly = () =>
     refresh().catch((error: unknown) => logger.warn({ err: error }, 'event quota refresh failed; counting on from the last read'));
   void refreshQuietly();
-  const timer = setInterval(refreshQuietly, intervalMs);
+  const timer = setInterval(() => void refreshQuietly(), intervalMs);
   timer.unref();
   return {
     admit: (tenantId, now = new Date()) => ledger.admit(tenantId, now),
-    noteLimit: ledger.noteLimit,
+    noteLimit: (tenantId, eventsPerDay) => ledger.noteLimit(tenantId, eventsPerDay),
     used: (tenantId) => ledger.used(tenantId, new Date()),
     refresh,
     stop: () => clearInterval(timer),

@@ -50,7 +50,7 @@ export function createTenantDirectory(db: Queryable, logger: Logger, intervalMs 
   const refreshQuietly = () =>
     refresh().catch((error: unknown) => logger.warn({ err: error }, 'tenant directory refresh failed; keeping what is known'));
   void refreshQuietly();
-  const timer = setInterval(refreshQuietly, intervalMs);
+  const timer = setInterval(() => void refreshQuietly(), intervalMs);
   timer.unref();
 
   return {

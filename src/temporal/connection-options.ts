@@ -42,7 +42,7 @@ function tlsConfig(tls: TemporalTlsSettings, read: (file: string) => Buffer): TL
       return read(value);
     } catch (error) {
       // The path is no secret; the file's contents would be, and are never shown.
-      throw new Error(`cannot read ${what} from ${value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new Error(`cannot read ${what} from ${value}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
     }
   };
   return {

@@ -24,9 +24,9 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../src/dev/te
 export interface Fault {
   share: number;
   name: string;
-  down(): Promise<unknown>;
+  down: () => Promise<unknown>;
   pauseMs: number;
-  up(): Promise<unknown>;
+  up: () => Promise<unknown>;
 }
 
 export interface ChaosStack {

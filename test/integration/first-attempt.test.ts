@@ -58,7 +58,7 @@ async function closedHistory(stack: TestStack, workflowId: string): Promise<Hist
   return (await handle.fetchHistory()).events ?? [];
 }
 
-const count = (events: HistoryEvent[], type: number) => events.filter((e) => e.eventType === type).length;
+const count = (events: HistoryEvent[], type: proto.temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
 
 async function workflowExists(stack: TestStack, workflowId: string): Promise<boolean> {
   return stack.temporal.workflow

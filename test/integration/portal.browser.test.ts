@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiServer } from '../../src/runtime/api-server.js';
 import { launchBrowser, portalLink, serveWithUi } from '../support/browser.js';
 import { alwaysFail, startReceiver, type Behaviour, type Receiver } from '../support/receiver.js';
-import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
+import { startTestStack, waitFor, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
 let server: ApiServer;

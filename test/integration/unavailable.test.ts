@@ -122,7 +122,7 @@ describe('only PostgreSQL unreachable', () => {
 describe('Temporal unreachable', () => {
   it('answers a publish with 503 and Retry-After within the start timeout, and records nothing', async () => {
     // A client whose server is gone: nothing listens on this port.
-    const deadConnection = await Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const deadConnection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     try {
       const adminKey = 'test-admin-key-from-the-environment-0123456789';
       const app = createApp({ ...stack.apiDeps, temporal: new Client({ connection: deadConnection }), adminKey });

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
-export async function proxiedPool(stackPool: Pool): Promise<{ pool: Pool; proxy: TcpProxy; close(): Promise<void> }> {
+export async function proxiedPool(stackPool: Pool): Promise<{ pool: Pool; proxy: TcpProxy; close: () => Promise<void> }> {
   const url = new URL(inject('databaseUrl'));
   const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
   const { rows } = await stackPool.query<{ db: string }>('SELECT current_database() AS db');

@@ -13,9 +13,9 @@ export interface SignedTraffic {
   /** Every answer that recorded() got, as JSON. */
   readonly apiAnswers: string[];
   /** An API call whose answer joins apiAnswers. */
-  recorded<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>>;
+  recorded: <T = any>(method: string, path: string, body?: unknown) => Promise<ApiAnswer<T>>;
   /** Publishes an event of `type` with payload `{ n }` and answers the request the receiver got once it is delivered. */
-  publishAndReceive(type: string, n: number): Promise<ReceivedRequest>;
+  publishAndReceive: (type: string, n: number) => Promise<ReceivedRequest>;
 }
 
 /** Starts the stack and receiver before the file's tests, and stops them after. */

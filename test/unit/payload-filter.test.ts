@@ -115,6 +115,8 @@ describe('payload filter: equality details', () => {
 });
 
 describe('payload filter: paths', () => {
+  // Expected where the path reaches nothing (a string could be a value found).
+  const MISSING = Symbol('MISSING');
   const payload: JsonValue = {
     customer: { country: 'NL', address: { city: 'Delft' }, 'x.y': 1 },
     items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-2', qty: 1 }],
@@ -125,34 +127,34 @@ describe('payload filter: paths', () => {
     text: 'abc',
   };
 
-  it.each<[string, JsonValue | 'MISSING']>([
+  it.each<[string, JsonValue | typeof MISSING]>([
     ['customer.country', 'NL'],
     ['customer.address.city', 'Delft'],
     ['customer.address', { city: 'Delft' }],
     ['items.0.sku', 'A-1'],
     ['items.1.qty', 1],
-    ['items.2.sku', 'MISSING'], // past the end
-    ['items.01.sku', 'MISSING'], // not a canonical index
-    ['items.-1.sku', 'MISSING'],
-    ['items.sku', 'MISSING'], // no implicit "any item"
-    ['items.length', 'MISSING'],
+    ['items.2.sku', MISSING], // past the end
+    ['items.01.sku', MISSING], // not a canonical index
+    ['items.-1.sku', MISSING],
+    ['items.sku', MISSING], // no implicit "any item"
+    ['items.length', MISSING],
     ['matrix.0.1', 2],
     ['matrix.1.0', 3],
     ['0', 'zero-key'], // digits are an object key on an object
     ['tags.0', 'vip'],
     ['nothing', null],
-    ['nothing.a', 'MISSING'], // through null
-    ['text.length', 'MISSING'], // into a string
-    ['text.0', 'MISSING'],
-    ['customer.x.y', 'MISSING'], // a key with a dot cannot be reached
-    ['constructor', 'MISSING'], // own keys only
-    ['customer.toString', 'MISSING'],
-    ['__proto__', 'MISSING'],
-    ['absent', 'MISSING'],
-    ['absent.deeper', 'MISSING'],
+    ['nothing.a', MISSING], // through null
+    ['text.length', MISSING], // into a string
+    ['text.0', MISSING],
+    ['customer.x.y', MISSING], // a key with a dot cannot be reached
+    ['constructor', MISSING], // own keys only
+    ['customer.toString', MISSING],
+    ['__proto__', MISSING],
+    ['absent', MISSING],
+    ['absent.deeper', MISSING],
   ])('%s', (path, expected) => {
     const found = valueAtPath(payload, path);
-    if (expected === 'MISSING') expect(typeof found).toBe('symbol');
+    if (expected === MISSING) expect(typeof found).toBe('symbol');
     else expect(found).toEqual(expected);
   });
 

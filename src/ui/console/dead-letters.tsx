@@ -44,10 +44,12 @@ export function consoleDeadLetters(deps: UiDeps): Hono<UiEnv> {
 
   app.post('/recover', async (c) => {
     const form = await c.req.parseBody();
+    // A field sent as a file is no text: read as empty, like a missing one.
+    const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
     const typed: RecoverForm = {
-      subscriptionId: String(form['recoverSubscriptionId'] ?? '').trim(),
-      since: String(form['recoverSince'] ?? '').trim(),
-      until: String(form['recoverUntil'] ?? '').trim(),
+      subscriptionId: text(form['recoverSubscriptionId']),
+      since: text(form['recoverSince']),
+      until: text(form['recoverUntil']),
     };
     if (typed.subscriptionId === '') {
       const problem: ProblemBody = {
