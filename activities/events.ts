@@ -53,7 +53,7 @@ export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: Del
     // The asking run, from the activity's context: a retry of this local
     // activity in the same run must get its batch again (see recordEvent).
     const run = Context.current().info.workflowExecution;
-    if (!run) throw new Error('recordEvent runs only as the event workflow\'s local activity');
+    if (!run) throw new Error("recordEvent runs only as the event workflow's local activity");
     const mode = deps.deliveryWorkflows;
     const { fannedOut, batch, alreadyDelivered } = await record(deps.pool, input.event, fanoutBatchSize(mode), run.runId);
     return { fannedOut, batch: forTemporal(batch), deliveryWorkflows: mode, ...(alreadyDelivered.length > 0 ? { alreadyDelivered } : {}) };

@@ -16,7 +16,14 @@ export type ActivityDeps = DeliverDeps & {
 };
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createEventActivities(deps), ...createDeliverActivities(deps), ...createOrderedActivities(deps), ...createRetentionActivities(deps), ...createResealActivities(deps), ...createRecoveryActivities(deps) };
+  return {
+    ...createEventActivities(deps),
+    ...createDeliverActivities(deps),
+    ...createOrderedActivities(deps),
+    ...createRetentionActivities(deps),
+    ...createResealActivities(deps),
+    ...createRecoveryActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

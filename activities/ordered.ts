@@ -25,12 +25,7 @@ export interface StreamHeadItem {
 
 export type NextInOrder = { kind: 'empty' } | { kind: 'wait'; delayMs: number } | ({ kind: 'head' } & StreamHeadItem);
 
-export function createOrderedActivities(deps: {
-  pool: Pool;
-  logger: Logger;
-  metrics: HookflowMetrics;
-  orderedStreams: OrderedStreamDeps;
-}) {
+export function createOrderedActivities(deps: { pool: Pool; logger: Logger; metrics: HookflowMetrics; orderedStreams: OrderedStreamDeps }) {
   async function nextInOrder({ subscriptionId }: { subscriptionId: string }): Promise<NextInOrder> {
     const head = await nextHead(deps.pool, subscriptionId, deps.orderedStreams.holdBackMs);
     if (head.kind !== 'head') return head;

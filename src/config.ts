@@ -20,95 +20,128 @@ const retryScheduleFromEnv = z.string().transform((value, ctx) => {
 
 /** A whole-number variable. An empty value is an error, not 0 (which is how z.coerce reads ''). */
 function integerFromEnv(min: number, max: number, fallback: number) {
-  return z
-    .string()
-    .regex(/^\d+$/, 'expected a whole number')
-    .default(String(fallback))
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  return z.string().regex(/^\d+$/, 'expected a whole number').default(String(fallback)).transform(Number).pipe(z.number().int().min(min).max(max));
 }
 
-const configSchema = z.object({
-  PORT: integerFromEnv(0, 65535, 3000),
-  HOST: z.string().min(1).optional(),
-  DATABASE_URL: z.string().url().optional(),
-  TEMPORAL_ADDRESS: z.string().min(1).optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  // mTLS (a self-hosted cluster) and API keys (Temporal Cloud): PEM text or a file path each.
-  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0']).optional().transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
-  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
-  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
-  TEMPORAL_TLS_CA: z.string().min(1).optional(),
-  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  HOOKFLOW_TASK_QUEUE: z.string().min(1).default('hookflow'),
-  HOOKFLOW_DATA_DIR: z.string().min(1).default('.data'),
-  HOOKFLOW_RETRY_SCHEDULE: retryScheduleFromEnv.optional(),
-  HOOKFLOW_DELIVERY_TIMEOUT_MS: integerFromEnv(100, 60_000, 15_000),
-  HOOKFLOW_DELIVERY_WORKFLOWS: deliveryWorkflowsModeSchema.default('on-failure'),
-  HOOKFLOW_FIFO_HOLD_BACK_MS: integerFromEnv(0, 3_600_000, 15_000),
-  TEMPORAL_PORT: integerFromEnv(1, 65535, 7233),
-  TEMPORAL_UI_PORT: integerFromEnv(1, 65535, 8233),
-  HOOKFLOW_POSTGRES_PORT: integerFromEnv(1, 65535, 54329),
-  TEMPORAL_CLI: z.string().min(1).optional(),
-  HOOKFLOW_ENCRYPTION_KEY: z
-    .string()
-    .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes, base64-encoded (openssl rand -base64 32)')
-    .optional(),
-  // Several keys, `id:<base64>` each, primary first (see src/crypto/keyring.ts); or the same in a file.
-  HOOKFLOW_ENCRYPTION_KEYS: z.string().superRefine(refineKeyring).optional(),
-  HOOKFLOW_ENCRYPTION_KEYS_FILE: z.string().min(1).optional(),
-  HOOKFLOW_ADMIN_KEY: z.string().min(32, 'use at least 32 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces').optional(),
-  HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: integerFromEnv(0, 7 * 24 * 3600, 24 * 3600),
-  HOOKFLOW_AUDIT_RETENTION_DAYS: integerFromEnv(1, 100 * 366, 365),
-  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: integerFromEnv(1, 1_000_000, 100),
-  HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: integerFromEnv(0, 24 * 3600, 600),
-  HOOKFLOW_ALLOWED_CIDRS: z.string().default(''),
-  HOOKFLOW_BREAKER_FAILURE_THRESHOLD: integerFromEnv(1, 1000, 5),
-  HOOKFLOW_BREAKER_COOLDOWN_SECONDS: integerFromEnv(1, 86_400, 30),
-  HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: integerFromEnv(1, 7 * 86_400, 600),
-  HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: integerFromEnv(60, 365 * 86_400, 5 * 86_400),
-  HOOKFLOW_WORKER_METRICS_PORT: integerFromEnv(0, 65535, 9465),
-  HOOKFLOW_RETENTION_DAYS: integerFromEnv(1, 3650, 30),
-  HOOKFLOW_RETENTION_INTERVAL_SECONDS: integerFromEnv(60, 7 * 86_400, 3600),
-  HOOKFLOW_RETENTION_BATCH_SIZE: integerFromEnv(1, 100_000, 1000),
-  HOOKFLOW_URL: z.url().optional(),
-  // The console (/console) and the portal (/portal).
-  HOOKFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  HOOKFLOW_TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
-  HOOKFLOW_UI_SESSION_IDLE_MINUTES: integerFromEnv(1, 24 * 60, 30),
-  HOOKFLOW_PORTAL_NAME: z.string().min(1).max(80).default('Webhooks'),
-  HOOKFLOW_PORTAL_LOGO_URL: z.url({ protocol: /^https$/, error: 'expected an https:// URL of an image' }).optional(),
-  HOOKFLOW_PORTAL_ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a hex colour, e.g. #0b57d0').default('#0b57d0'),
-  HOOKFLOW_PORTAL_FRAME_ANCESTORS: z
-    .string()
-    .default('')
-    .transform((v) => v.split(',').map((origin) => origin.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/i, 'expected https origins, comma-separated, e.g. https://app.example.com'))),
-  HOOKFLOW_API_KEY: z.string().min(1).optional(),
-  HOOKFLOW_HTTPS_ONLY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
-  HOOKFLOW_REQUIRE_EVENT_TYPES: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  // OpenTelemetry's own names, so a deployment's usual OTel settings apply.
-  // OTLP over HTTP (the exporter's only transport here): a bare host:port would parse as a URL of scheme "host".
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL, e.g. http://localhost:4318' }).optional(),
-  OTEL_SERVICE_NAME: z.string().min(1).optional(),
-}).superRefine((env, ctx) => {
-  // One of a pair alone is a half-configured mTLS that would fail at the handshake, far from its cause.
-  if ((env.TEMPORAL_TLS_CERT === undefined) !== (env.TEMPORAL_TLS_KEY === undefined)) {
-    const missing = env.TEMPORAL_TLS_CERT === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (client certificate and its key)' });
-  }
-  if (env.TEMPORAL_TLS === false && (env.TEMPORAL_TLS_CERT ?? env.TEMPORAL_TLS_CA ?? env.TEMPORAL_TLS_SERVER_NAME) !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'TEMPORAL_TLS=false contradicts the TEMPORAL_TLS_* settings that are set' });
-  }
-});
+const configSchema = z
+  .object({
+    PORT: integerFromEnv(0, 65535, 3000),
+    HOST: z.string().min(1).optional(),
+    DATABASE_URL: z.string().url().optional(),
+    TEMPORAL_ADDRESS: z.string().min(1).optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    // mTLS (a self-hosted cluster) and API keys (Temporal Cloud): PEM text or a file path each.
+    TEMPORAL_TLS: z
+      .enum(['true', 'false', '1', '0'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+    TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+    TEMPORAL_TLS_CA: z.string().min(1).optional(),
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    HOOKFLOW_TASK_QUEUE: z.string().min(1).default('hookflow'),
+    HOOKFLOW_DATA_DIR: z.string().min(1).default('.data'),
+    HOOKFLOW_RETRY_SCHEDULE: retryScheduleFromEnv.optional(),
+    HOOKFLOW_DELIVERY_TIMEOUT_MS: integerFromEnv(100, 60_000, 15_000),
+    HOOKFLOW_DELIVERY_WORKFLOWS: deliveryWorkflowsModeSchema.default('on-failure'),
+    HOOKFLOW_FIFO_HOLD_BACK_MS: integerFromEnv(0, 3_600_000, 15_000),
+    TEMPORAL_PORT: integerFromEnv(1, 65535, 7233),
+    TEMPORAL_UI_PORT: integerFromEnv(1, 65535, 8233),
+    HOOKFLOW_POSTGRES_PORT: integerFromEnv(1, 65535, 54329),
+    TEMPORAL_CLI: z.string().min(1).optional(),
+    HOOKFLOW_ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 random bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
+    // Several keys, `id:<base64>` each, primary first (see src/crypto/keyring.ts); or the same in a file.
+    HOOKFLOW_ENCRYPTION_KEYS: z.string().superRefine(refineKeyring).optional(),
+    HOOKFLOW_ENCRYPTION_KEYS_FILE: z.string().min(1).optional(),
+    HOOKFLOW_ADMIN_KEY: z
+      .string()
+      .min(32, 'use at least 32 characters')
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces')
+      .optional(),
+    HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: integerFromEnv(0, 7 * 24 * 3600, 24 * 3600),
+    HOOKFLOW_AUDIT_RETENTION_DAYS: integerFromEnv(1, 100 * 366, 365),
+    HOOKFLOW_API_RATE_LIMIT_PER_SECOND: integerFromEnv(1, 1_000_000, 100),
+    HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: integerFromEnv(0, 24 * 3600, 600),
+    HOOKFLOW_ALLOWED_CIDRS: z.string().default(''),
+    HOOKFLOW_BREAKER_FAILURE_THRESHOLD: integerFromEnv(1, 1000, 5),
+    HOOKFLOW_BREAKER_COOLDOWN_SECONDS: integerFromEnv(1, 86_400, 30),
+    HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: integerFromEnv(1, 7 * 86_400, 600),
+    HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: integerFromEnv(60, 365 * 86_400, 5 * 86_400),
+    HOOKFLOW_WORKER_METRICS_PORT: integerFromEnv(0, 65535, 9465),
+    HOOKFLOW_RETENTION_DAYS: integerFromEnv(1, 3650, 30),
+    HOOKFLOW_RETENTION_INTERVAL_SECONDS: integerFromEnv(60, 7 * 86_400, 3600),
+    HOOKFLOW_RETENTION_BATCH_SIZE: integerFromEnv(1, 100_000, 1000),
+    HOOKFLOW_URL: z.url().optional(),
+    // The console (/console) and the portal (/portal).
+    HOOKFLOW_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    HOOKFLOW_TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
+    HOOKFLOW_UI_SESSION_IDLE_MINUTES: integerFromEnv(1, 24 * 60, 30),
+    HOOKFLOW_PORTAL_NAME: z.string().min(1).max(80).default('Webhooks'),
+    HOOKFLOW_PORTAL_LOGO_URL: z.url({ protocol: /^https$/, error: 'expected an https:// URL of an image' }).optional(),
+    HOOKFLOW_PORTAL_ACCENT_COLOR: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'expected a hex colour, e.g. #0b57d0')
+      .default('#0b57d0'),
+    HOOKFLOW_PORTAL_FRAME_ANCESTORS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/i, 'expected https origins, comma-separated, e.g. https://app.example.com'))),
+    HOOKFLOW_API_KEY: z.string().min(1).optional(),
+    HOOKFLOW_HTTPS_ONLY: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    HOOKFLOW_REQUIRE_EVENT_TYPES: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // OpenTelemetry's own names, so a deployment's usual OTel settings apply.
+    // OTLP over HTTP (the exporter's only transport here): a bare host:port would parse as a URL of scheme "host".
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL, e.g. http://localhost:4318' }).optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    // One of a pair alone is a half-configured mTLS that would fail at the handshake, far from its cause.
+    if ((env.TEMPORAL_TLS_CERT === undefined) !== (env.TEMPORAL_TLS_KEY === undefined)) {
+      const missing = env.TEMPORAL_TLS_CERT === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (client certificate and its key)',
+      });
+    }
+    if (env.TEMPORAL_TLS === false && (env.TEMPORAL_TLS_CERT ?? env.TEMPORAL_TLS_CA ?? env.TEMPORAL_TLS_SERVER_NAME) !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'TEMPORAL_TLS=false contradicts the TEMPORAL_TLS_* settings that are set' });
+    }
+  });
 
 /** The names of every variable hookflow reads. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
 
 /** The commands of `hookflow` (src/cli/program.ts defines them; a test keeps the two equal). */
-export const COMMAND_NAMES = ['start', 'api', 'worker', 'migrate', 'keys create', 'keys reseal', 'publish', 'redeliver', 'skip', 'deliveries list'] as const;
+export const COMMAND_NAMES = [
+  'start',
+  'api',
+  'worker',
+  'migrate',
+  'keys create',
+  'keys reseal',
+  'publish',
+  'redeliver',
+  'skip',
+  'deliveries list',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 // Who reads what, by role: the CLI's help lists, for each command, exactly the
@@ -141,11 +174,20 @@ export const ENVIRONMENT = {
     readBy: CONNECTING,
   },
   TEMPORAL_NAMESPACE: { help: 'Temporal namespace (default "default")', readBy: CONNECTING },
-  TEMPORAL_TLS: { help: 'true: connect to Temporal over TLS (on by default when a TEMPORAL_TLS_* setting or TEMPORAL_API_KEY is set)', readBy: CONNECTING },
+  TEMPORAL_TLS: {
+    help: 'true: connect to Temporal over TLS (on by default when a TEMPORAL_TLS_* setting or TEMPORAL_API_KEY is set)',
+    readBy: CONNECTING,
+  },
   TEMPORAL_TLS_CERT: { help: 'client certificate for mTLS to Temporal: PEM text or a file path (with TEMPORAL_TLS_KEY)', readBy: CONNECTING },
   TEMPORAL_TLS_KEY: { help: "the client certificate's private key: PEM text or a file path", readBy: CONNECTING },
-  TEMPORAL_TLS_CA: { help: "CA that signed the Temporal server's certificate: PEM text or a file path (default: the system's CAs)", readBy: CONNECTING },
-  TEMPORAL_TLS_SERVER_NAME: { help: "name to expect in the Temporal server's certificate (default: the host of TEMPORAL_ADDRESS)", readBy: CONNECTING },
+  TEMPORAL_TLS_CA: {
+    help: "CA that signed the Temporal server's certificate: PEM text or a file path (default: the system's CAs)",
+    readBy: CONNECTING,
+  },
+  TEMPORAL_TLS_SERVER_NAME: {
+    help: "name to expect in the Temporal server's certificate (default: the host of TEMPORAL_ADDRESS)",
+    readBy: CONNECTING,
+  },
   TEMPORAL_API_KEY: { help: 'API key for Temporal (Temporal Cloud); turns TLS on', readBy: CONNECTING },
   HOOKFLOW_TASK_QUEUE: { help: 'task queue of the workflows and activities (default "hookflow")', readBy: CONNECTING },
   HOOKFLOW_DATA_DIR: { help: 'where the embedded services and generated keys live (default .data)', readBy: ['start', ...API_CLIENTS] },
@@ -153,7 +195,10 @@ export const ENVIRONMENT = {
   TEMPORAL_PORT: { help: 'embedded Temporal dev server gRPC port (default 7233)', readBy: ['start'] },
   TEMPORAL_UI_PORT: { help: 'embedded Temporal Web UI port (default 8233)', readBy: ['start'] },
   HOOKFLOW_POSTGRES_PORT: { help: 'embedded PostgreSQL port (default 54329)', readBy: ['start'] },
-  HOOKFLOW_ENCRYPTION_KEY: { help: 'seals signing secrets: 32 random bytes, base64 (start generates one into the data directory)', readBy: CONNECTING },
+  HOOKFLOW_ENCRYPTION_KEY: {
+    help: 'seals signing secrets: 32 random bytes, base64 (start generates one into the data directory)',
+    readBy: CONNECTING,
+  },
   HOOKFLOW_ENCRYPTION_KEYS: {
     help: 'a keyring instead, for rotation: id:<base64>,id:<base64>, the first seals (see README, Rotating the encryption key)',
     readBy: CONNECTING,
@@ -172,7 +217,10 @@ export const ENVIRONMENT = {
   },
   HOOKFLOW_SECRET_ROTATION_OVERLAP_SECONDS: { help: 'how long a rotated-out secret keeps signing (default 86400)', readBy: SERVING },
   HOOKFLOW_AUDIT_RETENTION_DAYS: { help: 'how many days the audit trail keeps its events (default 365)', readBy: DELIVERING },
-  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: { help: 'requests per second per API key across all API processes, burst twice that (default 100)', readBy: SERVING },
+  HOOKFLOW_API_RATE_LIMIT_PER_SECOND: {
+    help: 'requests per second per API key across all API processes, burst twice that (default 100)',
+    readBy: SERVING,
+  },
   HOOKFLOW_KEY_TRUST_DURING_OUTAGE_SECONDS: {
     help: 'while PostgreSQL is down, a key verified this recently may still publish; 0: never (default 600)',
     readBy: SERVING,
@@ -220,7 +268,10 @@ export const ENVIRONMENT = {
     help: 'OTLP/HTTP collector to send traces to, e.g. http://localhost:4318 (default: no tracing)',
     readBy: SERVING_AND_DELIVERING,
   },
-  OTEL_SERVICE_NAME: { help: "the traces' service name (default hookflow, hookflow-api or hookflow-worker after the command)", readBy: SERVING_AND_DELIVERING },
+  OTEL_SERVICE_NAME: {
+    help: "the traces' service name (default hookflow, hookflow-api or hookflow-worker after the command)",
+    readBy: SERVING_AND_DELIVERING,
+  },
 } as const satisfies Record<keyof typeof configSchema.shape, EnvironmentVariable>;
 
 /** The variables `command` reads, in the order of the table. */

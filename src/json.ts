@@ -16,7 +16,7 @@ export function pathToNul(value: JsonValue, path: Array<string | number> = []): 
     }
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? [...path, key] : pathToNul(item!, [...path, key]);
+      const found = key.includes('\u0000') ? [...path, key] : pathToNul(item, [...path, key]);
       if (found !== undefined) return found;
     }
   }

@@ -150,11 +150,7 @@ async function startDev(config: Config, logger: Logger): Promise<Stop> {
   }
 }
 
-async function startParts(
-  config: Config,
-  logger: Logger,
-  parts: { api: boolean; worker: boolean },
-): Promise<Stop> {
+async function startParts(config: Config, logger: Logger, parts: { api: boolean; worker: boolean }): Promise<Stop> {
   const temporalTarget = resolveTemporalTarget({
     address: config.temporalAddress ?? DEFAULT_TEMPORAL_ADDRESS,
     tls: config.temporalTls,

@@ -71,7 +71,10 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
 
   let result: EventWorkflowResult;
   if (mode === 'always') {
-    await startDeliveryWorkflows(event, unordered.map((target) => ({ target })));
+    await startDeliveryWorkflows(
+      event,
+      unordered.map((target) => ({ target })),
+    );
     result = { deliveriesStarted: unordered.length, ...handed };
   } else {
     const outcomes = await Promise.all(unordered.map((target) => attemptFirst(event, target)));

@@ -54,11 +54,22 @@ export function createApp(deps: ApiDeps): OpenAPIHono<AppEnv> {
   );
   // One bucket per caller shared by every API process, through PostgreSQL.
   app.use('/v1/*', rateLimitPerKey(sharedRateLimiter(deps.pool, deps.rateLimit), deps.rateLimit.ratePerSecond));
-  app.use('/v1/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw problems.payloadTooLarge(MAX_BODY_BYTES); } }));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw problems.payloadTooLarge(MAX_BODY_BYTES);
+      },
+    }),
+  );
   app.route('/', healthRoutes(deps));
   // Generated once, on first request, from every route registered below.
   let document: object | undefined;
-  app.route('/', docsRoutes(deps, () => (document ??= openApiDocument(routeDefinitions(app)))));
+  app.route(
+    '/',
+    docsRoutes(deps, () => (document ??= openApiDocument(routeDefinitions(app)))),
+  );
   app.route('/v1/subscriptions', subscriptionRoutes(deps));
   app.route('/v1/events', eventRoutes(deps));
   app.route('/v1/event-types', eventTypeRoutes(deps));

@@ -1,10 +1,10 @@
 // A method a known path does not have answers 405 with `Allow` (RFC 9110
 // §15.5.6), TRACE and OPTIONS included, rather than the 404 of an unknown path.
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import { Problem } from './problem.js';
 
 /** Call once every route is registered: each path gets a catch-all that names the methods it has. */
-export function answerUnknownMethods(app: Hono<any>): void {
+export function answerUnknownMethods<E extends Env>(app: Hono<E>): void {
   const methodsByPath = new Map<string, Set<string>>();
   for (const { method, path } of app.routes) {
     if (method === 'ALL') continue;

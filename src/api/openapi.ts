@@ -92,16 +92,12 @@ function operationObject(route: RouteConfig, names: Map<Schema, string>): object
   const isPublic = Array.isArray(route.security) && route.security.length === 0;
   const body = bodySchema(route);
   const parameters = [
-    ...parametersOf(route.request?.params as Schema | undefined, 'path'),
-    ...parametersOf(route.request?.query as Schema | undefined, 'query'),
+    ...parametersOf(route.request?.params, 'path'),
+    ...parametersOf(route.request?.query, 'query'),
     ...parametersOf(route.request?.headers as Schema | undefined, 'header'),
   ];
   const validates = body !== undefined || parameters.some((p) => p.in !== 'path');
-  const problems = [
-    ...(isPublic ? [] : AUTHENTICATED_PROBLEMS),
-    ...(body ? BODY_PROBLEMS : []),
-    ...(validates ? [422] : []),
-  ];
+  const problems = [...(isPublic ? [] : AUTHENTICATED_PROBLEMS), ...(body ? BODY_PROBLEMS : []), ...(validates ? [422] : [])];
   const responses: Record<string, Answer> = { ...problemAnswers(...problems), ...(route.responses as Record<string, Answer>) };
   // Rules across fields, which JSON Schema cannot carry, as their schemas describe them.
   const crossField = [route.request?.query as Schema | undefined, body].map(descriptionOf).filter(Boolean);
@@ -143,7 +139,11 @@ function parametersOf(schema: Schema | undefined, location: Parameter['in']): Pa
   if (!schema) return [];
   const object = inputObject(schema);
   return Object.entries(object.shape).map(([name, field]) => {
-    const { $schema: _schema, description, ...json } = z.toJSONSchema(field as Schema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+    const {
+      $schema: _schema,
+      description,
+      ...json
+    } = z.toJSONSchema(field as Schema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
     return {
       name: location === 'header' ? canonicalHeaderName(name) : name,
       in: location,
@@ -173,10 +173,12 @@ function bodySchema(route: RouteConfig): Schema | undefined {
 
 /** `GET /v1/subscriptions/{id}/secret` → `getV1SubscriptionsIdSecret`. */
 function operationId(route: RouteConfig): string {
-  return `${route.method}${route.path.replace(/[{}]/g, '').replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`;
+  return `${route.method}${route.path
+    .replace(/[{}]/g, '')
+    .replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())
+    .replace(/[^A-Za-z0-9]/g, '')}`;
 }
 
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
-

@@ -53,10 +53,8 @@ export const problems = {
   validation: (errors: FieldError[]) =>
     new Problem(422, 'validation', 'Request is invalid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors),
   malformedJson: (detail: string) => new Problem(400, 'malformed-json', 'Body is not valid JSON', detail),
-  unsupportedMediaType: () =>
-    new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json'),
-  payloadTooLarge: (limit: number) =>
-    new Problem(413, 'payload-too-large', 'Body too large', `the body may be at most ${limit} bytes`),
+  unsupportedMediaType: () => new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json'),
+  payloadTooLarge: (limit: number) => new Problem(413, 'payload-too-large', 'Body too large', `the body may be at most ${limit} bytes`),
   notFound: (what: string, id?: string) =>
     new Problem(404, 'not-found', `${what} not found`, id === undefined ? undefined : `no ${what.toLowerCase()} has id "${id}"`),
   conflict: (detail: string) => new Problem(409, 'conflict', 'Conflict', detail),

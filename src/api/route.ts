@@ -67,6 +67,7 @@ export const idParams = z.object({ id: z.string().describe('the resource id') })
 export function defineRoute<R extends RouteConfig>(config: R): R & { getRoutingPath(): string } {
   const body = config.request?.body;
   if (!body) return createRoute(config);
-  const own: MiddlewareHandler[] = config.middleware === undefined ? [] : ([] as MiddlewareHandler[]).concat(config.middleware as MiddlewareHandler | MiddlewareHandler[]);
+  const own: MiddlewareHandler[] =
+    config.middleware === undefined ? [] : ([] as MiddlewareHandler[]).concat(config.middleware as MiddlewareHandler | MiddlewareHandler[]);
   return createRoute({ ...config, middleware: [...own, readJsonBody({ optional: body.required !== true })] });
 }

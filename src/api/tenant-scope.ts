@@ -19,12 +19,7 @@ export function callerTenant(c: Context<AppEnv>): string | undefined {
  * named in the body, else the caller's, else the default tenant. A 422 names
  * `field` when that tenant does not exist, is deleted, or is not the caller's.
  */
-export async function tenantForNew(
-  c: Context<AppEnv>,
-  tenants: TenantDirectory,
-  requested: string | undefined,
-  field = 'tenantId',
-): Promise<string> {
+export async function tenantForNew(c: Context<AppEnv>, tenants: TenantDirectory, requested: string | undefined, field = 'tenantId'): Promise<string> {
   const own = callerTenant(c);
   const tenantId = requested ?? own ?? DEFAULT_TENANT_ID;
   const reachable = (own === undefined || own === tenantId) && (await tenants.isLive(tenantId));

@@ -39,7 +39,9 @@ export function refuseInvalid(result: { success: boolean; target: string; error?
   if (result.success) return;
   const errors = fieldErrors(result.error as z.ZodError, TARGET_PREFIX[result.target]);
   throw problems.validation(
-    result.target === 'header' ? errors.map((e) => ({ ...e, path: e.path.replace(/^header\.(.+)$/, (_, name: string) => `header.${canonicalHeaderName(name)}`) })) : errors,
+    result.target === 'header'
+      ? errors.map((e) => ({ ...e, path: e.path.replace(/^header\.(.+)$/, (_, name: string) => `header.${canonicalHeaderName(name)}`) }))
+      : errors,
   );
 }
 

@@ -15,7 +15,11 @@ const WEBHOOK_HEADERS = {
   required: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
   properties: {
     'webhook-id': { type: 'string', description: "The event's id: the same on every retry, for receivers to drop duplicates." },
-    'webhook-timestamp': { type: 'string', pattern: '^[0-9]+$', description: 'When this attempt was signed, in seconds since the epoch; refuse old ones to stop replays.' },
+    'webhook-timestamp': {
+      type: 'string',
+      pattern: '^[0-9]+$',
+      description: 'When this attempt was signed, in seconds since the epoch; refuse old ones to stop replays.',
+    },
     'webhook-signature': {
       type: 'string',
       description:
@@ -80,7 +84,12 @@ function messageObject(type: EventType): object {
     headers: WEBHOOK_HEADERS,
     payload: { schemaFormat: JSON_SCHEMA_2020_12_FORMAT, schema: webhookBodySchema(type) },
     ...(type.examples.length > 0
-      ? { examples: type.examples.map((data, index) => ({ name: `example-${index}`, payload: { type: type.name, timestamp: '2026-01-01T00:00:00.000Z', data } })) }
+      ? {
+          examples: type.examples.map((data, index) => ({
+            name: `example-${index}`,
+            payload: { type: type.name, timestamp: '2026-01-01T00:00:00.000Z', data },
+          })),
+        }
       : {}),
     ...(type.deprecated ? { 'x-deprecated': true, 'x-deprecated-at': type.deprecatedAt } : {}),
     ...(type.schemaVersion === null ? {} : { 'x-schema-version': type.schemaVersion }),

@@ -41,7 +41,6 @@ export interface Admission {
   deprecatedAt?: string;
 }
 
-
 export interface EventCatalog {
   /** Accepts an event about to be published, or throws EventRejectedError naming each failure. */
   admit(type: string, payload: unknown): Promise<Admission>;
@@ -100,7 +99,15 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
     } catch (error) {
       logger.error({ err: error, eventType: type.name, schemaVersion: type.schemaVersion }, 'stored event schema does not compile');
       const refuse = (() => false) as unknown as PayloadValidator;
-      refuse.errors = [{ instancePath: '', schemaPath: '#', keyword: 'schema', params: {}, message: `the catalog's schema version ${type.schemaVersion} of this type does not compile; fix it with PATCH /v1/event-types/${type.name}` }];
+      refuse.errors = [
+        {
+          instancePath: '',
+          schemaPath: '#',
+          keyword: 'schema',
+          params: {},
+          message: `the catalog's schema version ${type.schemaVersion} of this type does not compile; fix it with PATCH /v1/event-types/${type.name}`,
+        },
+      ];
       return refuse;
     }
   }
@@ -138,7 +145,10 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
     }
     const kept = snapshot;
     const outcome = await Promise.race([
-      refresh.then(() => 'refreshed' as const, (error: unknown) => error),
+      refresh.then(
+        () => 'refreshed' as const,
+        (error: unknown) => error,
+      ),
       sleep(refreshWaitMs, 'waited' as const, { ref: false }),
     ]);
     if (outcome === 'refreshed') return snapshot;
@@ -165,7 +175,10 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
       if (!entry) {
         if (!requireEventTypes) return {};
         throw new EventRejectedError([
-          { path: 'type', message: `"${type}" is not in the event catalog, and HOOKFLOW_REQUIRE_EVENT_TYPES is on: add it with POST /v1/event-types` },
+          {
+            path: 'type',
+            message: `"${type}" is not in the event catalog, and HOOKFLOW_REQUIRE_EVENT_TYPES is on: add it with POST /v1/event-types`,
+          },
         ]);
       }
       const validate = validatorFor(entry);
@@ -179,7 +192,7 @@ export function createEventCatalog(options: EventCatalogOptions): EventCatalog {
       return (await current()).types;
     },
     async firstExample(type) {
-      return (await current()).byName.get(type)?.examples[0] as JsonValue | undefined;
+      return (await current()).byName.get(type)?.examples[0];
     },
     reload,
   };

@@ -48,7 +48,9 @@ export class SchemaInvalidError extends Error {
 export function compilePayloadSchema(schema: JsonSchema, path = 'schema'): PayloadValidator {
   const dialect = schema.$schema;
   if (dialect !== undefined && dialect !== JSON_SCHEMA_DIALECT && dialect !== `${JSON_SCHEMA_DIALECT}#`) {
-    throw new SchemaInvalidError([{ path: `${path}/$schema`, message: `only JSON Schema 2020-12 is supported: leave $schema out or set it to "${JSON_SCHEMA_DIALECT}"` }]);
+    throw new SchemaInvalidError([
+      { path: `${path}/$schema`, message: `only JSON Schema 2020-12 is supported: leave $schema out or set it to "${JSON_SCHEMA_DIALECT}"` },
+    ]);
   }
   if (!ajv.validateSchema(schema)) {
     throw new SchemaInvalidError(fieldErrorsFromAjv(ajv.errors ?? [], path));

@@ -67,7 +67,9 @@ export async function deliveriesCommand(config: Config, args: ParsedCommand): Pr
   const limit = args.string('limit');
   const cursor = args.string('cursor');
   print(
-    await (await client(config, args)).listDeliveries({
+    await (
+      await client(config, args)
+    ).listDeliveries({
       ...(args.flag('dead') ? { status: 'dead' as const } : {}),
       ...(subscriptionId ? { subscriptionId } : {}),
       ...(eventId ? { eventId } : {}),

@@ -71,7 +71,10 @@ function runnable(parent: Command, io: ProgramIo, described: Described): Command
   // `keys create` is `create` under `keys`.
   const command = parent.command(described.name.split(' ').at(-1)!).summary(described.summary).description(described.description);
   const examples = described.examples.map((example) => `  ${example}`).join('\n');
-  command.addHelpText('after', `\nEnvironment:\n${table(environmentOf(described.name))}\n\n${described.examples.length > 1 ? 'Examples' : 'Example'}:\n${examples}`);
+  command.addHelpText(
+    'after',
+    `\nEnvironment:\n${table(environmentOf(described.name))}\n\n${described.examples.length > 1 ? 'Examples' : 'Example'}:\n${examples}`,
+  );
   command.action((...received: unknown[]) => {
     const self = received.at(-1) as Command;
     const optionValue = (name: string): unknown => {
@@ -241,7 +244,9 @@ function subcommandTerm(command: Command): string {
 /** A group's commands listed in its place (`keys create`, `keys reseal`), so one help shows every command. */
 function listedCommands(command: Command): Command[] {
   const help = new Help();
-  return help.visibleCommands(command).flatMap((sub) => (sub.commands.length === 0 ? [sub] : help.visibleCommands(sub).filter((c) => c.name() !== 'help')));
+  return help
+    .visibleCommands(command)
+    .flatMap((sub) => (sub.commands.length === 0 ? [sub] : help.visibleCommands(sub).filter((c) => c.name() !== 'help')));
 }
 
 /** Every command under `root`, groups and runnable ones, depth first. */

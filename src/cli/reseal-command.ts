@@ -6,7 +6,13 @@ import { requireKeyring } from '../crypto/keyring-source.js';
 import { connectTemporalClient, DEFAULT_TEMPORAL_ADDRESS } from '../temporal/client.js';
 import { resolveTemporalTarget } from '../temporal/connection-options.js';
 import { describeProgress, type ResealProgress } from '../../workflows/reseal-progress.js';
-import { DEFAULT_BATCHES_PER_RUN, DEFAULT_RESEAL_BATCH_SIZE, RESEAL_WORKFLOW_ID, resealProgressQuery, type ResealInput } from '../../workflows/reseal-workflow.js';
+import {
+  DEFAULT_BATCHES_PER_RUN,
+  DEFAULT_RESEAL_BATCH_SIZE,
+  RESEAL_WORKFLOW_ID,
+  resealProgressQuery,
+  type ResealInput,
+} from '../../workflows/reseal-workflow.js';
 import type { ParsedCommand } from './command-line.js';
 import { UsageError } from './usage-error.js';
 
@@ -15,7 +21,11 @@ const POLL_MS = 1_000;
 export async function resealCommand(config: Config, args: ParsedCommand): Promise<void> {
   const batchSize = batchSizeOf(args.string('batch-size'));
   const keyring = await requireKeyring(config);
-  const target = resolveTemporalTarget({ address: config.temporalAddress ?? DEFAULT_TEMPORAL_ADDRESS, tls: config.temporalTls, apiKey: config.temporalApiKey });
+  const target = resolveTemporalTarget({
+    address: config.temporalAddress ?? DEFAULT_TEMPORAL_ADDRESS,
+    tls: config.temporalTls,
+    apiKey: config.temporalApiKey,
+  });
   const { client, connection } = await connectTemporalClient(target, config.temporalNamespace);
   try {
     const outcome = await runReseal(client, {

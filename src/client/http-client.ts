@@ -91,7 +91,12 @@ export function createHookflowClient(options: HookflowClientOptions) {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ body: T; response: Response }> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ body: T; response: Response }> {
     const response = await doFetch(`${base}${path}`, {
       method,
       headers: {
@@ -128,8 +133,7 @@ export function createHookflowClient(options: HookflowClientOptions) {
     },
     getEvent: (eventId: string) => call<Event>('GET', `/v1/events/${id(eventId)}`),
     getDelivery: (deliveryId: string) => call<DeliveryWithAttempts>('GET', `/v1/deliveries/${id(deliveryId)}`),
-    listDeliveries: (query: Partial<ListDeliveriesQuery> = {}) =>
-      call<Page<Delivery>>('GET', `/v1/deliveries${queryString({ ...query })}`),
+    listDeliveries: (query: Partial<ListDeliveriesQuery> = {}) => call<Page<Delivery>>('GET', `/v1/deliveries${queryString({ ...query })}`),
     /** The dead-letter queue, optionally for one subscription. */
     listDeadLetters: (query: { subscriptionId?: string; limit?: number; cursor?: string } = {}) =>
       call<Page<Delivery>>('GET', `/v1/deliveries${queryString({ ...query, status: 'dead' })}`),

@@ -31,23 +31,68 @@ export async function ensureClusterCertificates(dir: string, progress: Progress)
     serverName: 'localhost',
   };
   // client.pem is written last: its presence means the whole set was made.
-  const made = await access(certificates.clientCertFile).then(() => true, () => false);
+  const made = await access(certificates.clientCertFile).then(
+    () => true,
+    () => false,
+  );
   if (made) return certificates;
 
   progress(`creating a private CA and TLS certificates in ${dir} (openssl)`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', DAYS,
-    '-subj', '/CN=hookflow cluster CA', '-keyout', file('ca.key'), '-out', certificates.caFile]);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    DAYS,
+    '-subj',
+    '/CN=hookflow cluster CA',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    certificates.caFile,
+  ]);
   await issue('server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   await issue('client', 'hookflow', 'extendedKeyUsage=clientAuth\n');
   return certificates;
 
   async function issue(name: string, commonName: string, extensions: string): Promise<void> {
     await writeFile(file(`${name}.ext`), extensions);
-    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${commonName}`,
-      '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`)]);
-    openssl(['x509', '-req', '-in', file(`${name}.csr`), '-CA', certificates.caFile, '-CAkey', file('ca.key'), '-CAcreateserial',
-      '-days', DAYS, '-extfile', file(`${name}.ext`), '-out', file(`${name}.pem`)]);
+    openssl([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      `/CN=${commonName}`,
+      '-keyout',
+      file(`${name}.key`),
+      '-out',
+      file(`${name}.csr`),
+    ]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      certificates.caFile,
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      DAYS,
+      '-extfile',
+      file(`${name}.ext`),
+      '-out',
+      file(`${name}.pem`),
+    ]);
   }
 }
 

@@ -203,7 +203,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const workers = Array.from({ length: options.workers }, (_, i) =>
       nodePart(`worker-${i + 1}`, 'worker', { HOOKFLOW_WORKER_METRICS_PORT: String(ports.workerMetricsBase + i) }),
     );
-    const apis = Array.from({ length: CLUSTER_APIS }, (_, i) => nodePart(`api-${i + 1}`, 'api', { PORT: String(ports.apiBase + i), HOST: '127.0.0.1' }));
+    const apis = Array.from({ length: CLUSTER_APIS }, (_, i) =>
+      nodePart(`api-${i + 1}`, 'api', { PORT: String(ports.apiBase + i), HOST: '127.0.0.1' }),
+    );
     progress(`starting ${workers.length} workers and ${apis.length} APIs (each its own process; logs in ${logDir})`);
     // Workers stop after the APIs (stops run in reverse), so events taken in the last moment still get worked.
     stops.push(() => Promise.all(workers.map((worker) => worker.stop())).then(() => {}));
@@ -364,7 +366,9 @@ async function probeHttp(url: string): Promise<void> {
 function requireHaproxy(): string {
   const found = findOnPath('haproxy');
   if (!found) {
-    throw new Error('HAProxy balances the API processes and is not installed: apt-get install haproxy (Debian, Ubuntu) or brew install haproxy (macOS)');
+    throw new Error(
+      'HAProxy balances the API processes and is not installed: apt-get install haproxy (Debian, Ubuntu) or brew install haproxy (macOS)',
+    );
   }
   return found;
 }

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   });
   if (values.help) return void process.stdout.write(USAGE);
   const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 32) throw new Error(`--workers must be a whole number from 1 to 32, not ${values.workers}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 32)
+    throw new Error(`--workers must be a whole number from 1 to 32, not ${values.workers}`);
   if (values['tools-only']) {
     const tools = await ensureTemporalTools('.tools', printProgress);
     return void printProgress(`Temporal tools ready: ${Object.values(tools).join(', ')}`);
@@ -52,7 +53,10 @@ async function main(): Promise<void> {
       'hookflow cluster is running',
       `  API (balancer)   ${cluster.url}   (HAProxy, ${pid(parts.balancer)}; try: curl ${cluster.url}/readyz)`,
       ...parts.apis.map((api, i) => `  api-${i + 1}            http://127.0.0.1:${api.spec.env.PORT}   (${pid(api)})`),
-      ...parts.workers.map((worker, i) => `  worker-${i + 1}         metrics http://127.0.0.1:${worker.spec.env.HOOKFLOW_WORKER_METRICS_PORT}/metrics   (${pid(worker)})`),
+      ...parts.workers.map(
+        (worker, i) =>
+          `  worker-${i + 1}         metrics http://127.0.0.1:${worker.spec.env.HOOKFLOW_WORKER_METRICS_PORT}/metrics   (${pid(worker)})`,
+      ),
       `  Temporal gRPC    ${cluster.temporal.address}${cluster.temporal.tls ? ' (mTLS)' : ''}   (${pid(parts.temporal)})`,
       `  Temporal Web UI  ${cluster.temporalUiUrl ?? '(off: --no-ui)'}`,
       `  PostgreSQL       databases temporal, temporal_visibility, hookflow   (${pid(parts.postgres)})`,

@@ -68,8 +68,8 @@ export class SupervisedProcess {
       this.log.write(chunk);
       recent = (recent + chunk.toString('utf8')).slice(-8192);
     };
-    child.stdout!.on('data', onOutput);
-    child.stderr!.on('data', onOutput);
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
     this.closed = new Promise<void>((resolve) =>
       child.once('close', (code, signal) => {
         exit = { code, signal };
@@ -86,9 +86,19 @@ export class SupervisedProcess {
     const deadline = Date.now() + spec.readyTimeoutMs;
     for (;;) {
       if (exit !== undefined) {
-        throw new Error(`${spec.name} exited (code ${exit.code}, signal ${exit.signal}) before it was ready; log ${spec.logFile}:\n${recent.slice(-3000)}`);
+        throw new Error(
+          `${spec.name} exited (code ${exit.code}, signal ${exit.signal}) before it was ready; log ${spec.logFile}:\n${recent.slice(-3000)}`,
+        );
       }
-      if ('line' in spec.ready ? recent.includes(spec.ready.line) : await spec.ready.probe().then(() => true, () => false)) return;
+      if (
+        'line' in spec.ready
+          ? recent.includes(spec.ready.line)
+          : await spec.ready.probe().then(
+              () => true,
+              () => false,
+            )
+      )
+        return;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
         throw new Error(`${spec.name} not ready after ${spec.readyTimeoutMs} ms; log ${spec.logFile}:\n${recent.slice(-3000)}`);

@@ -28,7 +28,10 @@ export async function setUpTemporalSchemas(options: {
   progress: Progress;
 }): Promise<void> {
   const { server, progress } = options;
-  for (const [kind, database] of [['temporal', options.databases.temporal], ['visibility', options.databases.visibility]] as const) {
+  for (const [kind, database] of [
+    ['temporal', options.databases.temporal],
+    ['visibility', options.databases.visibility],
+  ] as const) {
     const runTool = (args: string[]) => runSqlTool(options.sqlTool, server, database, args);
     if (!(await databaseExists(server, database))) {
       progress(`creating database ${database}`);

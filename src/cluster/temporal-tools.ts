@@ -35,7 +35,10 @@ export async function ensureTemporalTools(toolsDir: string, progress: Progress):
       [`go.temporal.io/server/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`, 'sql', tools.sqlTool],
     ]);
   }
-  const schemaCopied = await access(path.join(tools.postgresSchemaDir, 'visibility', 'versioned')).then(() => true, () => false);
+  const schemaCopied = await access(path.join(tools.postgresSchemaDir, 'visibility', 'versioned')).then(
+    () => true,
+    () => false,
+  );
   if (!schemaCopied) {
     const moduleDir = goModuleDir(`go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`, 'the Temporal schemas', NO_GO);
     progress(`copying Temporal's PostgreSQL schemas from ${moduleDir}`);
@@ -49,7 +52,12 @@ export async function ensureTemporalTools(toolsDir: string, progress: Progress):
   return tools;
 }
 
-async function buildInto(dir: string, what: string, progress: Progress, builds: Array<[module: string, builtName: string, finalPath: string]>): Promise<void> {
+async function buildInto(
+  dir: string,
+  what: string,
+  progress: Progress,
+  builds: Array<[module: string, builtName: string, finalPath: string]>,
+): Promise<void> {
   const buildDir = path.join(dir, 'build');
   await rm(buildDir, { recursive: true, force: true });
   await goInstall({ modules: builds.map(([module]) => module), binDir: buildDir, what, alternatives: NO_GO, progress });

@@ -28,9 +28,7 @@ export async function loadKeyring(settings: KeyringSettings): Promise<Keyring | 
 export async function requireKeyring(settings: KeyringSettings): Promise<Keyring> {
   const keyring = await loadKeyring(settings);
   if (keyring === undefined) {
-    throw new Error(
-      'HOOKFLOW_ENCRYPTION_KEY (32 random bytes, base64: openssl rand -base64 32) or HOOKFLOW_ENCRYPTION_KEYS is required',
-    );
+    throw new Error('HOOKFLOW_ENCRYPTION_KEY (32 random bytes, base64: openssl rand -base64 32) or HOOKFLOW_ENCRYPTION_KEYS is required');
   }
   return keyring;
 }

@@ -66,7 +66,10 @@ export function parseKeyring(spec: string): Keyring {
   entries.forEach((entry, index) => {
     const colon = entry.indexOf(':');
     const where = `keyring entry ${index + 1}`;
-    const bytes = decodeKey(colon === -1 ? entry : entry.slice(colon + 1).trim(), colon === -1 ? where : `${where} ("${safeId(entry.slice(0, colon))}")`);
+    const bytes = decodeKey(
+      colon === -1 ? entry : entry.slice(colon + 1).trim(),
+      colon === -1 ? where : `${where} ("${safeId(entry.slice(0, colon))}")`,
+    );
     const id = colon === -1 ? keyFingerprint(bytes) : entry.slice(0, colon).trim();
     if (!KEY_ID.test(id)) throw new KeyringError(`${where}: a key id is 1 to 64 letters, digits, "_" or "-"`);
     if (keys.some((key) => key.id === id)) throw new KeyringError(`${where}: the key id "${id}" is used twice`);

@@ -27,10 +27,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
   };
 }
 
-export async function insertApiKey(
-  db: Queryable,
-  key: { id: string; prefix: string; keyHash: string } & CreateApiKey,
-): Promise<ApiKey> {
+export async function insertApiKey(db: Queryable, key: { id: string; prefix: string; keyHash: string } & CreateApiKey): Promise<ApiKey> {
   const { rows } = await db.query<ApiKeyRow>(
     `INSERT INTO api_keys (id, name, prefix, key_hash, scopes, tenant_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
     [key.id, key.name, key.prefix, key.keyHash, [...new Set(key.scopes)], key.tenantId ?? null],
@@ -40,10 +37,7 @@ export async function insertApiKey(
 
 /** The key with this hash, unless revoked. */
 export async function findActiveApiKey(db: Queryable, keyHash: string): Promise<ApiKey | undefined> {
-  const { rows } = await db.query<ApiKeyRow>(
-    `SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-    [keyHash],
-  );
+  const { rows } = await db.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`, [keyHash]);
   return rows[0] && toApiKey(rows[0]);
 }
 
@@ -61,9 +55,8 @@ export async function listApiKeys(
 
 /** The revoked key, or undefined when there is no such key not yet revoked. */
 export async function revokeApiKey(db: Queryable, id: string): Promise<ApiKey | undefined> {
-  const { rows } = await db.query<ApiKeyRow>(
-    `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
-    [id],
-  );
+  const { rows } = await db.query<ApiKeyRow>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`, [
+    id,
+  ]);
   return rows[0] && toApiKey(rows[0]);
 }

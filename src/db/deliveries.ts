@@ -194,10 +194,7 @@ export interface AttemptRecord {
  * success) and the tenant's usage of the day in a single statement. Returns the attempt's number over the
  * delivery's life, and its number within the current round of retries.
  */
-export async function recordAttempt(
-  db: Queryable,
-  attempt: AttemptRecord,
-): Promise<{ number: number; attemptInRound: number }> {
+export async function recordAttempt(db: Queryable, attempt: AttemptRecord): Promise<{ number: number; attemptInRound: number }> {
   const { rows } = await db.query<{ number: number; retry_base: number }>(
     `WITH delivery AS (
        UPDATE deliveries
@@ -239,18 +236,12 @@ export async function lastAttempt(db: Queryable, deliveryId: string): Promise<{ 
 }
 
 export async function markDeliveryDead(db: Queryable, deliveryId: string, reason: string): Promise<void> {
-  await db.query(`UPDATE deliveries SET status = 'dead', last_error = $2, updated_at = now() WHERE id = $1`, [
-    deliveryId,
-    reason,
-  ]);
+  await db.query(`UPDATE deliveries SET status = 'dead', last_error = $2, updated_at = now() WHERE id = $1`, [deliveryId, reason]);
 }
 
 /** A redelivery: pending again, with a fresh round of retries. */
 export async function reopenDelivery(db: Queryable, deliveryId: string): Promise<void> {
-  await db.query(
-    `UPDATE deliveries SET status = 'pending', retry_base = attempt_count, updated_at = now() WHERE id = $1`,
-    [deliveryId],
-  );
+  await db.query(`UPDATE deliveries SET status = 'pending', retry_base = attempt_count, updated_at = now() WHERE id = $1`, [deliveryId]);
 }
 
 /**

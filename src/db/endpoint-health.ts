@@ -1,12 +1,7 @@
 // The shared breaker and rate-limit state: read and written under the row's
 // lock (SELECT … FOR UPDATE), so concurrent workers never race on it.
 import type { BreakerStore } from '../delivery/breaker.js';
-import {
-  INITIAL_STATE,
-  type BreakerState,
-  type EndpointState,
-  type Transition,
-} from '../delivery/endpoint-gate.js';
+import { INITIAL_STATE, type BreakerState, type EndpointState, type Transition } from '../delivery/endpoint-gate.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
 
 interface HealthRow {
@@ -61,10 +56,12 @@ export async function withEndpointState<T extends { next: EndpointState; transit
       [subscriptionId, n.state, n.consecutiveFailures, n.trips, n.openUntil, n.probeUntil, n.lastSuccessAt, n.failingSince, n.tokens, n.tokensAt],
     );
     if (result.transition) {
-      await tx.query(
-        'INSERT INTO breaker_transitions (subscription_id, from_state, to_state, reason) VALUES ($1, $2, $3, $4)',
-        [subscriptionId, result.transition.from, result.transition.to, result.transition.reason],
-      );
+      await tx.query('INSERT INTO breaker_transitions (subscription_id, from_state, to_state, reason) VALUES ($1, $2, $3, $4)', [
+        subscriptionId,
+        result.transition.from,
+        result.transition.to,
+        result.transition.reason,
+      ]);
     }
     return result;
   });
@@ -75,9 +72,7 @@ export async function withEndpointState<T extends { next: EndpointState; transit
  * rate limit needs no lock to let a delivery through.
  */
 export async function peekBreakerState(db: Queryable, subscriptionId: string): Promise<BreakerState> {
-  const { rows } = await db.query<{ state: BreakerState }>('SELECT state FROM endpoint_health WHERE subscription_id = $1', [
-    subscriptionId,
-  ]);
+  const { rows } = await db.query<{ state: BreakerState }>('SELECT state FROM endpoint_health WHERE subscription_id = $1', [subscriptionId]);
   return rows[0]?.state ?? 'closed';
 }
 

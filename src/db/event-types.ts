@@ -111,5 +111,9 @@ export async function listSchemaVersions(db: Queryable, name: string): Promise<E
     'SELECT version, schema, created_at FROM event_type_schemas WHERE name = $1 ORDER BY version DESC',
     [name],
   );
-  return rows.map((row) => ({ version: row.version, schema: row.schema as EventTypeSchemaVersion['schema'], createdAt: row.created_at.toISOString() }));
+  return rows.map((row) => ({
+    version: row.version,
+    schema: row.schema as EventTypeSchemaVersion['schema'],
+    createdAt: row.created_at.toISOString(),
+  }));
 }

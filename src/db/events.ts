@@ -107,12 +107,7 @@ export interface FanoutTarget {
  * out: once the workflow run that asked has its answer it starts every child
  * in it, so from here on a new run of the same event id must start none.
  */
-export async function nextFanoutBatch(
-  db: Queryable,
-  eventId: string,
-  afterSubscriptionId: string | null,
-  limit: number,
-): Promise<FanoutTarget[]> {
+export async function nextFanoutBatch(db: Queryable, eventId: string, afterSubscriptionId: string | null, limit: number): Promise<FanoutTarget[]> {
   const { rows } = await db.query<{ delivery_id: string; subscription_id: string; url: string; ordered: boolean }>(
     `SELECT d.id AS delivery_id, d.subscription_id, s.url, d.ordered_at IS NOT NULL AS ordered
      FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id

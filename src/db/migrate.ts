@@ -16,12 +16,8 @@ export async function migrate(pool: Pool, log: (line: string) => void = () => {}
   return withClient(pool, async (client) => {
     try {
       await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-      );
-      const done = new Set(
-        (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
-      );
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
       const pending = files.filter((f) => !done.has(f));
       log(`migrations: ${done.size} applied, ${pending.length} pending`);
       for (const [index, file] of pending.entries()) {

@@ -87,9 +87,8 @@ export async function streamFigures(pool: Pool, subscriptionId: string): Promise
 
 /** Violations counted for a stream so far (0 for a stream that never sent). */
 export async function orderViolations(pool: Pool, subscriptionId: string): Promise<number> {
-  const { rows } = await pool.query<{ order_violations: number }>(
-    'SELECT order_violations FROM ordered_streams WHERE subscription_id = $1',
-    [subscriptionId],
-  );
+  const { rows } = await pool.query<{ order_violations: number }>('SELECT order_violations FROM ordered_streams WHERE subscription_id = $1', [
+    subscriptionId,
+  ]);
   return rows[0]?.order_violations ?? 0;
 }

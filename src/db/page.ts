@@ -43,11 +43,7 @@ export function pageParams(query: { limit: number; cursor?: string | undefined }
 }
 
 /** Rows are fetched with `limit + 1` so the extra row tells whether a next page exists. */
-export function toPage<Row extends { created_at: Date; id: string }, T>(
-  rows: Row[],
-  limit: number,
-  map: (row: Row) => T,
-): Page<T> {
+export function toPage<Row extends { created_at: Date; id: string }, T>(rows: Row[], limit: number, map: (row: Row) => T): Page<T> {
   const pageRows = rows.slice(0, limit);
   const last = pageRows.at(-1);
   return {

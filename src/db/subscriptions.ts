@@ -142,12 +142,7 @@ export async function findSigningKeys(db: Queryable, id: string): Promise<Sealed
  * current one keeps signing next to it until `previousExpiresAt`. Returns
  * false when there is no such subscription.
  */
-export async function rotateSealedSecret(
-  db: Queryable,
-  id: string,
-  next: StoredSigningKey,
-  previousExpiresAt: Date,
-): Promise<boolean> {
+export async function rotateSealedSecret(db: Queryable, id: string, next: StoredSigningKey, previousExpiresAt: Date): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE subscriptions
      SET previous_sealed_secret = sealed_secret, previous_secret_expires_at = $3,
@@ -172,11 +167,7 @@ export async function listSubscriptions(
 }
 
 /** Applies only the fields present in `patch`; `undefined` keeps a column as it is. */
-export async function updateSubscription(
-  db: Queryable,
-  id: string,
-  patch: UpdateSubscription,
-): Promise<Subscription | undefined> {
+export async function updateSubscription(db: Queryable, id: string, patch: UpdateSubscription): Promise<Subscription | undefined> {
   const columns: Array<[string, unknown]> = [
     ['url', patch.url],
     ['event_types', patch.eventTypes && [...new Set(patch.eventTypes)]],
@@ -203,10 +194,7 @@ export async function updateSubscription(
 }
 
 export async function deleteSubscription(db: Queryable, id: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    'UPDATE subscriptions SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL',
-    [id],
-  );
+  const { rowCount } = await db.query('UPDATE subscriptions SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL', [id]);
   return rowCount === 1;
 }
 

@@ -108,14 +108,12 @@ export function afterAttempt(
 
   const failures = current.consecutiveFailures + 1;
   const failing: EndpointState = { ...current, consecutiveFailures: failures, failingSince: current.failingSince ?? now };
-  const tripping =
-    current.state === 'half_open' || (current.state === 'closed' && failures >= policy.failureThreshold);
+  const tripping = current.state === 'half_open' || (current.state === 'closed' && failures >= policy.failureThreshold);
   if (!tripping) return { next: failing };
 
   const trips = current.trips + 1;
   const openUntil = new Date(now.getTime() + cooldownMs(trips, policy));
-  const reason =
-    current.state === 'half_open' ? 'the probe failed' : `${failures} consecutive failed attempts`;
+  const reason = current.state === 'half_open' ? 'the probe failed' : `${failures} consecutive failed attempts`;
   return {
     next: { ...failing, state: 'open', trips, openUntil, probeUntil: null },
     transition: { from: current.state, to: 'open', reason: `${reason}; open until ${openUntil.toISOString()}` },

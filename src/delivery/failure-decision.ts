@@ -24,12 +24,7 @@ export type FailureDecision =
   /** gone: the receiver answered 410 (see classifyStatus); permanent: a status the subscription lists as permanent. */
   | { kind: 'give-up'; reason: 'gone' | 'permanent' | 'exhausted' };
 
-export function decideAfterFailure(
-  failed: FailedAttempt,
-  policy: FailurePolicy,
-  now: Date,
-  random: () => number = Math.random,
-): FailureDecision {
+export function decideAfterFailure(failed: FailedAttempt, policy: FailurePolicy, now: Date, random: () => number = Math.random): FailureDecision {
   const { statusCode } = failed;
   if (statusCode !== undefined) {
     const statusClass = classifyStatus(statusCode);
@@ -42,8 +37,7 @@ export function decideAfterFailure(
   const scheduledMs = nextRetryDelayMs(policy.retryScheduleSeconds, failed.attempt, random);
   if (scheduledMs === undefined) return { kind: 'give-up', reason: 'exhausted' };
 
-  const requestedMs =
-    statusCode !== undefined && honoursRetryAfter(statusCode) ? parseRetryAfterMs(failed.retryAfter, now) : undefined;
+  const requestedMs = statusCode !== undefined && honoursRetryAfter(statusCode) ? parseRetryAfterMs(failed.retryAfter, now) : undefined;
   if (requestedMs === undefined) return { kind: 'retry', delayMs: scheduledMs };
   return { kind: 'retry', delayMs: clampRetryAfterMs(requestedMs, scheduledMs, MAX_RETRY_AFTER_MS) };
 }

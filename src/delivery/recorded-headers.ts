@@ -18,7 +18,8 @@ const CREDENTIAL_NAME = /token|secret|key|auth|pass|cookie|session|credential|si
  * authentication scheme followed by its credentials, hookflow's own secret
  * and key shapes, a JWT.
  */
-const CREDENTIAL_VALUE = /^\s*(bearer|basic|digest|token|apikey|api-key|hoba|mutual|negotiate|ntlm|aws4-hmac-sha256)\s+\S|^\s*(whsec_|whsk_|hfk_)|^\s*eyJ[\w-]*\.[\w-]*\./i;
+const CREDENTIAL_VALUE =
+  /^\s*(bearer|basic|digest|token|apikey|api-key|hoba|mutual|negotiate|ntlm|aws4-hmac-sha256)\s+\S|^\s*(whsec_|whsk_|hfk_)|^\s*eyJ[\w-]*\.[\w-]*\./i;
 
 export function isCredentialHeader(name: string, value: string): boolean {
   return CREDENTIAL_NAME.test(name) || CREDENTIAL_VALUE.test(value);
@@ -29,7 +30,10 @@ export function isCredentialHeader(name: string, value: string): boolean {
  * header names are case-insensitive, and receivers see them so), and every
  * custom header of the subscription that looks like a credential redacted.
  */
-export function recordedRequestHeaders(sent: Readonly<Record<string, string>>, customHeaders: Readonly<Record<string, string>>): Record<string, string> {
+export function recordedRequestHeaders(
+  sent: Readonly<Record<string, string>>,
+  customHeaders: Readonly<Record<string, string>>,
+): Record<string, string> {
   const custom = new Set(Object.keys(customHeaders).map((name) => name.toLowerCase()));
   const recorded: Record<string, string> = {};
   for (const [name, value] of Object.entries(sent)) {

@@ -7,7 +7,15 @@
  * 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h — ten attempts in all.
  */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = Object.freeze([
-  5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 14 * 3600, 20 * 3600, 24 * 3600,
+  5,
+  5 * 60,
+  30 * 60,
+  2 * 3600,
+  5 * 3600,
+  10 * 3600,
+  14 * 3600,
+  20 * 3600,
+  24 * 3600,
 ]);
 
 export const JITTER_RATIO = 0.2;
@@ -22,11 +30,7 @@ export function maxAttempts(scheduleSeconds: readonly number[]): number {
  * when the attempt that just failed was the last one the schedule allows.
  * `random` returns a number in [0, 1) and is injectable so tests are exact.
  */
-export function nextRetryDelayMs(
-  scheduleSeconds: readonly number[],
-  failedAttempt: number,
-  random: () => number = Math.random,
-): number | undefined {
+export function nextRetryDelayMs(scheduleSeconds: readonly number[], failedAttempt: number, random: () => number = Math.random): number | undefined {
   if (!Number.isInteger(failedAttempt) || failedAttempt < 1) {
     throw new RangeError(`failedAttempt must be a positive integer, got ${failedAttempt}`);
   }
@@ -41,8 +45,7 @@ export function withJitter(ms: number, random: () => number = Math.random): numb
   return Math.round(ms * factor);
 }
 
-const IMF_FIXDATE =
-  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
  * Reads a `Retry-After` header (delay-seconds or HTTP-date, RFC 9110 §10.2.3)

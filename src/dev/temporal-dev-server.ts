@@ -37,26 +37,39 @@ export async function startTemporalDevServer(options: {
   const dbFile = path.resolve(options.dataDir, 'temporal.db');
   const logFile = path.resolve(options.dataDir, 'temporal.log');
   const args = [
-    'server', 'start-dev',
-    '--db-filename', dbFile,
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--db-filename',
+    dbFile,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     // WAL + synchronous=NORMAL survives process crashes and is much faster than the default.
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--sqlite-pragma', 'synchronous=NORMAL',
-    '--dynamic-config-value', 'system.enableActivityEagerExecution=true',
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     // An API and a worker sharing a process start event workflows eagerly (src/runtime/shared-connection.ts).
-    '--dynamic-config-value', 'system.enableEagerWorkflowStart=true',
+    '--dynamic-config-value',
+    'system.enableEagerWorkflowStart=true',
     // One partition per task queue: on one machine, more partitions only spread tasks and pollers
     // apart (fewer sync matches, more forwarding). Measured: +13 % deliveries/s with one subscriber,
     // +32 % with ten (docs/benchmarks.md).
-    '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-    '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueWritePartitions=1',
     // Tenants' fairness keys take effect only with this (off by default in 1.29.1): one
     // tenant's backlog of event workflows no longer delays another's (src/temporal/fairness.ts).
-    '--dynamic-config-value', `${ENABLE_FAIRNESS_SETTING}=${options.fairness !== false}`,
+    '--dynamic-config-value',
+    `${ENABLE_FAIRNESS_SETTING}=${options.fairness !== false}`,
     ...Object.entries(options.dynamicConfig ?? {}).flatMap(([name, value]) => ['--dynamic-config-value', `${name}=${value}`]),
     ...searchAttributeFlags(),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),

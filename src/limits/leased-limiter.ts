@@ -122,7 +122,9 @@ export class LeasedLimiter implements RateLimiter {
   private async leaseWithin(key: string, want: number): Promise<Lease | 'timed out'> {
     const leasing = this.lease(key, want);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timed out'>((resolve) => (timer = setTimeout(() => resolve('timed out'), this.settings.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS)));
+    const timeout = new Promise<'timed out'>(
+      (resolve) => (timer = setTimeout(() => resolve('timed out'), this.settings.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS)),
+    );
     // A lease answered after its timeout is lost (its units unspent); its failure must not go unhandled.
     leasing.catch(() => {});
     try {

@@ -256,8 +256,7 @@ function applyOperator(operator: string, operand: JsonValue, found: Found): bool
  * order in time); NaN otherwise, which makes every comparison false.
  */
 function order(found: Found, operand: JsonValue): number {
-  const comparable =
-    (typeof found === 'number' && typeof operand === 'number') || (typeof found === 'string' && typeof operand === 'string');
+  const comparable = (typeof found === 'number' && typeof operand === 'number') || (typeof found === 'string' && typeof operand === 'string');
   if (!comparable) return NaN;
   return found < operand ? -1 : found > operand ? 1 : 0;
 }

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** Ids are opaque, URL-safe, and never contain ':' (workflow ids use it as a separator). */
-export const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "-" or "."');
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "_", "-" or "."');
 
 export const eventTypeSchema = z
   .string()
@@ -34,7 +38,6 @@ export const timeRangeQueryFields = {
   until: timestampSchema.optional(),
 };
 
-
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
@@ -46,7 +49,14 @@ export interface Page<T> {
  * says so too.
  */
 export function textSchema(maxLength: number, { minLength = 0 }: { minLength?: number } = {}) {
-  return z.string().min(minLength).max(maxLength).regex(/^[^\u0000]*$/, 'may not contain NUL characters');
+  return (
+    z
+      .string()
+      .min(minLength)
+      .max(maxLength)
+      // eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
+      .regex(/^[^\u0000]*$/, 'may not contain NUL characters')
+  );
 }
 
 const pages = new WeakMap<z.ZodType, z.ZodType>();

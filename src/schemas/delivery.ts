@@ -37,17 +37,16 @@ export type Delivery = z.infer<typeof deliverySchema>;
 export const deliveryWithAttemptsSchema = deliverySchema.extend({ attempts: z.array(attemptSchema) });
 export type DeliveryWithAttempts = z.infer<typeof deliveryWithAttemptsSchema>;
 
-export const listDeliveriesQuerySchema = pageQuerySchema
-  .extend({
-    status: deliveryStatusSchema.optional(),
-    subscriptionId: idSchema.optional(),
-    eventId: idSchema.optional(),
-    tenantId: idSchema.optional(),
-    /** Deliveries of events of this type only. */
-    eventType: eventTypeSchema.optional(),
-    /** Deliveries created in [since, until). */
-    ...timeRangeQueryFields,
-  });
+export const listDeliveriesQuerySchema = pageQuerySchema.extend({
+  status: deliveryStatusSchema.optional(),
+  subscriptionId: idSchema.optional(),
+  eventId: idSchema.optional(),
+  tenantId: idSchema.optional(),
+  /** Deliveries of events of this type only. */
+  eventType: eventTypeSchema.optional(),
+  /** Deliveries created in [since, until). */
+  ...timeRangeQueryFields,
+});
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuerySchema>;
 
 /**

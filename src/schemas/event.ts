@@ -20,7 +20,11 @@ export const publishEventSchema = z
   });
 export type PublishEvent = z.infer<typeof publishEventSchema>;
 
-export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'use printable ASCII without spaces');
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'use printable ASCII without spaces');
 
 /** What the event workflow carries: the event exactly as accepted. */
 export const acceptedEventSchema = z.object({
@@ -57,13 +61,12 @@ export type Event = z.infer<typeof eventSchema>;
 export const publishedEventSchema = z.object({ id: idSchema, tenantId: idSchema, type: z.string(), createdAt: timestampSchema });
 
 /** GET /v1/events: a tenant's events (recorded in PostgreSQL), newest first. */
-export const listEventsQuerySchema = pageQuerySchema
-  .extend({
-    type: eventTypeSchema.optional(),
-    tenantId: idSchema.optional(),
-    /** Events accepted in [since, until). */
-    ...timeRangeQueryFields,
-  });
+export const listEventsQuerySchema = pageQuerySchema.extend({
+  type: eventTypeSchema.optional(),
+  tenantId: idSchema.optional(),
+  /** Events accepted in [since, until). */
+  ...timeRangeQueryFields,
+});
 export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;
 
 /** An event in a list: no payload, and how many of its deliveries are in each status. */

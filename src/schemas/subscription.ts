@@ -6,8 +6,21 @@ import { payloadFilterSchema } from '../routing/payload-filter.js';
 // Headers a subscription may not set: the signature set, what HTTP itself
 // manages, and hop-by-hop headers (RFC 9110 §7.6.1).
 const RESERVED_HEADERS = new Set([
-  'webhook-id', 'webhook-timestamp', 'webhook-signature', 'webhook-test', 'content-type', 'content-length', 'host',
-  'user-agent', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'webhook-test',
+  'content-type',
+  'content-length',
+  'host',
+  'user-agent',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
 ]);
 
 const headerNameSchema = z
@@ -17,7 +30,10 @@ const headerNameSchema = z
   .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'this header is set by hookflow and cannot be overridden')
   .describe(`any header but those hookflow sets (in any case): ${[...RESERVED_HEADERS].join(', ')}`);
 
-const headerValueSchema = z.string().max(2048).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values may not contain control characters');
+const headerValueSchema = z
+  .string()
+  .max(2048)
+  .regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values may not contain control characters');
 
 /** Standard Webhooks signature schemes: `v1` HMAC-SHA256 with a shared secret, `v1a` ed25519 with a public key. */
 export const signatureSchemeSchema = z.enum(['v1', 'v1a']);
@@ -44,20 +60,21 @@ export const listSubscriptionsQuerySchema = pageQuerySchema.extend({
 });
 
 const subscriptionFields = {
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
-    .max(2048),
+  url: z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).max(2048),
   /** Event type patterns: names, "*", or "prefix.*" (src/routing/event-type-pattern.ts). */
   eventTypes: z.array(eventTypePatternSchema).min(1).max(100),
   /** Only events whose payload passes it; null for every event of the types (docs/routing.md). */
   filter: payloadFilterSchema.nullable(),
   description: textSchema(1000).nullable(),
-  headers: z
-    .record(headerNameSchema, headerValueSchema)
-    .refine((h) => Object.keys(h).length <= 20, 'at most 20 custom headers'),
+  headers: z.record(headerNameSchema, headerValueSchema).refine((h) => Object.keys(h).length <= 20, 'at most 20 custom headers'),
   /** Seconds to wait before each retry; attempts = length + 1. */
   retrySchedule: z
-    .array(z.number().min(0).max(7 * 24 * 3600))
+    .array(
+      z
+        .number()
+        .min(0)
+        .max(7 * 24 * 3600),
+    )
     .max(20)
     .refine((s) => s.reduce((a, b) => a + b, 0) <= 14 * 24 * 3600, 'the schedule may span at most 14 days')
     .describe('seconds to wait before each retry (attempts: length + 1); together at most 14 days')
@@ -68,28 +85,31 @@ const subscriptionFields = {
   rateLimitPerSecond: z.number().min(0.01).max(10_000).nullable(),
 };
 
-export const createSubscriptionSchema = z.strictObject({
-  ...subscriptionFields,
-  /** The tenant it belongs to, for good; `default` when left out (a tenant's own key: that tenant). */
-  tenantId: idSchema.optional(),
-  description: subscriptionFields.description.optional(),
-  filter: subscriptionFields.filter.optional(),
-  headers: subscriptionFields.headers.optional(),
-  retrySchedule: subscriptionFields.retrySchedule.optional(),
-  timeoutMs: subscriptionFields.timeoutMs.optional(),
-  permanentStatusCodes: subscriptionFields.permanentStatusCodes.optional(),
-  rateLimitPerSecond: subscriptionFields.rateLimitPerSecond.optional(),
-  /** Set at creation; a rotation may switch it (POST /v1/subscriptions/:id/secret/rotate). */
-  signatureScheme: signatureSchemeSchema.optional(),
-  ordering: orderingSchema.optional(),
-  /** Only for `ordering: "fifo"`; `block` when left out. */
-  onDeadLetter: onDeadLetterSchema.optional(),
-})
+export const createSubscriptionSchema = z
+  .strictObject({
+    ...subscriptionFields,
+    /** The tenant it belongs to, for good; `default` when left out (a tenant's own key: that tenant). */
+    tenantId: idSchema.optional(),
+    description: subscriptionFields.description.optional(),
+    filter: subscriptionFields.filter.optional(),
+    headers: subscriptionFields.headers.optional(),
+    retrySchedule: subscriptionFields.retrySchedule.optional(),
+    timeoutMs: subscriptionFields.timeoutMs.optional(),
+    permanentStatusCodes: subscriptionFields.permanentStatusCodes.optional(),
+    rateLimitPerSecond: subscriptionFields.rateLimitPerSecond.optional(),
+    /** Set at creation; a rotation may switch it (POST /v1/subscriptions/:id/secret/rotate). */
+    signatureScheme: signatureSchemeSchema.optional(),
+    ordering: orderingSchema.optional(),
+    /** Only for `ordering: "fifo"`; `block` when left out. */
+    onDeadLetter: onDeadLetterSchema.optional(),
+  })
   .refine((s) => s.onDeadLetter === undefined || s.ordering === 'fifo', {
     message: 'onDeadLetter applies only to subscriptions with ordering "fifo"',
     path: ['onDeadLetter'],
   })
-  .describe('`onDeadLetter` only with `ordering: "fifo"`; `url` must not resolve to an address the SSRF guard forbids; `tenantId` must name a live tenant the caller reaches.');
+  .describe(
+    '`onDeadLetter` only with `ordering: "fifo"`; `url` must not resolve to an address the SSRF guard forbids; `tenantId` must name a live tenant the caller reaches.',
+  );
 export type CreateSubscription = z.infer<typeof createSubscriptionSchema>;
 
 export const updateSubscriptionSchema = z
@@ -132,10 +152,7 @@ export type SubscriptionWithSecret = z.infer<typeof subscriptionWithSecretSchema
  * What a receiver needs to verify signatures: the shared secret (v1), or the
  * public key (v1a). An ed25519 private key is never shown.
  */
-export const verificationKeySchema = z.union([
-  z.object({ secret: z.string() }),
-  z.object({ publicKey: z.string() }),
-]);
+export const verificationKeySchema = z.union([z.object({ secret: z.string() }), z.object({ publicKey: z.string() })]);
 export type VerificationKey = z.infer<typeof verificationKeySchema>;
 
 export const rotatedKeySchema = z.intersection(verificationKeySchema, z.object({ previousSecretExpiresAt: timestampSchema }));
@@ -143,7 +160,12 @@ export type RotatedKey = z.infer<typeof rotatedKeySchema>;
 
 export const rotateSecretSchema = z.strictObject({
   /** How long the previous secret keeps signing next to the new one; 0 ends it at once. */
-  overlapSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional(),
   /** Switch schemes with this rotation (the old key keeps signing under its own scheme during the overlap); the current scheme by default. */
   signatureScheme: signatureSchemeSchema.optional(),
 });
@@ -161,7 +183,11 @@ export const recoverSchema = z
       ctx.addIssue({ code: 'custom', path: ['since'], message: 'since must be in the past' });
     }
     if (end - Date.parse(w.since) > MAX_RECOVERY_WINDOW_DAYS * 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: [field], message: `the window from since to ${w.until === undefined ? 'now' : 'until'} is at most ${MAX_RECOVERY_WINDOW_DAYS} days` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `the window from since to ${w.until === undefined ? 'now' : 'until'} is at most ${MAX_RECOVERY_WINDOW_DAYS} days`,
+      });
     }
   })
   .describe(
@@ -192,4 +218,3 @@ export const endpointHealthSchema = z.object({
   transitions: z.array(z.object({ at: timestampSchema, from: z.string(), to: z.string(), reason: z.string() })),
 });
 export type EndpointHealthView = z.infer<typeof endpointHealthSchema>;
-

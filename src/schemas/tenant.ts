@@ -58,7 +58,12 @@ export const listTenantsQuerySchema = pageQuerySchema;
 export const issuePortalTokenSchema = z.strictObject({
   scopes: z.array(apiKeyScopeSchema).min(1).max(3).optional(),
   /** Lifetime in seconds: 1 hour unless asked, at most 24 hours. */
-  expiresInSeconds: z.number().int().min(60).max(24 * 3600).optional(),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600)
+    .optional(),
 });
 export type IssuePortalToken = z.infer<typeof issuePortalTokenSchema>;
 

@@ -4,7 +4,9 @@ import { eventTypeSchema, jsonValueSchema } from './common.js';
 /** `POST /v1/subscriptions/:id/test`: both optional (see the route for the defaults). */
 export const testSendSchema = z.strictObject({
   /** The subscription's first exact event type by default. */
-  eventType: eventTypeSchema.optional().describe("the subscription's first exact event type by default; without a payload, one the event catalog has an example for"),
+  eventType: eventTypeSchema
+    .optional()
+    .describe("the subscription's first exact event type by default; without a payload, one the event catalog has an example for"),
   /** The event catalog's example for the event type by default. */
   payload: jsonValueSchema.optional(),
 });

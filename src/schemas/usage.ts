@@ -20,7 +20,9 @@ export const usageQuerySchema = z
     from: daySchema.optional().describe('first UTC day (inclusive); 29 days before `to` by default; at most 365 days before `to` (earlier is cut)'),
     to: daySchema.optional().describe('last UTC day (inclusive); today by default'),
   })
-  .describe(`The answer's from and to name the days it covers: at most ${MAX_USAGE_DAYS} (a longer range is cut to the last ${MAX_USAGE_DAYS} up to \`to\`); \`from\` after \`to\` is an empty range.`)
+  .describe(
+    `The answer's from and to name the days it covers: at most ${MAX_USAGE_DAYS} (a longer range is cut to the last ${MAX_USAGE_DAYS} up to \`to\`); \`from\` after \`to\` is an empty range.`,
+  )
   .transform((range) => {
     const to = range.to ?? new Date().toISOString().slice(0, 10);
     const from = range.from ?? addDays(to, 1 - DEFAULT_USAGE_DAYS);

@@ -7,21 +7,13 @@ import type { Queryable } from '../db/pool.js';
 import { findSubscription } from '../db/subscriptions.js';
 import { displayTarget } from '../delivery/target.js';
 import { tenantPriority } from '../temporal/fairness.js';
-import {
-  SEARCH_ATTRIBUTES,
-  deliveryWorkflowId,
-  redeliverSignal,
-  type DeliveryWorkflowInput,
-} from '../../workflows/definitions.js';
+import { SEARCH_ATTRIBUTES, deliveryWorkflowId, redeliverSignal, type DeliveryWorkflowInput } from '../../workflows/definitions.js';
 import type { deliveryWorkflow } from '../../workflows/delivery-workflow.js';
 import { requestOfStream } from './ordered-streams.js';
 
 export type RedeliverOutcome = 'requested' | 'not-found' | 'in-progress' | 'subscription-gone';
 
-export async function redeliver(
-  deps: { pool: Queryable; temporal: Client; taskQueue: string },
-  deliveryId: string,
-): Promise<RedeliverOutcome> {
+export async function redeliver(deps: { pool: Queryable; temporal: Client; taskQueue: string }, deliveryId: string): Promise<RedeliverOutcome> {
   const delivery = await findDelivery(deps.pool, deliveryId);
   if (!delivery) return 'not-found';
   if (delivery.status === 'pending') return 'in-progress';

@@ -23,7 +23,13 @@ export async function createEventType(deps: CatalogDeps, input: CreateEventType)
   const examples = input.examples ?? [];
   if (input.schema !== undefined) refuseInvalidExamples(compilePayloadSchema(input.schema), examples, 'examples');
   const created = await inTransaction(deps.pool, (tx) =>
-    insertEventType(tx, { name: input.name, description: input.description ?? '', examples, deprecated: input.deprecated ?? false, schema: input.schema }),
+    insertEventType(tx, {
+      name: input.name,
+      description: input.description ?? '',
+      examples,
+      deprecated: input.deprecated ?? false,
+      schema: input.schema,
+    }),
   );
   if (!created) throw new EventTypeExistsError(`event type "${input.name}" already exists; change it with PATCH /v1/event-types/${input.name}`);
   await deps.catalog.reload();
@@ -85,5 +91,9 @@ function sameJson(a: unknown, b: unknown): boolean {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+  );
 }

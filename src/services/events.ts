@@ -110,9 +110,7 @@ export async function publishEvent(
   // Another tenant's event of that id is a conflict told in words that say nothing of it.
   if (existing && existing.tenantId !== tenantId) throw new IdempotencyConflictError(`event id ${id} is already in use`);
   if (existing && existing.type !== input.type) {
-    throw new IdempotencyConflictError(
-      `event ${id} was already published with type "${existing.type}", not "${input.type}"`,
-    );
+    throw new IdempotencyConflictError(`event ${id} was already published with type "${existing.type}", not "${input.type}"`);
   }
   const published = existing ?? event;
   return { event: { id, tenantId, type: published.type, createdAt: published.createdAt }, duplicate: true, ...typeDeprecation };

@@ -32,7 +32,9 @@ interface RecoveryMemo {
 
 /** `rcv_…`: the same subscription and window (as asked: an open end stays open) always give the same id. */
 export function recoveryIdFor(subscriptionId: string, window: Recover): string {
-  const key = [subscriptionId, new Date(window.since).toISOString(), window.until === undefined ? 'now' : new Date(window.until).toISOString()].join('\n');
+  const key = [subscriptionId, new Date(window.since).toISOString(), window.until === undefined ? 'now' : new Date(window.until).toISOString()].join(
+    '\n',
+  );
   return `rcv_${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`;
 }
 

@@ -25,10 +25,7 @@ function newSigningKey(box: SecretBox, subscriptionId: string, scheme: Signature
 }
 
 /** `input.tenantId`: already resolved and checked by the caller (src/api/tenant-scope.ts). */
-export async function createSubscription(
-  deps: SecretsDeps,
-  input: CreateSubscription & { tenantId: string },
-): Promise<SubscriptionWithSecret> {
+export async function createSubscription(deps: SecretsDeps, input: CreateSubscription & { tenantId: string }): Promise<SubscriptionWithSecret> {
   const id = newId('sub');
   const { stored, shown } = newSigningKey(deps.secretBox, id, input.signatureScheme ?? 'v1');
   const subscription = await insertSubscription(deps.pool, id, stored, input);

@@ -67,7 +67,14 @@ export async function sendTestWebhook(
     error: sent.networkError ?? null,
   };
   deps.logger.info(
-    { subscriptionId: subscription.id, webhookId, eventType: event.eventType, statusCode: result.statusCode, durationMs: result.durationMs, error: result.error },
+    {
+      subscriptionId: subscription.id,
+      webhookId,
+      eventType: event.eventType,
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error,
+    },
     'test send',
   );
   return result;

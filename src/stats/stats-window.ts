@@ -30,7 +30,10 @@ export interface CountedRows {
 
 const noAttempts = (): AttemptsByClass => ({ '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, network: 0 });
 
-export function layOut(span: StatsSpan, rows: CountedRows): { buckets: StatsBucket[]; totals: Omit<StatsBucket, 'start'> & { successRate: number | null } } {
+export function layOut(
+  span: StatsSpan,
+  rows: CountedRows,
+): { buckets: StatsBucket[]; totals: Omit<StatsBucket, 'start'> & { successRate: number | null } } {
   const buckets: StatsBucket[] = Array.from({ length: span.bucketCount }, (_, i) => ({
     start: new Date(span.since.getTime() + i * span.bucketSeconds * 1000).toISOString(),
     events: 0,

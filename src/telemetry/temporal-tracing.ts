@@ -23,9 +23,7 @@ import type { InjectedSinks, WorkerOptions } from '@temporalio/worker';
  * sandbox (OpenTelemetry's API and span classes with a context manager of its
  * own, no Node module); test/unit/workflow-code.test.ts bundles it to check.
  */
-export const WORKFLOW_TRACING_MODULE = createRequire(import.meta.url).resolve(
-  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
-);
+export const WORKFLOW_TRACING_MODULE = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 /** For every Temporal client of a traced process: starts and signals carry the active span. */
 export function tracingClientInterceptors(): ClientInterceptors {

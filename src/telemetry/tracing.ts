@@ -35,9 +35,7 @@ export function tracesUrl(endpoint: string): string {
 
 /** Once per process: the global provider can be registered only once. */
 export function startTracing(options: { endpoint: string; serviceName: string }): Tracing {
-  const resource = Resource.default().merge(
-    new Resource({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: VERSION }),
-  );
+  const resource = Resource.default().merge(new Resource({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: VERSION }));
   // The OTLP/HTTP exporter's JSON encoding: readable by any collector, and by the tests.
   const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(options.endpoint) }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });

@@ -10,11 +10,7 @@ export interface TemporalClient {
 }
 
 /** `interceptors`: tracing's (src/telemetry/temporal-tracing.ts), when it is on. */
-export async function connectTemporalClient(
-  target: TemporalTarget,
-  namespace: string,
-  interceptors?: ClientInterceptors,
-): Promise<TemporalClient> {
+export async function connectTemporalClient(target: TemporalTarget, namespace: string, interceptors?: ClientInterceptors): Promise<TemporalClient> {
   const connection = await Connection.connect({ ...target, connectTimeout: '5 seconds' });
   return { client: new Client({ connection, namespace, interceptors }), connection };
 }

@@ -47,7 +47,7 @@ function load(): Map<string, Asset> {
 const ASSETS = load();
 
 /** The versioned URL of an asset by its stable name ("ui.css"). */
-export function assetUrl(name: keyof typeof SOURCES & string): string {
+export function assetUrl(name: keyof typeof SOURCES): string {
   const asset = ASSETS.get(name);
   if (!asset) throw new Error(`no asset named ${name}`);
   return asset.url;

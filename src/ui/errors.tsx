@@ -8,10 +8,7 @@ import { ProblemSummary } from './components.js';
 import { Page } from './layout.js';
 import { V1Problem } from './v1-client.js';
 
-export function pageError(
-  logger: Logger,
-  area: { brand: string; home: string; signIn: string; endSession: (c: Context) => Promise<void> },
-) {
+export function pageError(logger: Logger, area: { brand: string; home: string; signIn: string; endSession: (c: Context) => Promise<void> }) {
   return async (error: Error, c: Context): Promise<Response> => {
     // The credential stopped working (a revoked key, an expired or revoked token): the session is over.
     if (error instanceof V1Problem && error.status === 401) {
@@ -22,9 +19,13 @@ export function pageError(
     if (error instanceof V1Problem) problem = error.problem;
     // hono/csrf: a change posted from another origin.
     else if (error instanceof HTTPException && error.status === 403) {
-      problem = { type: 'https://hookflow.dev/problems/csrf', title: 'Refused', status: 403, detail: 'a change must be made from this site\'s own pages' };
-    }
-    else {
+      problem = {
+        type: 'https://hookflow.dev/problems/csrf',
+        title: 'Refused',
+        status: 403,
+        detail: "a change must be made from this site's own pages",
+      };
+    } else {
       logger.error({ err: error, method: c.req.method, path: c.req.path }, 'page failed');
       problem = { type: 'https://hookflow.dev/problems/internal', title: 'Something went wrong', status: 500, detail: 'the error has been logged' };
     }
@@ -45,7 +46,12 @@ export function staleFormPage(c: Context, area: { brand: string; home: string })
   return c.html(
     <Page title="Refused" brand={area.brand} brandHref={area.home} nav={[]} path={c.req.path}>
       <ProblemSummary
-        problem={{ type: 'https://hookflow.dev/problems/csrf', title: 'The form is out of date', status: 403, detail: 'go back, reload the page and try again' }}
+        problem={{
+          type: 'https://hookflow.dev/problems/csrf',
+          title: 'The form is out of date',
+          status: 403,
+          detail: 'go back, reload the page and try again',
+        }}
       />
     </Page>,
     403,

@@ -78,7 +78,9 @@ function shell(props: ControlProps) {
   return { aria, wrap };
 }
 
-export function TextInput(props: ControlProps & { value: string; type?: string; required?: boolean; inputmode?: 'numeric' | 'decimal'; placeholder?: string }) {
+export function TextInput(
+  props: ControlProps & { value: string; type?: string; required?: boolean; inputmode?: 'numeric' | 'decimal'; placeholder?: string },
+) {
   const { aria, wrap } = shell(props);
   return wrap(
     <input

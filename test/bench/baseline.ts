@@ -39,7 +39,10 @@ export async function runBaseline(options: {
   progress(`baseline [${shape}]: ${parents} × ${workflow} with ${subscribers} subscriber(s), one no-op activity each`);
   if (!bundle) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
-    bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./baseline-workflows.ts', import.meta.url)), logger: new DefaultLogger('WARN') });
+    bundle = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('./baseline-workflows.ts', import.meta.url)),
+      logger: new DefaultLogger('WARN'),
+    });
   }
   const taskQueue = `bench-baseline-${shape}-${subscribers}-${Date.now()}`;
   let done = 0;
@@ -60,9 +63,18 @@ export async function runBaseline(options: {
   try {
     const firstAt = Date.now();
     await runConcurrently(parents, options.concurrency, (i) =>
-      options.temporal.workflow.start(workflow, { taskQueue, workflowId: `baseline:${taskQueue}:${i}`, args: [{ id: `${taskQueue}:${i}`, children: subscribers }] }),
+      options.temporal.workflow.start(workflow, {
+        taskQueue,
+        workflowId: `baseline:${taskQueue}:${i}`,
+        args: [{ id: `${taskQueue}:${i}`, children: subscribers }],
+      }),
     );
-    await waitUntil(`${total} baseline deliveries`, async () => done >= total, 600_000, () => progress(`  baseline done ${done}/${total}`));
+    await waitUntil(
+      `${total} baseline deliveries`,
+      async () => done >= total,
+      600_000,
+      () => progress(`  baseline done ${done}/${total}`),
+    );
     const query = `TaskQueue = '${taskQueue}'`;
     await waitAllClosed(options.temporal, query, 60_000);
     const cost = await readCost(options.temporal, await listStable(options.temporal, query, parents));

@@ -37,7 +37,8 @@ export function chartSpec(runs: readonly ScenarioResult[]): vl.TopLevelSpec {
   const x = { field: 't', type: 'quantitative', title: 'seconds since the first publish', axis: { format: 'd', tickMinStep: 1 } } as const;
   // One line per shape: without a canvas Vega over-estimates text widths, and a long line widens the image.
   const summary = runs.map(
-    (r) => `${SHAPE_LABELS[r.shape]}: ${r.deliveriesPerSecond} deliveries/s, ${r.cost.perDelivery.historyEventsPerDelivery} history events per delivery`,
+    (r) =>
+      `${SHAPE_LABELS[r.shape]}: ${r.deliveriesPerSecond} deliveries/s, ${r.cost.perDelivery.historyEventsPerDelivery} history events per delivery`,
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -70,7 +71,18 @@ export function chartSpec(runs: readonly ScenarioResult[]): vl.TopLevelSpec {
               x,
               y: { field: 'lagMs', type: 'quantitative', title: 'lag ms (log)', scale: { type: 'log' }, axis: { tickCount: 5, format: '~s' } },
               color,
-              strokeDash: { field: 'measure', type: 'nominal', title: 'lag', scale: { domain: ['p99', 'p50'], range: [[1, 0], [4, 3]] } },
+              strokeDash: {
+                field: 'measure',
+                type: 'nominal',
+                title: 'lag',
+                scale: {
+                  domain: ['p99', 'p50'],
+                  range: [
+                    [1, 0],
+                    [4, 3],
+                  ],
+                },
+              },
             },
           },
           // Steady-rate scenarios keep up while the p99 stays under a second.
@@ -88,7 +100,10 @@ function referenceLine(value: number, field: string, label: string) {
     data: { values: [{ [field]: value, label }] },
     layer: [
       { mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { field, type: 'quantitative' } } },
-      { mark: { type: 'text', align: 'right', dx: -4, dy: -6, color: '#666', x: WIDTH }, encoding: { y: { field, type: 'quantitative' }, text: { field: 'label' } } },
+      {
+        mark: { type: 'text', align: 'right', dx: -4, dy: -6, color: '#666', x: WIDTH },
+        encoding: { y: { field, type: 'quantitative' }, text: { field: 'label' } },
+      },
     ],
   };
 }

@@ -55,7 +55,9 @@ export async function runClusterBench(options: {
   const maxWorkers = Math.max(...options.workerCounts);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-bench-cluster-'));
   await chmod(dataDir, 0o755);
-  progress(`bench "${options.label}" on the cluster: ${options.workerCounts.join(', ')} workers; scenarios ${options.scenarios.map((s) => s.name).join(', ')}`);
+  progress(
+    `bench "${options.label}" on the cluster: ${options.workerCounts.join(', ')} workers; scenarios ${options.scenarios.map((s) => s.name).join(', ')}`,
+  );
   let cluster: Cluster | undefined;
   const onSignal = () => void (cluster?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -68,7 +70,12 @@ export async function runClusterBench(options: {
       ports: await freeClusterPorts(2, maxWorkers),
       ui: false,
       tls: false,
-      hookflowEnv: { HOOKFLOW_ALLOWED_CIDRS: '127.0.0.0/8', HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '1000000', LOG_LEVEL: 'warn', ...options.hookflowEnv },
+      hookflowEnv: {
+        HOOKFLOW_ALLOWED_CIDRS: '127.0.0.0/8',
+        HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '1000000',
+        LOG_LEVEL: 'warn',
+        ...options.hookflowEnv,
+      },
       progress,
     });
     const connection = await Connection.connect(cluster.temporal);
@@ -78,7 +85,13 @@ export async function runClusterBench(options: {
       label: options.label,
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      settings: { layout: 'cluster', workerCounts: options.workerCounts, scenarios: options.scenarios, concurrency: options.concurrency, hookflowEnv: options.hookflowEnv },
+      settings: {
+        layout: 'cluster',
+        workerCounts: options.workerCounts,
+        scenarios: options.scenarios,
+        concurrency: options.concurrency,
+        hookflowEnv: options.hookflowEnv,
+      },
       results: [],
       wallSeconds: 0,
     };
@@ -105,7 +118,11 @@ export async function runClusterBench(options: {
         });
       for (const def of options.scenarios) {
         const before = await readWriteCounters(cluster.databaseUrl);
-        const result = await runScenario({ call, temporal, pids, concurrency: options.concurrency, eventTypeSuffix: `.w${workers}` }, def, 'on-failure');
+        const result = await runScenario(
+          { call, temporal, pids, concurrency: options.concurrency, eventTypeSuffix: `.w${workers}` },
+          def,
+          'on-failure',
+        );
         // PostgreSQL publishes its counters with a delay of up to a second.
         await sleep(1_500);
         const after = await readWriteCounters(cluster.databaseUrl);
@@ -162,7 +179,9 @@ export function formatClusterReport(report: Pick<ClusterBenchReport, 'results'>)
       table(
         runs.map((r) => {
           const cpu = r.cpuSecondsPer1000Deliveries;
-          const workers = Object.entries(cpu).filter(([p]) => p.startsWith('worker-')).reduce((sum, [, s]) => sum + s, 0);
+          const workers = Object.entries(cpu)
+            .filter(([p]) => p.startsWith('worker-'))
+            .reduce((sum, [, s]) => sum + s, 0);
           const apis = (cpu.api ?? 0) + (cpu['api-2'] ?? 0);
           const per = r.cost.perDelivery;
           return {
@@ -185,9 +204,10 @@ export function formatClusterReport(report: Pick<ClusterBenchReport, 'results'>)
     );
     out.push('');
   }
-  out.push('(del = successful delivery; CPU-s/1k = CPU seconds per 1,000 deliveries, children included; tx = transactions committed, reads included; rows = inserted + updated + deleted)');
+  out.push(
+    '(del = successful delivery; CPU-s/1k = CPU seconds per 1,000 deliveries, children included; tx = transactions committed, reads included; rows = inserted + updated + deleted)',
+  );
   return `${out.join('\n')}\n`;
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
-

@@ -125,9 +125,7 @@ async function main(): Promise<void> {
     wallSeconds: Math.round((Date.now() - started.getTime()) / 1000),
   };
   process.stdout.write(`\n${formatFairness(results)}\n`);
-  const file = flags.out
-    ? path.resolve(flags.out)
-    : path.join(ROOT, 'bench-results', `${report.date.replace(/[:.]/g, '-')}-fairness.json`);
+  const file = flags.out ? path.resolve(flags.out) : path.join(ROOT, 'bench-results', `${report.date.replace(/[:.]/g, '-')}-fairness.json`);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   progress(`results written to ${path.relative(process.cwd(), file)} (${report.wallSeconds} s)`);
@@ -216,7 +214,8 @@ async function startHookflow(infrastructure: Infrastructure, dataDir: string, pa
  * which is not what this measures. The receivers then forget them.
  */
 async function warmUp(call: Call, receivers: Receiver[]): Promise<void> {
-  for (const tenantId of [FLOOD_TENANT, ...QUIET_TENANTS]) await call('POST', '/v1/events', { type: EVENT_TYPE, payload: { warmUp: true }, tenantId });
+  for (const tenantId of [FLOOD_TENANT, ...QUIET_TENANTS])
+    await call('POST', '/v1/events', { type: EVENT_TYPE, payload: { warmUp: true }, tenantId });
   const tenants = 1 + QUIET_TENANTS.length;
   await waitUntil('the warm-up events', async () => receivers.reduce((n, r) => n + distinctReceipts(r).size, 0) >= tenants, 120_000);
   for (const receiver of receivers) receiver.requests.length = 0;
@@ -246,13 +245,19 @@ async function measure(mode: Mode, call: Call, slow: Receiver, quick: Receiver):
         tenantId: QUIET_TENANTS[i % QUIET_TENANTS.length],
       })),
     ]);
-    for (const [name, published] of [['flood', flood], ['quiet', quietAll]] as const) {
+    for (const [name, published] of [
+      ['flood', flood],
+      ['quiet', quietAll],
+    ] as const) {
       if (published.errors) progress(`  ${name}: ${published.errors} publish(es) failed, first: ${published.firstError}`);
     }
     const expected = flood.sentAt.size + quietAll.sentAt.size;
     const received = () => countOwn(slow, flood) + countOwn(quick, quietAll);
-    await waitUntil(`${expected} deliveries`, async () => received() >= expected, 600_000, () =>
-      progress(`  received ${received()}/${expected}`),
+    await waitUntil(
+      `${expected} deliveries`,
+      async () => received() >= expected,
+      600_000,
+      () => progress(`  received ${received()}/${expected}`),
     ).catch((error: Error) => progress(`  ${error.message}: got ${received()}; going on`));
     const floodResult = groupResult([FLOOD_TENANT], SETTINGS.floodRate, flood, slow);
     const quietResult = groupResult(QUIET_TENANTS, SETTINGS.quietRate, quietAll, quick);
@@ -284,10 +289,8 @@ function distinctReceipts(receiver: Receiver): Map<string, number> {
   return first;
 }
 
-const countOwn = (receiver: Receiver, published: Published) =>
-  [...distinctReceipts(receiver).keys()].filter((id) => published.sentAt.has(id)).length;
-const foreign = (receiver: Receiver, published: Published) =>
-  [...distinctReceipts(receiver).keys()].filter((id) => !published.sentAt.has(id)).length;
+const countOwn = (receiver: Receiver, published: Published) => [...distinctReceipts(receiver).keys()].filter((id) => published.sentAt.has(id)).length;
+const foreign = (receiver: Receiver, published: Published) => [...distinctReceipts(receiver).keys()].filter((id) => !published.sentAt.has(id)).length;
 
 function groupResult(tenants: string[], rate: number, published: Published, receiver: Receiver): GroupResult {
   const receipts = [...distinctReceipts(receiver)]

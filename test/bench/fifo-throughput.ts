@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (response.status >= 300) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as any;
+    return await response.json();
   };
   const results = [];
   try {
@@ -61,7 +61,9 @@ async function main(): Promise<void> {
       progress(`${streams} stream(s): publishing ${EVENTS} events to paused subscriptions`);
       for (let position = 0; position < EVENTS; position++) await api('POST', '/v1/events', { type, payload: { position } });
       const pendingCount = async () =>
-        Number((await pool.query(`SELECT count(*) FROM deliveries WHERE subscription_id = ANY($1) AND status = 'pending'`, [subscriptions])).rows[0].count);
+        Number(
+          (await pool.query(`SELECT count(*) FROM deliveries WHERE subscription_id = ANY($1) AND status = 'pending'`, [subscriptions])).rows[0].count,
+        );
       while ((await pendingCount()) < EVENTS * streams) await sleep(200);
 
       const started = Date.now();

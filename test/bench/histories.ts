@@ -41,7 +41,12 @@ export async function waitAllClosed(temporal: Client, query: string, timeoutMs: 
 }
 
 /** Every execution (every run) matching `query`, once the listed count has stopped changing and reached `atLeast`. */
-export async function listStable(temporal: Client, query: string, atLeast: number, timeoutMs = 60_000): Promise<Array<{ workflowId: string; runId: string }>> {
+export async function listStable(
+  temporal: Client,
+  query: string,
+  atLeast: number,
+  timeoutMs = 60_000,
+): Promise<Array<{ workflowId: string; runId: string }>> {
   const deadline = Date.now() + timeoutMs;
   let previous = -1;
   for (;;) {

@@ -43,7 +43,13 @@ export async function publishConcurrently(call: Call, type: string, count: numbe
 export type ExtraFields = (i: number) => Record<string, unknown>;
 
 /** `count` events at `perSecond`, each sent on schedule whether or not earlier ones were answered. */
-export async function publishAtRate(call: Call, type: string, count: number, perSecond: number, fields: ExtraFields = () => ({})): Promise<Published> {
+export async function publishAtRate(
+  call: Call,
+  type: string,
+  count: number,
+  perSecond: number,
+  fields: ExtraFields = () => ({}),
+): Promise<Published> {
   const recorder = recordPublishes(call, type, fields);
   const inFlight: Promise<void>[] = [];
   const start = Date.now();
@@ -74,7 +80,14 @@ function recordPublishes(call: Call, type: string, fields: ExtraFields = () => (
         firstError ??= error instanceof Error ? error.message : String(error);
       }
     },
-    result: (): Published => ({ sentAt, firstAt, wallMs: Date.now() - firstAt, acceptMs: summarise(latencies), errors, ...(firstError ? { firstError } : {}) }),
+    result: (): Published => ({
+      sentAt,
+      firstAt,
+      wallMs: Date.now() - firstAt,
+      acceptMs: summarise(latencies),
+      errors,
+      ...(firstError ? { firstError } : {}),
+    }),
   };
 }
 

@@ -35,9 +35,10 @@ export function formatReport(report: Pick<BenchReport, 'scenarios' | 'baselines'
         'lag ms p50/p99': `${r.lagMs.p50}/${r.lagMs.p99}`,
         ...(r.keptUp === undefined ? {} : { 'kept up': r.keptUp ? 'yes' : 'no' }),
         'events/del': per.historyEventsPerDelivery,
-        'WF tasks/del': per.workflowTasksPerDelivery === per.workflowTasksScheduledPerDelivery
-          ? per.workflowTasksPerDelivery
-          : `${per.workflowTasksPerDelivery} (${per.workflowTasksScheduledPerDelivery} sched.)`,
+        'WF tasks/del':
+          per.workflowTasksPerDelivery === per.workflowTasksScheduledPerDelivery
+            ? per.workflowTasksPerDelivery
+            : `${per.workflowTasksPerDelivery} (${per.workflowTasksScheduledPerDelivery} sched.)`,
         'act tasks/del': per.activityTasksPerDelivery,
         'local act/del': per.localActivitiesPerDelivery,
         'execs/del': per.executionsPerDelivery,
@@ -62,7 +63,9 @@ export function formatReport(report: Pick<BenchReport, 'scenarios' | 'baselines'
     out.push(
       table(
         report.baselines.map((b) => {
-          const hookflow = report.scenarios.find((r) => r.shape === b.shape && r.subscribers === b.subscribers && r.concurrency !== undefined && r.events > 1);
+          const hookflow = report.scenarios.find(
+            (r) => r.shape === b.shape && r.subscribers === b.subscribers && r.concurrency !== undefined && r.events > 1,
+          );
           return {
             shape: SHAPE_LABELS[b.shape],
             workflow: b.workflow,

@@ -61,7 +61,11 @@ const { values: flags } = parseArgs({
   },
 });
 
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const SCALE = Number(flags.scale);
 const CONCURRENCY = Number(flags.concurrency);
 
@@ -96,7 +100,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hookflow-bench-'));
   await chmod(dataDir, 0o755);
-  progress(`bench "${flags.label}": shapes ${shapes.join(', ')}; scenarios ${scenarios.map((s) => s.name).join(', ')}; scale ${SCALE}; data in ${dataDir}`);
+  progress(
+    `bench "${flags.label}": shapes ${shapes.join(', ')}; scenarios ${scenarios.map((s) => s.name).join(', ')}; scale ${SCALE}; data in ${dataDir}`,
+  );
   const infrastructure = await startInfrastructure({
     dataDir,
     toolsDir: path.join(ROOT, '.tools'),
@@ -148,7 +154,14 @@ async function main(): Promise<void> {
       label: flags.label,
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      settings: { shapes, layout: flags.layout, scenarios: scenarios.map((s) => ({ ...s })), scale: SCALE, concurrency: CONCURRENCY, workerEnv: flags['worker-env'] },
+      settings: {
+        shapes,
+        layout: flags.layout,
+        scenarios: scenarios.map((s) => ({ ...s })),
+        scale: SCALE,
+        concurrency: CONCURRENCY,
+        workerEnv: flags['worker-env'],
+      },
       scenarios: [],
       baselines: [],
       processes: {},
@@ -163,7 +176,9 @@ async function main(): Promise<void> {
     const processCosts = (pid: number) => ({ cpuSeconds: Math.round(cpuSeconds(pid) * 100) / 100, peakRssMiB: peakRssMiB(pid) });
 
     for (const [index, shape] of shapes.entries()) {
-      progress(`worker shape ${shape}: starting the ${oneProcess ? 'API and worker in one process' : 'worker'} with HOOKFLOW_DELIVERY_WORKFLOWS=${shape}`);
+      progress(
+        `worker shape ${shape}: starting the ${oneProcess ? 'API and worker in one process' : 'worker'} with HOOKFLOW_DELIVERY_WORKFLOWS=${shape}`,
+      );
       const worker = await start(oneProcess ? 'start' : 'worker', {
         ...env,
         ...Object.fromEntries(flags['worker-env'].map((kv) => kv.split('=', 2) as [string, string])),
@@ -176,12 +191,20 @@ async function main(): Promise<void> {
       const pids = () => definedOnly({ api: (api ?? worker).child.pid, ...(api ? { worker: worker.child.pid } : {}), ...fixedPids });
       for (const def of scenarios) {
         const result = await runScenario({ call, temporal, pids, concurrency: CONCURRENCY }, def, shape);
-        progress(`  ${def.name} [${shape}]: ${result.deliveriesPerSecond} deliveries/s, ${result.cost.perDelivery.historyEventsPerDelivery} history events per delivery`);
+        progress(
+          `  ${def.name} [${shape}]: ${result.deliveriesPerSecond} deliveries/s, ${result.cost.perDelivery.historyEventsPerDelivery} history events per delivery`,
+        );
         report.scenarios.push(result);
         await save();
       }
       if (index === shapes.length - 1 && Number(flags['soak-seconds']) > 0) {
-        report.soak = await soak(call, { api: (api ?? worker).child.pid!, worker: worker.child.pid! }, Number(flags['soak-seconds']), Number(flags['soak-rate']), `bench.soak.${shape}`);
+        report.soak = await soak(
+          call,
+          { api: (api ?? worker).child.pid!, worker: worker.child.pid! },
+          Number(flags['soak-seconds']),
+          Number(flags['soak-rate']),
+          `bench.soak.${shape}`,
+        );
       }
       report.processes[`worker (${shape})`] = processCosts(worker.child.pid!);
       await stopPart(worker);
@@ -193,7 +216,9 @@ async function main(): Promise<void> {
       for (const shape of shapes) {
         for (const subscribers of [1, 10]) {
           const parents = Math.max(1, Math.round(baselineEvents / subscribers));
-          report.baselines.push(await runBaseline({ address: infrastructure.temporalAddress, temporal, shape, parents, subscribers, concurrency: CONCURRENCY }));
+          report.baselines.push(
+            await runBaseline({ address: infrastructure.temporalAddress, temporal, shape, parents, subscribers, concurrency: CONCURRENCY }),
+          );
           await save();
         }
       }
@@ -203,7 +228,8 @@ async function main(): Promise<void> {
     await save();
     process.stdout.write(`\n${formatReport(report)}\n`);
     progress(`results written to ${path.relative(ROOT, file)} (${report.wallSeconds} s)`);
-    if (flags.charts) for (const chart of await writeCharts(report.scenarios, path.resolve(flags.charts))) progress(`chart ${path.relative(ROOT, chart)}`);
+    if (flags.charts)
+      for (const chart of await writeCharts(report.scenarios, path.resolve(flags.charts))) progress(`chart ${path.relative(ROOT, chart)}`);
     await closeHttp();
     await connection.close();
   } finally {
@@ -226,7 +252,6 @@ async function redraw(files: string[]): Promise<void> {
   const dir = path.resolve(flags.charts ?? path.join(ROOT, 'docs', 'benchmarks'));
   for (const chart of await writeCharts(merged.scenarios, dir)) progress(`chart ${path.relative(process.cwd(), chart)}`);
 }
-
 
 function forwardErrors(part: string, chunk: Buffer): void {
   const text = chunk.toString('utf8');

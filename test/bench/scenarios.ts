@@ -140,8 +140,11 @@ export async function runScenario(ctx: ScenarioContext, def: ScenarioDef, shape:
       return firstReceipt.size;
     };
     const timeoutMs = Math.max(300_000, (expected / 5) * 1000);
-    await waitUntil(`${expected} deliveries`, async () => collect() >= expected, timeoutMs, () =>
-      progress(`  received ${firstReceipt.size}/${expected}`),
+    await waitUntil(
+      `${expected} deliveries`,
+      async () => collect() >= expected,
+      timeoutMs,
+      () => progress(`  received ${firstReceipt.size}/${expected}`),
     ).catch((error: Error) => progress(`  ${error.message}: got ${collect()}; going on`));
     const receipts = [...firstReceipt.values()];
     const lastAt = Math.max(published.firstAt, ...receipts.map((r) => r.at));

@@ -75,7 +75,11 @@ export async function startDevServerStack(runDir: string, hookflowEnv: Record<st
       ...hookflowEnv,
     };
     const supervise = (name: string, command: 'api' | 'worker', own: Record<string, string>) => {
-      const part = new SupervisedProcess(hookflowProcessSpec({ name, command, env: { ...env, ...own }, logDir: runDir }), (exit) => unplannedExits.push(exit), progress);
+      const part = new SupervisedProcess(
+        hookflowProcessSpec({ name, command, env: { ...env, ...own }, logDir: runDir }),
+        (exit) => unplannedExits.push(exit),
+        progress,
+      );
       processes.push(part);
       return part;
     };

@@ -69,9 +69,7 @@ export async function produce(options: {
   return outcomes;
 }
 
-type Answer =
-  | { accepted: true; eventId: string; replayed: boolean }
-  | { accepted: false; kind: string; defect: boolean; waitMs: number };
+type Answer = { accepted: true; eventId: string; replayed: boolean } | { accepted: false; kind: string; defect: boolean; waitMs: number };
 
 async function postEvent(options: { apiUrl: () => string; key: string; runId: string; type: string }, seq: number): Promise<Answer> {
   let response: Response;
@@ -98,7 +96,8 @@ async function postEvent(options: { apiUrl: () => string; key: string; runId: st
     return { accepted: true, eventId: body.id, replayed: response.headers.get('idempotent-replayed') === 'true' };
   }
   const retryAfter = Number(response.headers.get('retry-after'));
-  const problem = response.headers.get('content-type') === 'application/problem+json' ? (safeJson(text) as { detail?: string } | undefined) : undefined;
+  const problem =
+    response.headers.get('content-type') === 'application/problem+json' ? (safeJson(text) as { detail?: string } | undefined) : undefined;
   // 502: the balancer's answer when an API died mid-request with no other to resend to (deploy/haproxy/haproxy.cfg).
   if ((response.status === 503 || response.status === 429 || response.status === 502) && retryAfter > 0 && problem?.detail) {
     return { accepted: false, kind: `${response.status} ${problem.detail}`, defect: false, waitMs: retryAfter * 1000 };

@@ -118,7 +118,11 @@ export function tally(input: {
 }
 
 /** Every expected delivery is settled in the database: received and recorded, or dead-lettered. */
-export function isDrained(input: { accepted: readonly AcceptedEvent[]; receivers: readonly string[]; recorded: readonly RecordedDelivery[] }): boolean {
+export function isDrained(input: {
+  accepted: readonly AcceptedEvent[];
+  receivers: readonly string[];
+  recorded: readonly RecordedDelivery[];
+}): boolean {
   const settled = new Set(input.recorded.filter((d) => d.status !== 'pending').map((d) => pairKey(d.eventId, d.receiver)));
   return input.accepted.every(({ eventId }) => input.receivers.every((receiver) => settled.has(pairKey(eventId, receiver))));
 }

@@ -129,7 +129,13 @@ async function main(): Promise<void> {
       if (response.status !== 201) throw new Error(`creating a subscription: ${response.status} ${await response.text()}`);
       const subscription = (await response.json()) as { id: string; secret: string };
       flapping.push(
-        makeFlapping({ name: subscription.id, receiver, secret: subscription.secret, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, seed: Number(flags.seed) + i }),
+        makeFlapping({
+          name: subscription.id,
+          receiver,
+          secret: subscription.secret,
+          deliveryTimeoutMs: DELIVERY_TIMEOUT_MS,
+          seed: Number(flags.seed) + i,
+        }),
       );
     }
 
@@ -199,14 +205,19 @@ async function main(): Promise<void> {
     // a few seconds, or that limit has passed since the drain.
     const receiptCount = () => flapping.reduce((sum, f) => sum + f.receipts.length, 0);
     const quietUntil = Date.now() + LATE_DUPLICATE_WINDOW_MS;
-    for (let last = -1; last !== receiptCount() && Date.now() < quietUntil; ) {
+    for (let last = -1; last !== receiptCount() && Date.now() < quietUntil;) {
       last = receiptCount();
       await sleep(DELIVERY_TIMEOUT_MS + 3_000);
     }
     recorded = await readDeliveries(pool);
 
     const result = tally({ accepted, receivers: receiverNames, receipts: flapping.flatMap((f) => f.receipts), recorded });
-    const order = flags.fifo ? await readOrder(pool, flapping.flatMap((f) => f.receipts)) : undefined;
+    const order = flags.fifo
+      ? await readOrder(
+          pool,
+          flapping.flatMap((f) => f.receipts),
+        )
+      : undefined;
     const failures = [
       !drained && `not every delivery settled within ${flags['drain-timeout-seconds']} s of the last fault`,
       result.lost > 0 && `${result.lost} deliveries lost`,
@@ -219,7 +230,8 @@ async function main(): Promise<void> {
       Object.keys(producers.defects).length > 0 && `producers got answers they must never get: ${JSON.stringify(producers.defects)}`,
       producers.gaveUp.length > 0 && `${producers.gaveUp.length} events could not be published within 5 minutes`,
       // An event recorded later than the hold-back after acceptance may be sent late; hookflow counts those itself.
-      order && order.observed > order.counted &&
+      order &&
+        order.observed > order.counted &&
         `${order.observed} receipts out of acceptance order, but hookflow counted only ${order.counted}: ${order.examples.join('; ')}`,
     ].filter((failure): failure is string => typeof failure === 'string');
     const report = {
@@ -233,12 +245,25 @@ async function main(): Promise<void> {
         node: process.version,
       },
       topology: stack.topology,
-      settings: { events: EVENTS, ratePerSecond: RATE, subscribers: SUBSCRIBERS, retrySchedule: RETRY_SCHEDULE, deliveryTimeoutMs: DELIVERY_TIMEOUT_MS, seed: Number(flags.seed) },
+      settings: {
+        events: EVENTS,
+        ratePerSecond: RATE,
+        subscribers: SUBSCRIBERS,
+        retrySchedule: RETRY_SCHEDULE,
+        deliveryTimeoutMs: DELIVERY_TIMEOUT_MS,
+        seed: Number(flags.seed),
+      },
       faults,
       receiversFlapped: flapped,
       unplannedExits: stack.unplannedExits,
       receiverMoodChanges: flapping.reduce((sum, f) => sum + f.moodChanges, 0),
-      producers: { accepted: accepted.length, replayed: producers.replayed, retryable: producers.retryable, defects: producers.defects, gaveUp: producers.gaveUp.length },
+      producers: {
+        accepted: accepted.length,
+        replayed: producers.replayed,
+        retryable: producers.retryable,
+        defects: producers.defects,
+        gaveUp: producers.gaveUp.length,
+      },
       deliveries: result,
       ...(order ? { order } : {}),
       drainSecondsAfterLastFault: drainSeconds,
@@ -289,8 +314,13 @@ async function readDeliveries(pool: Pool): Promise<RecordedDelivery[]> {
 /** The fifo order check: what receivers saw against acceptance order, and the violations hookflow itself counted. */
 async function readOrder(pool: Pool, receipts: Parameters<typeof tallyOrder>[0]) {
   const { rows } = await pool.query<{ id: string }>('SELECT id FROM events WHERE type = $1 ORDER BY created_at, id', [EVENT_TYPE]);
-  const { rows: counted } = await pool.query<{ violations: number }>('SELECT coalesce(sum(order_violations), 0)::int AS violations FROM ordered_streams');
-  const { outOfOrder, examples } = tallyOrder(receipts, rows.map((row) => row.id));
+  const { rows: counted } = await pool.query<{ violations: number }>(
+    'SELECT coalesce(sum(order_violations), 0)::int AS violations FROM ordered_streams',
+  );
+  const { outOfOrder, examples } = tallyOrder(
+    receipts,
+    rows.map((row) => row.id),
+  );
   const observed = Object.values(outOfOrder).reduce((a, b) => a + b, 0);
   return { observed, counted: counted[0]!.violations, outOfOrderByReceiver: outOfOrder, examples };
 }

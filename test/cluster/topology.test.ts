@@ -54,10 +54,13 @@ afterAll(async () => {
     printProgress(`topology: logs kept in ${dataDir}/logs; errors logged by the APIs and workers:`);
     for (const name of ['api-1', 'api-2', 'worker-1', 'worker-2', 'worker-3']) {
       const lines = await readFile(path.join(dataDir, 'logs', `${name}.log`), 'utf8').catch(() => '');
-      for (const line of lines.split('\n').filter((l) => l.includes('"level":50')).slice(0, 5)) printProgress(`  ${name}: ${line.slice(0, 2000)}`);
+      for (const line of lines
+        .split('\n')
+        .filter((l) => l.includes('"level":50'))
+        .slice(0, 5))
+        printProgress(`  ${name}: ${line.slice(0, 2000)}`);
     }
-  }
-  else if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  } else if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 let failed = false;
@@ -132,8 +135,21 @@ describe('the cluster topology (Temporal server on PostgreSQL, mTLS, 2 APIs behi
 
     const runId = `topology-${Date.now()}`;
     const producer = (type: string, count: number, ratePerSecond: number): Promise<ProducerOutcomes> =>
-      produce({ apiUrl: () => cluster.url, key: cluster.adminKey, runId: `${runId}-${type}`, type, count, ratePerSecond, concurrency: 8, onAccepted: () => {} });
-    const publishing = Promise.all([producer('order.created', CREATED, 20), producer('order.refunded', REFUNDED, 1), producer('order.doomed', DOOMED, 0.5)]);
+      produce({
+        apiUrl: () => cluster.url,
+        key: cluster.adminKey,
+        runId: `${runId}-${type}`,
+        type,
+        count,
+        ratePerSecond,
+        concurrency: 8,
+        onAccepted: () => {},
+      });
+    const publishing = Promise.all([
+      producer('order.created', CREATED, 20),
+      producer('order.refunded', REFUNDED, 1),
+      producer('order.doomed', DOOMED, 0.5),
+    ]);
 
     // A third of the way in: a worker and the Temporal server die at once, without warning.
     await sleep(4_000);
@@ -165,19 +181,29 @@ describe('the cluster topology (Temporal server on PostgreSQL, mTLS, 2 APIs behi
     const refundedIds = new Set(refunded.accepted.map((event) => event.eventId));
     const refundVerifier = new Webhook(refundsSub.secret);
     const refundDelivered = () => new Set(refunds.requests.map((request) => String(request.headers['webhook-id'])));
-    while ([...refundedIds].some((id) => refunds.requests.filter((r) => r.headers['webhook-id'] === id).length < 2) && Date.now() < deadline) await sleep(500);
+    while ([...refundedIds].some((id) => refunds.requests.filter((r) => r.headers['webhook-id'] === id).length < 2) && Date.now() < deadline)
+      await sleep(500);
     for (const id of refundedIds) expect(refunds.requests.filter((r) => r.headers['webhook-id'] === id).length, id).toBeGreaterThanOrEqual(2);
     expect([...refundDelivered()].sort()).toEqual([...refundedIds].sort());
-    for (const request of refunds.requests) expect(() => refundVerifier.verify(request.body, request.headers as Record<string, string>)).not.toThrow();
+    for (const request of refunds.requests)
+      expect(() => refundVerifier.verify(request.body, request.headers as Record<string, string>)).not.toThrow();
 
     // The README's queries, answered by the PostgreSQL visibility store.
-    const eventWorkflows = await eventuallyListed('WorkflowType = "eventWorkflow" AND HookflowEventType = "order.created"', (ids) => ids.size >= CREATED);
+    const eventWorkflows = await eventuallyListed(
+      'WorkflowType = "eventWorkflow" AND HookflowEventType = "order.created"',
+      (ids) => ids.size >= CREATED,
+    );
     expect(eventWorkflows.size).toBe(CREATED);
 
     // One endpoint's whole traffic: each order event listed by the event id it delivered, at the first attempt or by a retry.
-    const endpointTraffic = await eventuallyListed(`HookflowDeliveredTo = "${ordersSub.id}" OR HookflowSubscriptionId = "${ordersSub.id}"`, (ids) => ids.size >= CREATED);
+    const endpointTraffic = await eventuallyListed(
+      `HookflowDeliveredTo = "${ordersSub.id}" OR HookflowSubscriptionId = "${ordersSub.id}"`,
+      (ids) => ids.size >= CREATED,
+    );
     const endpointEvents = new Set<string>();
-    for await (const execution of temporal.workflow.list({ query: `HookflowDeliveredTo = "${ordersSub.id}" OR HookflowSubscriptionId = "${ordersSub.id}"` })) {
+    for await (const execution of temporal.workflow.list({
+      query: `HookflowDeliveredTo = "${ordersSub.id}" OR HookflowSubscriptionId = "${ordersSub.id}"`,
+    })) {
       const eventId = (execution.searchAttributes.HookflowEventId as string[] | undefined)?.[0];
       if (eventId) endpointEvents.add(eventId);
     }
@@ -192,7 +218,9 @@ describe('the cluster topology (Temporal server on PostgreSQL, mTLS, 2 APIs behi
     const refundsListed = await eventuallyListed(`HookflowSubscriptionId = "${refundsSub.id}" OR HookflowDeliveredTo = "${refundsSub.id}"`, (ids) =>
       [...refundedIds].every((id) => ids.has(deliveryWorkflowId(id, refundsSub.id)) || ids.has(eventWorkflowId(id))),
     );
-    expect([...refundedIds].filter((id) => !refundsListed.has(deliveryWorkflowId(id, refundsSub.id)) && !refundsListed.has(eventWorkflowId(id)))).toEqual([]);
+    expect(
+      [...refundedIds].filter((id) => !refundsListed.has(deliveryWorkflowId(id, refundsSub.id)) && !refundsListed.has(eventWorkflowId(id))),
+    ).toEqual([]);
     const refundWorkflowIds = new Set([...refundedIds].flatMap((id) => [deliveryWorkflowId(id, refundsSub.id), eventWorkflowId(id)]));
     expect([...refundsListed].filter((id) => !refundWorkflowIds.has(id))).toEqual([]);
     const refundDeliveries = [...refundsListed].filter((id) => id.startsWith('delivery:'));

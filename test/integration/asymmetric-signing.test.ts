@@ -25,7 +25,10 @@ describe('v1a (ed25519) signatures', () => {
     expect(created.body).not.toHaveProperty('secret');
     expect(await servedPublicKey(created.body.id)).toBe(created.body.publicKey);
     expect((await recorded('GET', `/v1/subscriptions/${created.body.id}/secret`)).body).toEqual({ publicKey: created.body.publicKey });
-    expect((await recorded('GET', `/v1/subscriptions/${created.body.id}`)).body).toMatchObject({ signatureScheme: 'v1a', publicKey: created.body.publicKey });
+    expect((await recorded('GET', `/v1/subscriptions/${created.body.id}`)).body).toMatchObject({
+      signatureScheme: 'v1a',
+      publicKey: created.body.publicKey,
+    });
 
     const request = await publishAndReceive(type, 1);
     expect(signatureVersions(request.headers)).toEqual(['v1a']);
@@ -33,7 +36,11 @@ describe('v1a (ed25519) signatures', () => {
     expect(JSON.parse(request.body)).toMatchObject({ type, data: { n: 1 } });
     // The check can fail: another body, or another key, does not verify.
     expect(v1aVerifies(created.body.publicKey, { ...request, body: request.body.replace('"n":1', '"n":2') })).toBe(false);
-    const { body: other } = await recorded('POST', '/v1/subscriptions', { url: traffic.receiver.url, eventTypes: ['unused.v1a'], signatureScheme: 'v1a' });
+    const { body: other } = await recorded('POST', '/v1/subscriptions', {
+      url: traffic.receiver.url,
+      eventTypes: ['unused.v1a'],
+      signatureScheme: 'v1a',
+    });
     expect(v1aVerifies(other.publicKey, request)).toBe(false);
   });
 
@@ -86,7 +93,11 @@ describe('v1a (ed25519) signatures', () => {
   });
 
   it('test sends to a v1a subscription are signed with its key too', async () => {
-    const { body: created } = await recorded('POST', '/v1/subscriptions', { url: traffic.receiver.url, eventTypes: ['test.v1a'], signatureScheme: 'v1a' });
+    const { body: created } = await recorded('POST', '/v1/subscriptions', {
+      url: traffic.receiver.url,
+      eventTypes: ['test.v1a'],
+      signatureScheme: 'v1a',
+    });
     const sent = await recorded('POST', `/v1/subscriptions/${created.id}/test`, { payload: { hello: 'v1a' } });
     expect(sent.body.statusCode).toBe(200);
     const request = traffic.receiver.requests.find((r) => r.headers['webhook-id'] === sent.body.webhookId)!;
@@ -99,7 +110,9 @@ describe('v1a (ed25519) signatures', () => {
       'SELECT id, sealed_secret, previous_sealed_secret FROM subscriptions',
     );
     const privateKeys = rows
-      .flatMap((row) => [row.sealed_secret, row.previous_sealed_secret].flatMap((sealed) => (sealed ? [traffic.stack.apiDeps.secretBox.open(sealed, row.id)] : [])))
+      .flatMap((row) =>
+        [row.sealed_secret, row.previous_sealed_secret].flatMap((sealed) => (sealed ? [traffic.stack.apiDeps.secretBox.open(sealed, row.id)] : [])),
+      )
       .filter((key) => key.startsWith('whsk_'));
     expect(privateKeys.length).toBeGreaterThanOrEqual(6);
     // The key as stored, its base64 alone, and its 32-byte seed in the encodings a leak would take.

@@ -57,7 +57,7 @@ describe('load', () => {
     });
   });
 
-  it('holds a paused subscription\'s delivery without an attempt, rechecking after the configured wait', async () => {
+  it("holds a paused subscription's delivery without an attempt, rechecking after the configured wait", async () => {
     const { type, subscriptionId } = await subscribe('paused');
     const deliveryId = await publish(type);
     expect(await loadAttempt(deps(), deliveryId)).toEqual({
@@ -68,14 +68,18 @@ describe('load', () => {
   it('does not send again a delivery already recorded as delivered', async () => {
     const { type } = await subscribe();
     const deliveryId = await publish(type);
-    await waitFor('the delivery to succeed', async () => ((await stack.api('GET', `/v1/deliveries/${deliveryId}`)).body.status === 'succeeded' ? true : undefined));
+    await waitFor('the delivery to succeed', async () =>
+      (await stack.api('GET', `/v1/deliveries/${deliveryId}`)).body.status === 'succeeded' ? true : undefined,
+    );
     expect(await loadAttempt(deps(), deliveryId)).toEqual({ outcome: { kind: 'succeeded', statusCode: 200, attemptNumber: 1 } });
   });
 
-  it('loads an active subscription\'s delivery with its signing keys opened (a dead letter, as a redelivery finds it)', async () => {
+  it("loads an active subscription's delivery with its signing keys opened (a dead letter, as a redelivery finds it)", async () => {
     const { type, subscriptionId } = await subscribe('active', 'http://127.0.0.1:9/nobody-listens');
     const deliveryId = await publish(type);
-    await waitFor('the delivery to be dead-lettered', async () => ((await stack.api('GET', `/v1/deliveries/${deliveryId}`)).body.status === 'dead' ? true : undefined));
+    await waitFor('the delivery to be dead-lettered', async () =>
+      (await stack.api('GET', `/v1/deliveries/${deliveryId}`)).body.status === 'dead' ? true : undefined,
+    );
     const loaded = await loadAttempt(deps(), deliveryId);
     expect(loaded).toMatchObject({ target: { deliveryId, subscriptionId, subscriptionStatus: 'active', url: 'http://127.0.0.1:9/nobody-listens' } });
     expect('signingKeys' in loaded && loaded.signingKeys).toEqual([expect.stringMatching(/^whsec_/)]);
@@ -122,7 +126,9 @@ describe('admit: the breaker, its state in PostgreSQL', () => {
     expect(opened).toMatchObject({ state: 'open', consecutiveFailures: 2, trips: 1 });
 
     const held = await breaker.pass(target);
-    expect(held).toEqual({ wait: { kind: 'retry', failureType: 'CircuitOpen', message: expect.stringMatching(/^circuit open until /), delayMs: expect.any(Number) } });
+    expect(held).toEqual({
+      wait: { kind: 'retry', failureType: 'CircuitOpen', message: expect.stringMatching(/^circuit open until /), delayMs: expect.any(Number) },
+    });
     expect(('wait' in held && held.wait.kind === 'retry' && held.wait.delayMs) || 0).toBeGreaterThan(50_000);
     const health = await findEndpointHealth(stack.pool, subscriptionId);
     expect(health.transitions.map((t) => [t.from, t.to])).toEqual([['closed', 'open']]);
@@ -151,7 +157,11 @@ describe('decide', () => {
       const sent = await sendAttempt(deps(), loaded, 2_000);
       const numbers = await recordSentAttempt(deps(), loaded.target, sent);
       const outcome = await decideAfterAttempt({ ...deps(), breaker }, loaded.target, pass, sent, numbers);
-      expect(outcome).toEqual({ kind: 'give-up', failureType: 'PermanentFailure', message: expect.stringMatching(/^HTTP 410 from http:\/\/127\.0\.0\.1:\d+\/webhook; subscription disabled$/) });
+      expect(outcome).toEqual({
+        kind: 'give-up',
+        failureType: 'PermanentFailure',
+        message: expect.stringMatching(/^HTTP 410 from http:\/\/127\.0\.0\.1:\d+\/webhook; subscription disabled$/),
+      });
     } finally {
       receiver.setBehaviour(alwaysOk);
     }
@@ -159,7 +169,9 @@ describe('decide', () => {
     expect(subscription).toMatchObject({ status: 'disabled', disabledReason: 'the receiver answered 410 Gone' });
     expect((await findEndpointHealth(stack.pool, subscriptionId)).consecutiveFailures).toBe(1);
     const announced = await waitFor('subscription.disabled to be published', async () => {
-      const { rows } = await stack.pool.query("SELECT payload FROM events WHERE type = 'subscription.disabled' AND payload->>'subscriptionId' = $1", [subscriptionId]);
+      const { rows } = await stack.pool.query("SELECT payload FROM events WHERE type = 'subscription.disabled' AND payload->>'subscriptionId' = $1", [
+        subscriptionId,
+      ]);
       return rows[0]?.payload;
     });
     expect(announced).toMatchObject({ subscriptionId, reason: 'the receiver answered 410 Gone' });

@@ -104,49 +104,79 @@ const tenant = () => ({ type: 'tenant', id: ctx.tenant! });
 
 const cases: Case[] = [
   {
-    method: 'POST', route: '/v1/tenants', path: () => '/v1/tenants', body: () => ({ name: 'Audited', metadata: { plan: 'a' } }), status: 201,
-    keep: (b) => (ctx.tenant = b.id), action: 'tenant.create', resource: tenant, tenantId: () => ctx.tenant!,
+    method: 'POST',
+    route: '/v1/tenants',
+    path: () => '/v1/tenants',
+    body: () => ({ name: 'Audited', metadata: { plan: 'a' } }),
+    status: 201,
+    keep: (b) => (ctx.tenant = b.id),
+    action: 'tenant.create',
+    resource: tenant,
+    tenantId: () => ctx.tenant!,
     change: (e) => {
       expect(e.before).toBeNull();
       expect(e.after).toMatchObject({ id: ctx.tenant, name: 'Audited', metadata: { plan: 'a' } });
     },
   },
   {
-    method: 'PATCH', route: '/v1/tenants/:id', path: () => `/v1/tenants/${ctx.tenant}`, body: () => ({ name: 'Renamed' }), status: 200,
-    action: 'tenant.update', resource: tenant, tenantId: () => ctx.tenant!,
+    method: 'PATCH',
+    route: '/v1/tenants/:id',
+    path: () => `/v1/tenants/${ctx.tenant}`,
+    body: () => ({ name: 'Renamed' }),
+    status: 200,
+    action: 'tenant.update',
+    resource: tenant,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect([e.before, e.after]).toEqual([{ name: 'Audited' }, { name: 'Renamed' }]),
   },
   {
-    method: 'POST', route: '/v1/tenants/:id/portal-token', path: () => `/v1/tenants/${ctx.tenant}/portal-token`, body: () => ({ scopes: ['admin'] }), status: 201,
+    method: 'POST',
+    route: '/v1/tenants/:id/portal-token',
+    path: () => `/v1/tenants/${ctx.tenant}/portal-token`,
+    body: () => ({ scopes: ['admin'] }),
+    status: 201,
     keep: (b) => {
       ctx.token = b.token;
       credentials.add(b.token);
       ctx.tokenId = JSON.parse(Buffer.from(b.token.split('.')[1], 'base64url').toString()).jti;
     },
-    action: 'tenant.portal-token.issue', resource: tenant, tenantId: () => ctx.tenant!,
+    action: 'tenant.portal-token.issue',
+    resource: tenant,
+    tenantId: () => ctx.tenant!,
     change: (e) => {
       expect(e.before).toBeNull();
       expect(e.after).toMatchObject({ tokenId: ctx.tokenId, scopes: ['admin'] });
     },
   },
   {
-    method: 'POST', route: '/v1/keys', path: () => '/v1/keys', body: () => ({ name: 'tenant key', scopes: ['admin'], tenantId: ctx.tenant }), status: 201,
+    method: 'POST',
+    route: '/v1/keys',
+    path: () => '/v1/keys',
+    body: () => ({ name: 'tenant key', scopes: ['admin'], tenantId: ctx.tenant }),
+    status: 201,
     keep: (b) => {
       ctx.keyId = b.id;
       ctx.tenantKey = b.key;
       credentials.add(b.key);
     },
-    action: 'api-key.create', resource: () => ({ type: 'api-key', id: ctx.keyId! }), tenantId: () => ctx.tenant!,
+    action: 'api-key.create',
+    resource: () => ({ type: 'api-key', id: ctx.keyId! }),
+    tenantId: () => ctx.tenant!,
     change: (e) => expect(e.after).toMatchObject({ id: ctx.keyId, name: 'tenant key', key: REDACTED, tenantId: ctx.tenant }),
   },
   {
-    method: 'POST', route: '/v1/subscriptions', path: () => '/v1/subscriptions', status: 201,
+    method: 'POST',
+    route: '/v1/subscriptions',
+    path: () => '/v1/subscriptions',
+    status: 201,
     body: () => ({ url: receiver.url, eventTypes: [type], tenantId: ctx.tenant, headers: { 'x-receiver-auth': HEADER_SECRET } }),
     keep: (b) => {
       ctx.sub = b.id;
       credentials.add(b.secret).add(HEADER_SECRET);
     },
-    action: 'subscription.create', resource: sub, tenantId: () => ctx.tenant!,
+    action: 'subscription.create',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => {
       expect(e.before).toBeNull();
       expect(e.after).toMatchObject({ id: ctx.sub, url: receiver.url, secret: REDACTED, headers: { 'x-receiver-auth': REDACTED } });
@@ -154,86 +184,170 @@ const cases: Case[] = [
   },
   {
     // A portal token acts as itself: named by its id (jti), never by the token.
-    method: 'PATCH', route: '/v1/subscriptions/:id', path: () => `/v1/subscriptions/${ctx.sub}`, body: () => ({ description: 'changed' }), as: 'token', status: 200,
-    action: 'subscription.update', resource: sub, tenantId: () => ctx.tenant!,
+    method: 'PATCH',
+    route: '/v1/subscriptions/:id',
+    path: () => `/v1/subscriptions/${ctx.sub}`,
+    body: () => ({ description: 'changed' }),
+    as: 'token',
+    status: 200,
+    action: 'subscription.update',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => {
       expect([e.before, e.after]).toEqual([{ description: null }, { description: 'changed' }]);
       expect(e.actor).toEqual({ kind: 'portal-token', id: ctx.tokenId });
     },
   },
   {
-    method: 'PATCH', route: '/v1/subscriptions/:id', path: () => `/v1/subscriptions/${ctx.sub}`, body: () => ({ status: 'paused' }), status: 200,
-    action: 'subscription.pause', resource: sub, tenantId: () => ctx.tenant!,
+    method: 'PATCH',
+    route: '/v1/subscriptions/:id',
+    path: () => `/v1/subscriptions/${ctx.sub}`,
+    body: () => ({ status: 'paused' }),
+    status: 200,
+    action: 'subscription.pause',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect([e.before, e.after]).toEqual([{ status: 'active' }, { status: 'paused' }]),
   },
   {
-    method: 'PATCH', route: '/v1/subscriptions/:id', path: () => `/v1/subscriptions/${ctx.sub}`, body: () => ({ status: 'active' }), status: 200,
-    action: 'subscription.resume', resource: sub, tenantId: () => ctx.tenant!,
+    method: 'PATCH',
+    route: '/v1/subscriptions/:id',
+    path: () => `/v1/subscriptions/${ctx.sub}`,
+    body: () => ({ status: 'active' }),
+    status: 200,
+    action: 'subscription.resume',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect([e.before, e.after]).toEqual([{ status: 'paused' }, { status: 'active' }]),
   },
   {
-    method: 'GET', route: '/v1/subscriptions/:id/secret', path: () => `/v1/subscriptions/${ctx.sub}/secret`, status: 200,
+    method: 'GET',
+    route: '/v1/subscriptions/:id/secret',
+    path: () => `/v1/subscriptions/${ctx.sub}/secret`,
+    status: 200,
     keep: (b) => credentials.add(b.secret),
-    action: 'subscription.secret.reveal', resource: sub, tenantId: () => ctx.tenant!,
+    action: 'subscription.secret.reveal',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect([e.before, e.after]).toEqual([null, null]),
   },
   {
-    method: 'POST', route: '/v1/subscriptions/:id/secret/rotate', path: () => `/v1/subscriptions/${ctx.sub}/secret/rotate`, body: () => ({ overlapSeconds: 60 }), status: 200,
+    method: 'POST',
+    route: '/v1/subscriptions/:id/secret/rotate',
+    path: () => `/v1/subscriptions/${ctx.sub}/secret/rotate`,
+    body: () => ({ overlapSeconds: 60 }),
+    status: 200,
     keep: (b) => credentials.add(b.secret),
-    action: 'subscription.secret.rotate', resource: sub, tenantId: () => ctx.tenant!,
+    action: 'subscription.secret.rotate',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect([e.before, e.after]).toEqual([null, { signatureScheme: 'v1', previousSignatureScheme: 'v1', overlapSeconds: 60 }]),
   },
   {
-    method: 'POST', route: '/v1/subscriptions/:id/test', path: () => `/v1/subscriptions/${ctx.sub}/test`, body: () => ({ payload: { ping: true } }), status: 200,
-    action: 'subscription.test', resource: sub, tenantId: () => ctx.tenant!,
+    method: 'POST',
+    route: '/v1/subscriptions/:id/test',
+    path: () => `/v1/subscriptions/${ctx.sub}/test`,
+    body: () => ({ payload: { ping: true } }),
+    status: 200,
+    action: 'subscription.test',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect(e.after).toMatchObject({ eventType: type, statusCode: 200 }),
   },
   {
-    method: 'POST', route: '/v1/subscriptions/:id/recover', path: () => `/v1/subscriptions/${ctx.sub}/recover`, body: () => since, status: 202,
-    action: 'subscription.recover', resource: sub, tenantId: () => ctx.tenant!,
+    method: 'POST',
+    route: '/v1/subscriptions/:id/recover',
+    path: () => `/v1/subscriptions/${ctx.sub}/recover`,
+    body: () => since,
+    status: 202,
+    action: 'subscription.recover',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect(e.after).toEqual({ ...since, recoveryId: expect.stringMatching(/^rcv_/) }),
   },
   {
-    method: 'POST', route: '/v1/event-types', path: () => '/v1/event-types', body: () => ({ name: `${type}.typed`, description: 'first' }), status: 201,
-    action: 'event-type.create', resource: () => ({ type: 'event-type', id: `${type}.typed` }), tenantId: () => null,
+    method: 'POST',
+    route: '/v1/event-types',
+    path: () => '/v1/event-types',
+    body: () => ({ name: `${type}.typed`, description: 'first' }),
+    status: 201,
+    action: 'event-type.create',
+    resource: () => ({ type: 'event-type', id: `${type}.typed` }),
+    tenantId: () => null,
     change: (e) => expect(e.after).toMatchObject({ name: `${type}.typed`, description: 'first' }),
   },
   {
-    method: 'PATCH', route: '/v1/event-types/:name', path: () => `/v1/event-types/${type}.typed`, body: () => ({ description: 'second' }), status: 200,
-    action: 'event-type.update', resource: () => ({ type: 'event-type', id: `${type}.typed` }), tenantId: () => null,
+    method: 'PATCH',
+    route: '/v1/event-types/:name',
+    path: () => `/v1/event-types/${type}.typed`,
+    body: () => ({ description: 'second' }),
+    status: 200,
+    action: 'event-type.update',
+    resource: () => ({ type: 'event-type', id: `${type}.typed` }),
+    tenantId: () => null,
     change: (e) => expect([e.before, e.after]).toEqual([{ description: 'first' }, { description: 'second' }]),
   },
   {
-    method: 'POST', route: '/v1/deliveries/:id/redeliver', path: () => `/v1/deliveries/${ctx.dlv}/redeliver`, status: 202,
-    action: 'delivery.redeliver', resource: () => ({ type: 'delivery', id: ctx.dlv! }), tenantId: () => 'default',
+    method: 'POST',
+    route: '/v1/deliveries/:id/redeliver',
+    path: () => `/v1/deliveries/${ctx.dlv}/redeliver`,
+    status: 202,
+    action: 'delivery.redeliver',
+    resource: () => ({ type: 'delivery', id: ctx.dlv! }),
+    tenantId: () => 'default',
     change: (e) => expect(e.after).toMatchObject({ subscriptionId: expect.any(String), eventId: expect.any(String) }),
   },
   {
-    method: 'POST', route: '/v1/deliveries/:id/skip', path: () => `/v1/deliveries/${ctx.dead}/skip`, status: 202,
-    action: 'delivery.skip', resource: () => ({ type: 'delivery', id: ctx.dead! }), tenantId: () => 'default',
+    method: 'POST',
+    route: '/v1/deliveries/:id/skip',
+    path: () => `/v1/deliveries/${ctx.dead}/skip`,
+    status: 202,
+    action: 'delivery.skip',
+    resource: () => ({ type: 'delivery', id: ctx.dead! }),
+    tenantId: () => 'default',
     change: (e) => expect(e.after).toMatchObject({ subscriptionId: expect.any(String), eventId: expect.any(String) }),
   },
   {
-    method: 'DELETE', route: '/v1/keys/:id', path: () => `/v1/keys/${ctx.keyId}`, status: 204,
-    action: 'api-key.revoke', resource: () => ({ type: 'api-key', id: ctx.keyId! }), tenantId: () => ctx.tenant!,
+    method: 'DELETE',
+    route: '/v1/keys/:id',
+    path: () => `/v1/keys/${ctx.keyId}`,
+    status: 204,
+    action: 'api-key.revoke',
+    resource: () => ({ type: 'api-key', id: ctx.keyId! }),
+    tenantId: () => ctx.tenant!,
     change: (e) => expect(e.after).toEqual({ revokedAt: expect.any(String) }),
   },
   {
-    method: 'DELETE', route: '/v1/tenants/:id/portal-tokens', path: () => `/v1/tenants/${ctx.tenant}/portal-tokens`, status: 204,
-    action: 'tenant.portal-tokens.revoke', resource: tenant, tenantId: () => ctx.tenant!,
+    method: 'DELETE',
+    route: '/v1/tenants/:id/portal-tokens',
+    path: () => `/v1/tenants/${ctx.tenant}/portal-tokens`,
+    status: 204,
+    action: 'tenant.portal-tokens.revoke',
+    resource: tenant,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect(e.after).toEqual({ tokensNotBefore: expect.any(String) }),
   },
   {
-    method: 'DELETE', route: '/v1/subscriptions/:id', path: () => `/v1/subscriptions/${ctx.sub}`, status: 204,
-    action: 'subscription.delete', resource: sub, tenantId: () => ctx.tenant!,
+    method: 'DELETE',
+    route: '/v1/subscriptions/:id',
+    path: () => `/v1/subscriptions/${ctx.sub}`,
+    status: 204,
+    action: 'subscription.delete',
+    resource: sub,
+    tenantId: () => ctx.tenant!,
     change: (e) => {
       expect(e.after).toBeNull();
       expect(e.before).toMatchObject({ id: ctx.sub, description: 'changed', headers: { 'x-receiver-auth': REDACTED } });
     },
   },
   {
-    method: 'DELETE', route: '/v1/tenants/:id', path: () => `/v1/tenants/${ctx.tenant}`, status: 204,
-    action: 'tenant.delete', resource: tenant, tenantId: () => ctx.tenant!,
+    method: 'DELETE',
+    route: '/v1/tenants/:id',
+    path: () => `/v1/tenants/${ctx.tenant}`,
+    status: 204,
+    action: 'tenant.delete',
+    resource: tenant,
+    tenantId: () => ctx.tenant!,
     change: (e) => expect([e.before?.name, e.after]).toEqual(['Renamed', null]),
   },
 ];
@@ -322,7 +436,7 @@ describe.sequential('audit trail', () => {
     expect([after.status, after.body.status]).toEqual([200, 'active']);
   });
 
-  it('a tenant-limited caller reads only its own tenant\'s trail', async () => {
+  it("a tenant-limited caller reads only its own tenant's trail", async () => {
     const { body: t } = await stack.api('POST', '/v1/tenants', { name: 'Reader' });
     const { body: key } = await stack.api('POST', '/v1/keys', { name: 'reader', scopes: ['admin'], tenantId: t.id });
     await http('PATCH', `/v1/tenants/${t.id}`, { metadata: { seen: true } }, { authorization: `Bearer ${key.key}` });
@@ -354,7 +468,10 @@ describe.sequential('audit trail', () => {
 
     // Sorted: events of the same millisecond are ordered by id, not by when.
     expect((await trail(`resourceType=subscription&resourceId=${ctx.sub}&limit=100`)).map((e) => e.action).sort()).toEqual(
-      cases.filter((c) => c.resource === sub).map((c) => c.action).sort(),
+      cases
+        .filter((c) => c.resource === sub)
+        .map((c) => c.action)
+        .sort(),
     );
     const middle = whole[Math.floor(whole.length / 2)]!;
     const fromMiddle = await trail(`actorId=${auditor.id}&since=${encodeURIComponent(middle.at)}&limit=100`);
@@ -375,7 +492,10 @@ describe.sequential('audit trail', () => {
     ] as const) {
       const { status, body } = await http('GET', `/v1/audit-events?${q}`);
       expect(status, q).toBe(422);
-      expect(body.errors.map((e: { path: string }) => e.path), q).toContain(field);
+      expect(
+        body.errors.map((e: { path: string }) => e.path),
+        q,
+      ).toContain(field);
     }
   });
 

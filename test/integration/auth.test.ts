@@ -101,7 +101,15 @@ describe('API keys', () => {
     const { body: created } = await stack.api('POST', '/v1/keys', { name: 'ci', scopes: ['admin', 'publish'] });
     const listed = await stack.api('GET', '/v1/keys?limit=100');
     const entry = listed.body.data.find((k: { id: string }) => k.id === created.id);
-    expect(entry).toEqual({ id: created.id, name: 'ci', prefix: created.key.slice(0, 10), scopes: ['admin', 'publish'], tenantId: null, createdAt: created.createdAt, revokedAt: null });
+    expect(entry).toEqual({
+      id: created.id,
+      name: 'ci',
+      prefix: created.key.slice(0, 10),
+      scopes: ['admin', 'publish'],
+      tenantId: null,
+      createdAt: created.createdAt,
+      revokedAt: null,
+    });
     expect(JSON.stringify(listed.body)).not.toContain(created.key);
 
     const headers = { authorization: `Bearer ${created.key}` };
@@ -126,7 +134,13 @@ describe('API keys', () => {
     }
     // One or more spaces separate scheme and credential (1*SP), nothing else does.
     expect(await status(`bearer   ${created.key}`)).toBe(200);
-    for (const malformed of [`bearer${created.key}`, `bearer\t${created.key}`, `bearers ${created.key}`, `xbearer ${created.key}`, `bearer ${created.key} extra`]) {
+    for (const malformed of [
+      `bearer${created.key}`,
+      `bearer\t${created.key}`,
+      `bearers ${created.key}`,
+      `xbearer ${created.key}`,
+      `bearer ${created.key} extra`,
+    ]) {
       expect({ malformed, status: await status(malformed) }).toEqual({ malformed, status: 401 });
     }
     const adminKey = 'env-admin-key-0123456789abcdefghijklmnop';

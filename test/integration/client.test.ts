@@ -96,9 +96,13 @@ describe('HTTP client', () => {
     await hookflow.tenants.delete(tenant.id);
     await expect(hookflow.tenants.get(tenant.id)).rejects.toMatchObject({ status: 404 });
     const trail = await hookflow.auditEvents.list({ resourceType: 'tenant', resourceId: tenant.id, limit: 100 });
-    expect(trail.data.map((e) => e.action).sort()).toEqual(
-      ['tenant.create', 'tenant.delete', 'tenant.portal-token.issue', 'tenant.portal-tokens.revoke', 'tenant.update'],
-    );
+    expect(trail.data.map((e) => e.action).sort()).toEqual([
+      'tenant.create',
+      'tenant.delete',
+      'tenant.portal-token.issue',
+      'tenant.portal-tokens.revoke',
+      'tenant.update',
+    ]);
   });
 
   it('turns problems into HookflowApiError, naming the fields', async () => {
@@ -132,9 +136,13 @@ describe('Temporal client', () => {
     });
     target.setBehaviour(alwaysOk);
     await hookflow.redeliver({ eventId: published.id, subscriptionId: subscription.id });
-    await waitFor('the redelivery', async () => (target.requests.at(-1) && JSON.parse(target.requests.at(-1)!.body).data.from === 'temporal' && target.requests.length === 3 ? true : undefined));
+    await waitFor('the redelivery', async () =>
+      target.requests.at(-1) && JSON.parse(target.requests.at(-1)!.body).data.from === 'temporal' && target.requests.length === 3 ? true : undefined,
+    );
     const { body: event } = await stack.api('GET', `/v1/events/${published.id}`);
-    await waitFor('succeeded', async () => ((await stack.api('GET', `/v1/deliveries/${event.deliveries[0].id}`)).body.status === 'succeeded' ? true : undefined));
+    await waitFor('succeeded', async () =>
+      (await stack.api('GET', `/v1/deliveries/${event.deliveries[0].id}`)).body.status === 'succeeded' ? true : undefined,
+    );
   });
 });
 
@@ -142,7 +150,7 @@ describe('command line', () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(process.execPath, ['bin/hookflow.mjs', ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-        resolve({ code: error ? (error as { code?: number }).code ?? 1 : 0, stdout, stderr }),
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
@@ -175,21 +183,25 @@ describe('command line', () => {
   it("prints a command's help on stdout, and its usage on stderr for a bad command line", async () => {
     // An invalid environment must not stand between an operator and the help.
     const broken = { PORT: 'not a port' };
-    for (const args of [['deliveries', 'list', '--help'], ['deliveries', 'list', '-h'], ['help', 'deliveries', 'list']]) {
+    for (const args of [
+      ['deliveries', 'list', '--help'],
+      ['deliveries', 'list', '-h'],
+      ['help', 'deliveries', 'list'],
+    ]) {
       const help = await cli(args, broken);
       expect(help.code).toBe(0);
       expect(help.stderr).toBe('');
       expect(help.stdout).toMatch(/^Usage: hookflow deliveries list \[options\]\n/);
-      expect(help.stdout).toMatch(/^  --dead +dead letters only$/m);
-      expect(help.stdout).toMatch(/^  --subscription <ID> +one subscription's deliveries$/m);
-      expect(help.stdout).toMatch(/^  HOOKFLOW_API_KEY +/m);
+      expect(help.stdout).toMatch(/^ {2}--dead +dead letters only$/m);
+      expect(help.stdout).toMatch(/^ {2}--subscription <ID> +one subscription's deliveries$/m);
+      expect(help.stdout).toMatch(/^ {2}HOOKFLOW_API_KEY +/m);
       expect(help.stdout).toContain('Examples:\n  hookflow deliveries list --dead --limit 20\n');
     }
     // A group's help lists its commands; each command's help its environment.
     const keys = await cli(['keys', '--help'], broken);
-    expect([keys.code, keys.stdout]).toEqual([0, expect.stringMatching(/^  keys create \[options\] +create an API key/m)]);
-    expect(keys.stdout).toMatch(/^  keys reseal \[options\] +re-seal every stored secret/m);
-    expect((await cli(['keys', 'create', '--help'], broken)).stdout).toMatch(/^  DATABASE_URL +PostgreSQL to use/m);
+    expect([keys.code, keys.stdout]).toEqual([0, expect.stringMatching(/^ {2}keys create \[options\] +create an API key/m)]);
+    expect(keys.stdout).toMatch(/^ {2}keys reseal \[options\] +re-seal every stored secret/m);
+    expect((await cli(['keys', 'create', '--help'], broken)).stdout).toMatch(/^ {2}DATABASE_URL +PostgreSQL to use/m);
 
     const badOption = await cli(['deliveries', 'list', '--dead-letters'], { HOOKFLOW_URL: server.url, HOOKFLOW_API_KEY: stack.adminKey });
     expect(badOption.code).toBe(2);
@@ -203,4 +215,3 @@ describe('command line', () => {
     expect(missingArgument.stderr).toContain('usage: hookflow redeliver [options] <deliveryId>');
   }, 60_000);
 });
-

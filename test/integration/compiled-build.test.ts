@@ -66,7 +66,8 @@ afterAll(async () => {
 describe('the compiled build', () => {
   it('holds JavaScript, declarations, every file of the source that is not TypeScript (migrations, assets), and no TypeScript source', () => {
     const files = filesUnder(path.join(appDir, 'dist'));
-    for (const entry of ['src/main.js', 'src/index.js', 'src/index.d.ts', 'workflows/index.js', 'activities/index.js']) expect(files).toContain(entry);
+    for (const entry of ['src/main.js', 'src/index.js', 'src/index.d.ts', 'workflows/index.js', 'activities/index.js'])
+      expect(files).toContain(entry);
     const notTypeScript = ['src', 'activities', 'workflows'].flatMap((dir) =>
       filesUnder(path.join(REPO_ROOT, dir))
         .filter((f) => !/\.tsx?$/.test(f))
@@ -87,7 +88,10 @@ describe('the compiled build', () => {
     await client.connect();
     try {
       expect((await client.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n).toBe(count);
-      const created = await run([compiledMain, 'keys', 'create', '--name', 'compiled', '--scope', 'read'], withoutTsx({ ...process.env, DATABASE_URL: databaseUrl }));
+      const created = await run(
+        [compiledMain, 'keys', 'create', '--name', 'compiled', '--scope', 'read'],
+        withoutTsx({ ...process.env, DATABASE_URL: databaseUrl }),
+      );
       expect(created, created.output).toMatchObject({ code: 0 });
       expect((await client.query('SELECT name, scopes FROM api_keys')).rows).toEqual([{ name: 'compiled', scopes: ['read'] }]);
     } finally {
@@ -122,7 +126,7 @@ describe('the compiled build', () => {
         headers: { authorization: `Bearer ${stack.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: response.status, body: (await response.json()) as any };
+      return { status: response.status, body: await response.json() };
     };
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     // The console's page and a static file it links, read from dist/ at start-up.

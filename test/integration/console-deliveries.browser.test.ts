@@ -50,11 +50,15 @@ async function deliveryOf(eventId: string, status: string): Promise<{ id: string
 
 /** Reloads until the locator shows up: the pages are plain HTML, a person would reload too. */
 async function reloadUntil(page: Page, what: string, present: () => Promise<boolean>): Promise<void> {
-  await waitFor(what, async () => {
-    if (await present()) return true;
-    await page.reload();
-    return (await present()) || undefined;
-  }, 15_000);
+  await waitFor(
+    what,
+    async () => {
+      if (await present()) return true;
+      await page.reload();
+      return (await present()) || undefined;
+    },
+    15_000,
+  );
 }
 
 const flash = (page: Page) => page.getByRole('status').textContent();
@@ -97,7 +101,12 @@ describe('console: events, deliveries and dead letters', () => {
     await page.waitForURL(`${server.url}/console/deliveries/${delivered.id}`);
     await expect(page.getByRole('heading', { name: /Attempt 1/ }).count()).resolves.toBe(1);
     const headers = page.getByRole('region', { name: 'Request headers of attempt 1' });
-    const row = (name: string) => headers.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) }).getByRole('cell').textContent();
+    const row = (name: string) =>
+      headers
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name }) })
+        .getByRole('cell')
+        .textContent();
     const sent = receiver.requests.find((request) => request.headers['webhook-id'] === first)!;
     await expect(row('webhook-signature')).resolves.toBe(sent.headers['webhook-signature']);
     await expect(row('x-shop')).resolves.toBe('acme');

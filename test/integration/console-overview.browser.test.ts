@@ -56,9 +56,9 @@ async function consolePageWatched(key = stack.adminKey): Promise<{ context: Brow
 }
 
 async function figures(page: Page): Promise<Record<string, string>> {
-  const rows = await page.locator('#figures-table tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => [tr.querySelector('th')!.textContent!.trim(), tr.querySelector('td')!.textContent!.trim()]),
-  );
+  const rows = await page
+    .locator('#figures-table tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')!.textContent.trim(), tr.querySelector('td')!.textContent.trim()]));
   return Object.fromEntries(rows);
 }
 

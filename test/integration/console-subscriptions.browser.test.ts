@@ -176,7 +176,9 @@ describe('console subscriptions', () => {
 
     await publish(CATALOG_TYPE, { orderId: 3 });
     await waitFor('the delivery', async () => (target.requests.length > 0 ? true : undefined));
-    await waitFor('the stream to drain', async () => ((await stack.api('GET', `/v1/subscriptions/${id}/stream`)).body.pending === 0 ? true : undefined));
+    await waitFor('the stream to drain', async () =>
+      (await stack.api('GET', `/v1/subscriptions/${id}/stream`)).body.pending === 0 ? true : undefined,
+    );
     await page.goto(`${server.url}/console/subscriptions/${id}`);
     const stream = page.getByRole('region', { name: 'Ordered stream' });
     await expect(stream.textContent()).resolves.toContain('Waiting deliveries0');
@@ -184,7 +186,10 @@ describe('console subscriptions', () => {
   });
 
   it('edits, pauses and resumes, rotates the secret, and sends a test event from the page', async () => {
-    const target = await receiver((_, request) => ({ status: request.headers['webhook-id']?.toString().startsWith('test_') ? 202 : 200, body: 'accepted here' }));
+    const target = await receiver((_, request) => ({
+      status: request.headers['webhook-id']?.toString().startsWith('test_') ? 202 : 200,
+      body: 'accepted here',
+    }));
     const { id, secret: oldSecret } = await createViaApi(target.url);
     await page.goto(`${server.url}/console/subscriptions/${id}`);
 
@@ -200,7 +205,11 @@ describe('console subscriptions', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForURL(`${server.url}/console/subscriptions/${id}`);
     expect(await flash()).toContain('saved');
-    expect((await stack.api('GET', `/v1/subscriptions/${id}`)).body).toMatchObject({ description: 'edited', timeoutMs: 2500, eventTypes: [CATALOG_TYPE] });
+    expect((await stack.api('GET', `/v1/subscriptions/${id}`)).body).toMatchObject({
+      description: 'edited',
+      timeoutMs: 2500,
+      eventTypes: [CATALOG_TYPE],
+    });
 
     await page.getByRole('button', { name: 'Pause' }).click();
     expect(await flash()).toContain('paused');
@@ -247,7 +256,7 @@ describe('console subscriptions', () => {
     expect(JSON.parse(test!.body)).toMatchObject({ type: CATALOG_TYPE, data: { orderId: 7 } });
   });
 
-  it("shows the breaker opening on a broken receiver, disables only once confirmed, and deletes", async () => {
+  it('shows the breaker opening on a broken receiver, disables only once confirmed, and deletes', async () => {
     const broken = await receiver(alwaysFail);
     const { id } = await createViaApi(broken.url);
     for (let i = 0; i < 3; i++) await publish(CATALOG_TYPE, { i });
@@ -306,7 +315,10 @@ describe('console subscriptions', () => {
       const tab = await limited.newPage();
       await signInToConsole(tab, server.url, key.body.key);
       await tab.goto(`${server.url}/console/subscriptions/new`);
-      const offered = await tab.getByLabel('Tenant').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+      const offered = await tab
+        .getByLabel('Tenant')
+        .locator('option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
       expect(offered).toEqual([mine.body.id]);
       await tab.getByLabel('URL').fill('https://mine.example/hook');
       await tab.getByLabel(CATALOG_TYPE).check();

@@ -55,7 +55,8 @@ beforeAll(async () => {
   const doomedTenant = (await made('POST', '/v1/tenants', { name: 'deleted by the contract test' })).id;
   const subscription = (await made('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type], tenantId: tenant })).id;
   const doomedSubscription = (await made('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type], tenantId: tenant })).id;
-  const fifoSubscription = (await made('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type], tenantId: tenant, ordering: 'fifo' })).id;
+  const fifoSubscription = (await made('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type], tenantId: tenant, ordering: 'fifo' }))
+    .id;
   await made('POST', '/v1/event-types', { name: type, schema: { type: 'object' }, examples: [{}] });
   const event = (await made('POST', '/v1/events', { type, payload: {}, tenantId: tenant })).id;
   const delivered = await waitFor('the first delivery', async () => {
@@ -94,7 +95,9 @@ function config(w: World): string {
       '[[operations]]',
       `include-path-regex = ${JSON.stringify(pathRegex)}`,
       ...(method ? [`include-method = ${JSON.stringify(method)}`] : []),
-      `parameters = { ${Object.entries(parameters).map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`).join(', ')} }`,
+      `parameters = { ${Object.entries(parameters)
+        .map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`)
+        .join(', ')} }`,
       '',
     ].join('\n');
   return [

@@ -70,7 +70,10 @@ describe('delivery pipeline', () => {
     expect(wildcard.requests).toHaveLength(1);
     expect(other.requests).toHaveLength(0);
 
-    for (const [r, sub] of [[exact, exactSub], [wildcard, wildcardSub]] as const) {
+    for (const [r, sub] of [
+      [exact, exactSub],
+      [wildcard, wildcardSub],
+    ] as const) {
       const request = r.requests[0]!;
       // The reference library throws unless the signature, id and timestamp check out.
       const verified = new Webhook(sub.secret).verify(request.body, request.headers as Record<string, string>);
@@ -81,9 +84,7 @@ describe('delivery pipeline', () => {
       expect(request.headers['user-agent']).toMatch(/^hookflow\//);
     }
     // A signature made with the other subscription's secret must not verify.
-    expect(() =>
-      new Webhook(wildcardSub.secret).verify(exact.requests[0]!.body, exact.requests[0]!.headers as Record<string, string>),
-    ).toThrow();
+    expect(() => new Webhook(wildcardSub.secret).verify(exact.requests[0]!.body, exact.requests[0]!.headers as Record<string, string>)).toThrow();
 
     // The wildcard would match every later test's events.
     expect((await stack.api('DELETE', `/v1/subscriptions/${wildcardSub.id}`)).status).toBe(204);

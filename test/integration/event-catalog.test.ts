@@ -46,7 +46,12 @@ const ORDER_SCHEMA = {
 const GOOD_ORDER = { orderId: 1001, amount: 12.5, customer: { email: 'ada@example.com' } };
 
 async function createOrderType(name: string) {
-  const created = await stack.api('POST', '/v1/event-types', { name, description: 'An order was placed.', schema: ORDER_SCHEMA, examples: [GOOD_ORDER] });
+  const created = await stack.api('POST', '/v1/event-types', {
+    name,
+    description: 'An order was placed.',
+    schema: ORDER_SCHEMA,
+    examples: [GOOD_ORDER],
+  });
   expect(created.status).toBe(201);
   return created.body;
 }
@@ -58,7 +63,7 @@ function publishTo(app: { request: (path: string, init: RequestInit) => Response
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+    return { status: response.status, headers: response.headers, body: await response.json() };
   };
 }
 
@@ -73,7 +78,15 @@ describe('event types', () => {
   it('creates, reads, lists and changes a type; a new schema is a new version, the history is kept', async () => {
     const name = typeName('order');
     const created = await createOrderType(name);
-    expect(created).toMatchObject({ name, description: 'An order was placed.', schema: ORDER_SCHEMA, schemaVersion: 1, examples: [GOOD_ORDER], deprecated: false, deprecatedAt: null });
+    expect(created).toMatchObject({
+      name,
+      description: 'An order was placed.',
+      schema: ORDER_SCHEMA,
+      schemaVersion: 1,
+      examples: [GOOD_ORDER],
+      deprecated: false,
+      deprecatedAt: null,
+    });
 
     expect((await stack.api('GET', `/v1/event-types/${name}`)).body).toEqual(created);
     expect((await stack.api('POST', '/v1/event-types', { name })).status).toBe(409);
@@ -93,14 +106,20 @@ describe('event types', () => {
 
     const history = await stack.api('GET', `/v1/event-types/${name}/schemas`);
     expect(history.status).toBe(200);
-    expect(history.body.data.map((v: any) => [v.version, v.schema])).toEqual([[2, v2Schema], [1, ORDER_SCHEMA]]);
+    expect(history.body.data.map((v: any) => [v.version, v.schema])).toEqual([
+      [2, v2Schema],
+      [1, ORDER_SCHEMA],
+    ]);
 
     const deprecated = await stack.api('PATCH', `/v1/event-types/${name}`, { deprecated: true });
     expect(deprecated.body.deprecated).toBe(true);
     expect(Date.parse(deprecated.body.deprecatedAt)).toBeGreaterThan(0);
     const again = await stack.api('PATCH', `/v1/event-types/${name}`, { deprecated: true });
     expect(again.body.deprecatedAt).toBe(deprecated.body.deprecatedAt);
-    expect((await stack.api('PATCH', `/v1/event-types/${name}`, { deprecated: false })).body).toMatchObject({ deprecated: false, deprecatedAt: null });
+    expect((await stack.api('PATCH', `/v1/event-types/${name}`, { deprecated: false })).body).toMatchObject({
+      deprecated: false,
+      deprecatedAt: null,
+    });
 
     // Listed with the others, paged, and with the built-in types seeded by the migration.
     const names: string[] = [];
@@ -129,7 +148,11 @@ describe('event types', () => {
     expect(typo.status).toBe(422);
     expect(typo.body.errors).toEqual([{ path: 'schema', message: 'strict mode: unknown keyword: "requried"' }]);
 
-    const badExample = await stack.api('POST', '/v1/event-types', { name, schema: ORDER_SCHEMA, examples: [GOOD_ORDER, { ...GOOD_ORDER, amount: 'lots' }] });
+    const badExample = await stack.api('POST', '/v1/event-types', {
+      name,
+      schema: ORDER_SCHEMA,
+      examples: [GOOD_ORDER, { ...GOOD_ORDER, amount: 'lots' }],
+    });
     expect(badExample.status).toBe(422);
     expect(badExample.body.errors).toEqual([{ path: 'examples/1/amount', message: 'must be number' }]);
 
@@ -148,10 +171,14 @@ describe('event types', () => {
       schema: { ...ORDER_SCHEMA, required: [...ORDER_SCHEMA.required, 'currency'] },
     });
     expect(breaking.status).toBe(422);
-    expect(breaking.body.errors).toEqual([{ path: 'schema', message: expect.stringContaining('refuses the stored example 0 (examples/0/currency: is required)') }]);
+    expect(breaking.body.errors).toEqual([
+      { path: 'schema', message: expect.stringContaining('refuses the stored example 0 (examples/0/currency: is required)') },
+    ]);
     expect(breaking.body.errors[0].message).toContain(`"${name}.v2"`);
 
-    const badExamples = await stack.api('PATCH', `/v1/event-types/${name}`, { examples: [{ orderId: 'x', amount: 1, customer: { email: 'a@example.com' } }] });
+    const badExamples = await stack.api('PATCH', `/v1/event-types/${name}`, {
+      examples: [{ orderId: 'x', amount: 1, customer: { email: 'a@example.com' } }],
+    });
     expect(badExamples.status).toBe(422);
     expect(badExamples.body.errors).toEqual([{ path: 'examples/0/orderId', message: 'must be integer' }]);
 
@@ -174,13 +201,25 @@ describe('publishing against the catalog', () => {
     const refusals: Array<[string, object, Array<{ path: string; message: string }>]> = [
       ['a missing required field', { orderId: 1, amount: 1 }, [{ path: 'payload/customer', message: 'is required' }]],
       ['a value of the wrong type', { ...GOOD_ORDER, amount: '12.50' }, [{ path: 'payload/amount', message: 'must be number' }]],
-      ['a field additionalProperties forbids', { ...GOOD_ORDER, coupon: 'FREE' }, [{ path: 'payload/coupon', message: 'is not allowed (additionalProperties is false)' }]],
+      [
+        'a field additionalProperties forbids',
+        { ...GOOD_ORDER, coupon: 'FREE' },
+        [{ path: 'payload/coupon', message: 'is not allowed (additionalProperties is false)' }],
+      ],
       ['a nested failure', { ...GOOD_ORDER, customer: {} }, [{ path: 'payload/customer/email', message: 'is required' }]],
-      ['a format', { ...GOOD_ORDER, customer: { email: 'not an address' } }, [{ path: 'payload/customer/email', message: 'must match format "email"' }]],
-      ['several at once', { orderId: 1.5, amount: -1, customer: { email: 'a@example.com' } }, [
-        { path: 'payload/orderId', message: 'must be integer' },
-        { path: 'payload/amount', message: 'must be >= 0' },
-      ]],
+      [
+        'a format',
+        { ...GOOD_ORDER, customer: { email: 'not an address' } },
+        [{ path: 'payload/customer/email', message: 'must match format "email"' }],
+      ],
+      [
+        'several at once',
+        { orderId: 1.5, amount: -1, customer: { email: 'a@example.com' } },
+        [
+          { path: 'payload/orderId', message: 'must be integer' },
+          { path: 'payload/amount', message: 'must be >= 0' },
+        ],
+      ],
       ['not an object at all', [GOOD_ORDER], [{ path: 'payload', message: 'must be object' }]],
     ];
     for (const [what, payload, errors] of refusals) {
@@ -292,7 +331,7 @@ describe('publishing against the catalog', () => {
       expect((await publish({ type: name, payload: GOOD_ORDER })).status).toBe(202);
       const asyncapi = await app.request('/asyncapi.json');
       expect(asyncapi.status).toBe(200);
-      expect(Object.keys(((await asyncapi.json()) as any).channels)).toContain(name);
+      expect(Object.keys((await asyncapi.json()).channels)).toContain(name);
 
       // A process that never loaded the catalog cannot check: unavailable, not accepted unchecked.
       const never = publishTo(appWithCatalog({ pool: proxiedPool }).app);
@@ -314,7 +353,13 @@ describe('publishing against the catalog', () => {
     const { proxy, proxiedPool } = await proxiedDatabase();
     try {
       // Only the catalog's queries hang: the API key is still checked against the real database.
-      const catalog = createEventCatalog({ pool: proxiedPool, logger: stack.apiDeps.logger, requireEventTypes: false, refreshAfterMs: 100, refreshWaitMs: 500 });
+      const catalog = createEventCatalog({
+        pool: proxiedPool,
+        logger: stack.apiDeps.logger,
+        requireEventTypes: false,
+        refreshAfterMs: 100,
+        refreshWaitMs: 500,
+      });
       const publish = publishTo(createApp({ ...stack.apiDeps, catalog }));
       const bad = { type: name, payload: { ...GOOD_ORDER, amount: 'lots' } };
       expect((await publish(bad)).status).toBe(422);
@@ -382,10 +427,12 @@ describe('/asyncapi.json', () => {
       properties: { total: { $ref: '#/$defs/money' } },
       $defs: { money: { type: 'string', pattern: '^[0-9]+\\.[0-9]{2}$' } },
     };
-    expect((await stack.api('POST', '/v1/event-types', { name, description: 'Documented.', schema: withDefs, examples: [{ total: '1.00' }] })).status).toBe(201);
+    expect(
+      (await stack.api('POST', '/v1/event-types', { name, description: 'Documented.', schema: withDefs, examples: [{ total: '1.00' }] })).status,
+    ).toBe(201);
     const response = await stack.app.request('/asyncapi.json');
     expect(response.status).toBe(200);
-    const served = await response.json() as any;
+    const served = await response.json();
 
     const parser = new Parser();
     parser.registerSchemaParser(jsonSchema2020Parser);
@@ -395,7 +442,11 @@ describe('/asyncapi.json', () => {
     expect(document!.version()).toBe('3.0.0');
 
     const { body: catalog } = await stack.api('GET', '/v1/event-types?limit=100');
-    const channels = document!.channels().all().map((c) => c.id()).sort();
+    const channels = document!
+      .channels()
+      .all()
+      .map((c) => c.id())
+      .sort();
     expect(channels).toEqual(catalog.data.map((t: any) => t.name).sort());
     const message = document!.channels().get(name)!.messages().all()[0]!;
     expect(message.name()).toBe(name);
@@ -407,7 +458,7 @@ describe('/asyncapi.json', () => {
     // A change to the catalog is in the next document.
     const added = typeName('added');
     expect((await stack.api('POST', '/v1/event-types', { name: added })).status).toBe(201);
-    const again = (await (await stack.app.request('/asyncapi.json')).json()) as any;
+    const again = await (await stack.app.request('/asyncapi.json')).json();
     expect(Object.keys(again.channels).sort()).toEqual([...Object.keys(served.channels), added].sort());
 
     // The parser does refuse a broken document.

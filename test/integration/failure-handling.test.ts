@@ -95,10 +95,14 @@ describe('circuit breaker', () => {
 
     // The receiver recovers: the next probe closes the breaker and the backlog drains.
     down.setBehaviour(alwaysOk);
-    await waitFor('every delivery to succeed', async () => {
-      const all = await deliveriesOf(breakerStack, sub.id);
-      return all.length === 4 && all.every((d) => d.status === 'succeeded') ? all : undefined;
-    }, 40_000);
+    await waitFor(
+      'every delivery to succeed',
+      async () => {
+        const all = await deliveriesOf(breakerStack, sub.id);
+        return all.length === 4 && all.every((d) => d.status === 'succeeded') ? all : undefined;
+      },
+      40_000,
+    );
     const closed = await health(breakerStack, sub.id);
     expect(closed).toMatchObject({ state: 'closed', consecutiveFailures: 0, trips: 0, failingSince: null });
     expect(closed.transitions[0]).toMatchObject({ from: 'half_open', to: 'closed' });
@@ -196,10 +200,14 @@ describe('auto-disable', () => {
 
     await publish(autoDisable, type, { n: 1 });
     await publish(autoDisable, type, { n: 2 });
-    await waitFor('both deliveries to be dead', async () => {
-      const all = await deliveriesOf(autoDisable, sub.id);
-      return all.length === 2 && all.every((d) => d.status === 'dead') ? all : undefined;
-    }, 30_000);
+    await waitFor(
+      'both deliveries to be dead',
+      async () => {
+        const all = await deliveriesOf(autoDisable, sub.id);
+        return all.length === 2 && all.every((d) => d.status === 'dead') ? all : undefined;
+      },
+      30_000,
+    );
     const { body: disabled } = await autoDisable.api('GET', `/v1/subscriptions/${sub.id}`);
     expect(disabled.status).toBe('disabled');
     expect(disabled.disabledReason).toMatch(/^no successful delivery since /);

@@ -133,7 +133,8 @@ describe('rotating the encryption key', () => {
     // 20 rows and the empty page after them, two pages a run: 11 runs.
     await waitFor('the reseal runs to be listed', async () => {
       let runs = 0;
-      for await (const run of stack.temporal.workflow.list({ query: `WorkflowId = '${RESEAL_WORKFLOW_ID}'` })) runs += run.taskQueue === stack.taskQueue ? 1 : 0;
+      for await (const run of stack.temporal.workflow.list({ query: `WorkflowId = '${RESEAL_WORKFLOW_ID}'` }))
+        runs += run.taskQueue === stack.taskQueue ? 1 : 0;
       return runs === 11 ? true : undefined;
     });
     const { rows: sealedAfter } = await stack.pool.query<{ sealed_secret: string; previous_sealed_secret: string | null }>(
@@ -270,4 +271,3 @@ describe('rotating the encryption key', () => {
     expect(await statusWith(final, oldToken)).toBe(401);
   });
 });
-

@@ -56,9 +56,13 @@ describe('the API rate limit across API processes', () => {
     const ports = [await freePort(), await freePort()];
     const parts = await Promise.all(
       ports.map(async (port) =>
-        spawnHookflowPart('api', await partEnv(stack, stack.taskQueue, { PORT: String(port), HOST: '127.0.0.1', HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '5' }), {
-          readyTimeoutMs: 90_000,
-        }),
+        spawnHookflowPart(
+          'api',
+          await partEnv(stack, stack.taskQueue, { PORT: String(port), HOST: '127.0.0.1', HOOKFLOW_API_RATE_LIMIT_PER_SECOND: '5' }),
+          {
+            readyTimeoutMs: 90_000,
+          },
+        ),
       ),
     );
     try {
@@ -102,7 +106,8 @@ describe('the API rate limit across API processes', () => {
       const adminKey = 'test-admin-key-from-the-environment-0123456789';
       const app = createApp({ ...stack.apiDeps, pool: deadPool, adminKey, rateLimit: { ratePerSecond: 2, capacity: 4 } });
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await app.request('/v1/subscriptions', { headers: { authorization: `Bearer ${adminKey}` } })).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await app.request('/v1/subscriptions', { headers: { authorization: `Bearer ${adminKey}` } })).status);
       // The route itself needs the database (503); the limiter did not, and still limits.
       expect(statuses).toEqual([503, 503, 503, 503, 429]);
     } finally {

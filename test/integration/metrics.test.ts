@@ -72,7 +72,10 @@ describe('metrics', () => {
     // The dead letter's counter moves when the workflow has marked it.
     await waitFor('the dead counter', async () => {
       const now = await scrape();
-      return value(now.worker, 'hookflow_deliveries_total', { outcome: 'dead' }) > value(before.worker, 'hookflow_deliveries_total', { outcome: 'dead' }) ? true : undefined;
+      return value(now.worker, 'hookflow_deliveries_total', { outcome: 'dead' }) >
+        value(before.worker, 'hookflow_deliveries_total', { outcome: 'dead' })
+        ? true
+        : undefined;
     });
     const after = await scrape();
     const moved = (samples: 'api' | 'worker', name: string, labels: Record<string, string> = {}) =>
@@ -119,7 +122,7 @@ describe('metrics', () => {
     expect(completed(after.api, 'eventWorkflow')).toBe(completed(after.worker, 'eventWorkflow'));
   });
 
-  it('serves each metric family once: hookflow_ first, then the SDK\'s temporal_', async () => {
+  it("serves each metric family once: hookflow_ first, then the SDK's temporal_", async () => {
     const text = await (await fetch(workerMetrics.url)).text();
     const families = [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
     expect(new Set(families).size).toBe(families.length);

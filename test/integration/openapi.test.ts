@@ -59,8 +59,19 @@ describe('OpenAPI', () => {
     expect(create.required).toEqual(['url', 'eventTypes']);
     expect(create.additionalProperties).toBe(false);
     expect(Object.keys(create.properties)).toEqual([
-      'url', 'eventTypes', 'filter', 'description', 'headers', 'retrySchedule', 'timeoutMs', 'permanentStatusCodes', 'rateLimitPerSecond', 'tenantId', 'signatureScheme',
-      'ordering', 'onDeadLetter',
+      'url',
+      'eventTypes',
+      'filter',
+      'description',
+      'headers',
+      'retrySchedule',
+      'timeoutMs',
+      'permanentStatusCodes',
+      'rateLimitPerSecond',
+      'tenantId',
+      'signatureScheme',
+      'ordering',
+      'onDeadLetter',
     ]);
     // Routing: the pattern forms and the filter language are described where a client reads them.
     expect(create.properties.eventTypes.items.description).toContain('"order.*"');

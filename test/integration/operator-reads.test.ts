@@ -62,7 +62,10 @@ describe('GET /v1/events', () => {
     expect(ids(since.body)).toEqual([third.id, second.id]);
     const until = await stack.api('GET', `/v1/events?type=${type}&until=${encodeURIComponent(second.createdAt)}`);
     expect(ids(until.body)).toEqual([first.id]);
-    const window = await stack.api('GET', `/v1/events?type=${type}&since=${encodeURIComponent(second.createdAt)}&until=${encodeURIComponent(third.createdAt)}`);
+    const window = await stack.api(
+      'GET',
+      `/v1/events?type=${type}&since=${encodeURIComponent(second.createdAt)}&until=${encodeURIComponent(third.createdAt)}`,
+    );
     expect(ids(window.body)).toEqual([second.id]);
   });
 
@@ -92,7 +95,10 @@ describe('GET /v1/events', () => {
       const answer = await stack.api('GET', `/v1/events?${query}`);
       expect(answer.status, query).toBe(422);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
-      expect(answer.body.errors.map((e: { path: string }) => e.path), query).toContain(path);
+      expect(
+        answer.body.errors.map((e: { path: string }) => e.path),
+        query,
+      ).toContain(path);
     }
     expect((await stack.api('GET', '/v1/events?color=red')).status).toBe(422);
   });
@@ -113,11 +119,17 @@ describe('GET /v1/deliveries filters', () => {
     expect(ids((await stack.api('GET', `/v1/deliveries?subscriptionId=${sub.id}&until=${encodeURIComponent(dB.createdAt)}`)).body)).toEqual([dA.id]);
     // Any RFC 3339 offset, even one PostgreSQL would refuse to parse (found by the contract test as a 500).
     for (const route of ['/v1/deliveries', '/v1/events', '/v1/audit-events']) {
-      const far = await stack.api('GET', `${route}?since=${encodeURIComponent('2026-01-01T00:00:00-23:59')}&until=${encodeURIComponent('2934-08-30T16:32:15+21:28')}`);
+      const far = await stack.api(
+        'GET',
+        `${route}?since=${encodeURIComponent('2026-01-01T00:00:00-23:59')}&until=${encodeURIComponent('2934-08-30T16:32:15+21:28')}`,
+      );
       expect({ route, status: far.status }).toEqual({ route, status: 200 });
     }
     // A window that ends before it starts is empty, not an error (as everywhere in the API: issue #15's contract).
-    const backwards = await stack.api('GET', `/v1/deliveries?subscriptionId=${sub.id}&since=${encodeURIComponent(dB.createdAt)}&until=${encodeURIComponent(dA.createdAt)}`);
+    const backwards = await stack.api(
+      'GET',
+      `/v1/deliveries?subscriptionId=${sub.id}&since=${encodeURIComponent(dB.createdAt)}&until=${encodeURIComponent(dA.createdAt)}`,
+    );
     expect(backwards.status).toBe(200);
     expect(ids(backwards.body)).toEqual([]);
   });
@@ -145,7 +157,11 @@ describe("an attempt's request headers", () => {
 
     // Everything hookflow set is recorded, as received; only what the transport adds is not.
     const transport = new Set(['host', 'content-length', 'connection', 'transfer-encoding']);
-    expect(Object.keys(recorded).sort()).toEqual(Object.keys(received!.headers).filter((name) => !transport.has(name)).sort());
+    expect(Object.keys(recorded).sort()).toEqual(
+      Object.keys(received!.headers)
+        .filter((name) => !transport.has(name))
+        .sort(),
+    );
     for (const [name, value] of Object.entries(recorded)) {
       if (['authorization', 'x-api-key', 'x-forward-auth'].includes(name)) expect(value, name).toBe('[redacted]');
       else expect(value, name).toBe(received!.headers[name]);

@@ -81,7 +81,9 @@ describe('ordered delivery through a worker kill', () => {
     await waitFor(
       'every delivery to succeed',
       async () => {
-        const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE subscription_id = $1 AND status = 'succeeded'`, [subscription.id]);
+        const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE subscription_id = $1 AND status = 'succeeded'`, [
+          subscription.id,
+        ]);
         return rows[0].n === count ? true : undefined;
       },
       180_000,

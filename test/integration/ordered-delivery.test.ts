@@ -63,12 +63,16 @@ async function deliveries(subscriptionId: string) {
 }
 
 async function settled(subscriptionId: string, expected: Record<string, number>) {
-  return waitFor(`deliveries of ${subscriptionId} to settle as ${JSON.stringify(expected)}`, async () => {
-    const all = await deliveries(subscriptionId);
-    const counts = (statuses: string[]) => statuses.sort().join(',');
-    const wanted = Object.entries(expected).flatMap(([status, n]) => Array<string>(n).fill(status));
-    return counts(all.map((d) => d.status)) === counts(wanted) ? all : undefined;
-  }, 60_000);
+  return waitFor(
+    `deliveries of ${subscriptionId} to settle as ${JSON.stringify(expected)}`,
+    async () => {
+      const all = await deliveries(subscriptionId);
+      const counts = (statuses: string[]) => statuses.sort().join(',');
+      const wanted = Object.entries(expected).flatMap(([status, n]) => Array<string>(n).fill(status));
+      return counts(all.map((d) => d.status)) === counts(wanted) ? all : undefined;
+    },
+    60_000,
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

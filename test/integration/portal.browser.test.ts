@@ -345,7 +345,9 @@ async function parentSite(): Promise<{ origin: string; frame(src: string): void;
   const parent: Server = createServer((_, res) =>
     res
       .writeHead(200, { 'content-type': 'text/html' })
-      .end(`<!doctype html><title>Platform</title><h1>Platform settings</h1><iframe src="${src}" title="Webhooks portal" width="900" height="700"></iframe>`),
+      .end(
+        `<!doctype html><title>Platform</title><h1>Platform settings</h1><iframe src="${src}" title="Webhooks portal" width="900" height="700"></iframe>`,
+      ),
   );
   await new Promise<void>((resolve) => parent.listen(0, '127.0.0.1', resolve));
   return {

@@ -77,7 +77,16 @@ describe('POST /v1/subscriptions/:id/recover', () => {
     expect(second!.headers.get('location')).toBe(location);
 
     const report = await followToDone(location, 5);
-    expect(report).toEqual({ id: first!.body.id, subscriptionId, since, until: expect.any(String), status: 'done', found: 5, redelivered: 5, skipped: 0 });
+    expect(report).toEqual({
+      id: first!.body.id,
+      subscriptionId,
+      since,
+      until: expect.any(String),
+      status: 'done',
+      found: 5,
+      redelivered: 5,
+      skipped: 0,
+    });
     expect(Date.parse(report.until)).toBeGreaterThan(Date.parse(since));
     await waitFor('the five to be delivered', async () => (receiver.requests.length - sent === 5 ? true : undefined));
     expect([...requestsPerEvent(receiver, sent).entries()].sort()).toEqual([0, 1, 2, 3, 4].map((n) => [n, 1]));
@@ -130,13 +139,16 @@ describe('POST /v1/subscriptions/:id/recover', () => {
       expect(answer.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(answer.body.errors).toEqual([{ path, message: expect.any(String) }]);
     }
-    const exactly31 = await stack.api('POST', `/v1/subscriptions/${subscriptionId}/recover`, { since: iso(now - 40 * DAY), until: iso(now - 9 * DAY) });
+    const exactly31 = await stack.api('POST', `/v1/subscriptions/${subscriptionId}/recover`, {
+      since: iso(now - 40 * DAY),
+      until: iso(now - 9 * DAY),
+    });
     expect(exactly31.status).toBe(202);
     const { body: trail } = await stack.api('GET', `/v1/audit-events?action=subscription.recover&limit=100`);
     expect(trail.data.filter((e: { resource: { id: string } }) => e.resource.id === subscriptionId)).toHaveLength(1);
   });
 
-  it('answers 404 for a recovery that does not exist, and for another subscription\'s', async () => {
+  it("answers 404 for a recovery that does not exist, and for another subscription's", async () => {
     const { subscriptionId } = await deadLetters(0);
     const { subscriptionId: other } = await deadLetters(0);
     const started = await stack.api('POST', `/v1/subscriptions/${subscriptionId}/recover`, { since: new Date(Date.now() - DAY).toISOString() });

@@ -31,7 +31,12 @@ beforeAll(async () => {
   stack = await startTestStack({ retryScheduleSeconds: [0.1] });
   receiver = await startReceiver();
   // Once a day is as good as never for the test: it triggers the runs itself.
-  policy = await ensureRetentionSchedule(stack.temporal, { taskQueue: stack.taskQueue, defaultRetentionDays: 1, intervalSeconds: DAY, batchSize: BATCH_SIZE });
+  policy = await ensureRetentionSchedule(stack.temporal, {
+    taskQueue: stack.taskQueue,
+    defaultRetentionDays: 1,
+    intervalSeconds: DAY,
+    batchSize: BATCH_SIZE,
+  });
   schedule = stack.temporal.schedule.getHandle(retentionScheduleId(stack.taskQueue));
 });
 
@@ -131,9 +136,19 @@ describe('retention', () => {
     expect(policy.eventKeepAfterFanoutSeconds).toBeGreaterThanOrEqual(DAY);
 
     // Ensuring it again (another worker starting, a new setting) updates it in place.
-    await ensureRetentionSchedule(stack.temporal, { taskQueue: stack.taskQueue, defaultRetentionDays: 1, intervalSeconds: 2 * DAY, batchSize: BATCH_SIZE });
+    await ensureRetentionSchedule(stack.temporal, {
+      taskQueue: stack.taskQueue,
+      defaultRetentionDays: 1,
+      intervalSeconds: 2 * DAY,
+      batchSize: BATCH_SIZE,
+    });
     expect((await schedule.describe()).spec.intervals).toMatchObject([{ every: 2 * DAY * 1000 }]);
-    await ensureRetentionSchedule(stack.temporal, { taskQueue: stack.taskQueue, defaultRetentionDays: 1, intervalSeconds: DAY, batchSize: BATCH_SIZE });
+    await ensureRetentionSchedule(stack.temporal, {
+      taskQueue: stack.taskQueue,
+      defaultRetentionDays: 1,
+      intervalSeconds: DAY,
+      batchSize: BATCH_SIZE,
+    });
   });
 
   it('deletes expired rows in batches and keeps what is newer or still needed, per tenant', async () => {
@@ -146,7 +161,10 @@ describe('retention', () => {
     const inDefault = { tenantId: 'default', subscriptionId: subDefault };
     const inLonger = { tenantId: longer.body.id, subscriptionId: subLonger };
     const expiredEvent = policy.eventKeepAfterFanoutSeconds + HOUR;
-    const fifo = { block: await subscription('default', { ordering: 'fifo', onDeadLetter: 'block' }), skip: await subscription('default', { ordering: 'fifo', onDeadLetter: 'skip' }) };
+    const fifo = {
+      block: await subscription('default', { ordering: 'fifo', onDeadLetter: 'block' }),
+      skip: await subscription('default', { ordering: 'fifo', onDeadLetter: 'skip' }),
+    };
     const inFifo = (onDeadLetter: 'block' | 'skip') => ({ ...inDefault, subscriptionId: fifo[onDeadLetter], ordered: true });
 
     const goes = [
@@ -179,7 +197,11 @@ describe('retention', () => {
       await seed({ ...inLonger, ageSeconds: 3 * DAY, status: 'succeeded' }),
     ];
     const keptBefore = await present(stays);
-    const metricBefore = { attempts: await deletedMetric('attempts'), deliveries: await deletedMetric('deliveries'), events: await deletedMetric('events') };
+    const metricBefore = {
+      attempts: await deletedMetric('attempts'),
+      deliveries: await deletedMetric('deliveries'),
+      events: await deletedMetric('events'),
+    };
 
     const deleted = await runRetentionNow();
 
@@ -286,7 +308,11 @@ describe('retention', () => {
     try {
       const described = await own.describe();
       expect(described.spec.intervals).toMatchObject([{ every: 600_000 }]);
-      expect(described.action).toMatchObject({ workflowType: 'retentionWorkflow', taskQueue, args: [{ policy: { defaultRetentionDays: 7, batchSize: 50 } }] });
+      expect(described.action).toMatchObject({
+        workflowType: 'retentionWorkflow',
+        taskQueue,
+        args: [{ policy: { defaultRetentionDays: 7, batchSize: 50 } }],
+      });
     } finally {
       await own.delete();
       for (const w of workers) w.child.kill('SIGTERM');

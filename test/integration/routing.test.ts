@@ -156,10 +156,15 @@ describe('routing', () => {
       ['a suffix wildcard', 'POST', { ...base, eventTypes: ['order.created', '*.created'] }, ['eventTypes.1']],
       ['a bad filter on PATCH', 'PATCH', { filter: { amount: { $exists: 'yes' } } }, ['filter.amount.$exists']],
       ['a bad pattern with a good filter on PATCH', 'PATCH', { eventTypes: ['order*'], filter: { amount: 1 } }, ['eventTypes.0']],
-      ['a good pattern with a too deep filter on PATCH', 'PATCH', {
-        eventTypes: ['order.*'],
-        filter: { $not: { $not: { $not: { $not: { $not: { $not: { a: 1 } } } } } } },
-      }, ['filter.$not.$not.$not.$not.$not.$not']],
+      [
+        'a good pattern with a too deep filter on PATCH',
+        'PATCH',
+        {
+          eventTypes: ['order.*'],
+          filter: { $not: { $not: { $not: { $not: { $not: { $not: { a: 1 } } } } } } },
+        },
+        ['filter.$not.$not.$not.$not.$not.$not'],
+      ],
     ];
 
     it.each(cases)('%s (%s)', async (_, method, body, paths) => {

@@ -65,7 +65,12 @@ describe('signing secrets', () => {
     expect(histories.length).toBeGreaterThanOrEqual(3);
     const { rows } = await traffic.stack.pool.query('SELECT row_to_json(s)::text AS row FROM subscriptions s');
 
-    const haystacks = { logs: logLines.join('\n'), api: apiAnswers.join('\n'), temporal: histories.join('\n'), postgres: rows.map((r) => r.row).join('\n') };
+    const haystacks = {
+      logs: logLines.join('\n'),
+      api: apiAnswers.join('\n'),
+      temporal: histories.join('\n'),
+      postgres: rows.map((r) => r.row).join('\n'),
+    };
     // The haystacks are real: they hold what a leak would sit next to.
     expect(haystacks.logs).toContain('delivery attempt');
     expect(haystacks.temporal).toContain('attemptFirst');

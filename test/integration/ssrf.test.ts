@@ -102,7 +102,12 @@ describe('SSRF guard', () => {
     const type = `${uniqueName('literal')}.event`;
     // Written past the API (as an older version or an operator might have): delivery must still refuse.
     const id = newId('sub');
-    await insertSubscription(guarded.pool, id, { sealed: guarded.apiDeps.secretBox.seal('whsec_AAAA', id), scheme: 'v1', publicKey: null }, { url: receiver.url, eventTypes: [type], tenantId: 'default' });
+    await insertSubscription(
+      guarded.pool,
+      id,
+      { sealed: guarded.apiDeps.secretBox.seal('whsec_AAAA', id), scheme: 'v1', publicKey: null },
+      { url: receiver.url, eventTypes: [type], tenantId: 'default' },
+    );
     const delivery = await deliverOnce(guarded, type);
     expect(delivery.status).toBe('dead');
     expect(delivery.lastError).toMatch(/refused by the SSRF guard: 127\.0\.0\.1 is a loopback address/);
@@ -113,7 +118,13 @@ describe('SSRF guard', () => {
     const type = `${uniqueName('allowed')}.event`;
     const ok = await loopbackAllowed.api('POST', '/v1/subscriptions', { url: receiver.url, eventTypes: [type], tenantId: 'default' });
     expect(ok.status).toBe(201);
-    for (const url of ['http://[::1]/', 'http://10.1.2.3/', 'http://169.254.169.254/', 'http://loopback6.hookflow.test/', 'http://private.hookflow.test/']) {
+    for (const url of [
+      'http://[::1]/',
+      'http://10.1.2.3/',
+      'http://169.254.169.254/',
+      'http://loopback6.hookflow.test/',
+      'http://private.hookflow.test/',
+    ]) {
       expect((await loopbackAllowed.api('POST', '/v1/subscriptions', { url, eventTypes: [type] })).status).toBe(422);
     }
     const delivery = await deliverOnce(loopbackAllowed, type);

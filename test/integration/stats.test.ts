@@ -62,7 +62,7 @@ describe('GET /v1/stats', () => {
       const index = Math.floor((at.getTime() - Date.parse(answer.since)) / 60_000);
       perBucket.set(index, (perBucket.get(index) ?? 0) + 1);
     }
-    expect(answer.buckets.map((bucket, i) => [bucket.start, bucket.events]).filter(([, n]) => n !== 0)).toEqual(
+    expect(answer.buckets.map((bucket) => [bucket.start, bucket.events]).filter(([, n]) => n !== 0)).toEqual(
       [...perBucket].sort(([x], [y]) => x - y).map(([i, n]) => [new Date(Date.parse(answer.since) + i * 60_000).toISOString(), n]),
     );
     // The buckets add up to the totals.
@@ -103,7 +103,11 @@ describe('GET /v1/stats', () => {
   });
 
   it('refuses a window it does not know, or a parameter it does not take, naming it', async () => {
-    for (const [query, path] of [['window=7d', 'query.window'], ['since=2020-01-01', 'query'], ['tenantId=no%20spaces', 'query.tenantId']]) {
+    for (const [query, path] of [
+      ['window=7d', 'query.window'],
+      ['since=2020-01-01', 'query'],
+      ['tenantId=no%20spaces', 'query.tenantId'],
+    ]) {
       const answer = await stack.api('GET', `/v1/stats?${query}`);
       expect(answer.status).toBe(422);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');

@@ -83,20 +83,61 @@ interface Case {
 // A recovery's window is 31 days at most.
 const sinceLongAgo = { since: new Date(Date.now() - 30 * 86_400_000).toISOString() };
 const cases: Case[] = [
-  { method: 'POST', route: '/v1/subscriptions', path: () => '/v1/subscriptions', body: (t) => ({ url: 'https://x.example/h', eventTypes: ['a.b'], tenantId: t.tenant }), other: 422, own: 201 },
+  {
+    method: 'POST',
+    route: '/v1/subscriptions',
+    path: () => '/v1/subscriptions',
+    body: (t) => ({ url: 'https://x.example/h', eventTypes: ['a.b'], tenantId: t.tenant }),
+    other: 422,
+    own: 201,
+  },
   { method: 'GET', route: '/v1/subscriptions', path: (t) => `/v1/subscriptions?tenantId=${t.tenant}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/subscriptions/:id', path: (t) => `/v1/subscriptions/${t.sub}`, other: 404, own: 200 },
-  { method: 'PATCH', route: '/v1/subscriptions/:id', path: (t) => `/v1/subscriptions/${t.sub}`, body: () => ({ description: 'changed' }), other: 404, own: 200 },
+  {
+    method: 'PATCH',
+    route: '/v1/subscriptions/:id',
+    path: (t) => `/v1/subscriptions/${t.sub}`,
+    body: () => ({ description: 'changed' }),
+    other: 404,
+    own: 200,
+  },
   { method: 'DELETE', route: '/v1/subscriptions/:id', path: (t) => `/v1/subscriptions/${t.sub}`, other: 404 },
   { method: 'GET', route: '/v1/subscriptions/:id/secret', path: (t) => `/v1/subscriptions/${t.sub}/secret`, other: 404, own: 200 },
-  { method: 'POST', route: '/v1/subscriptions/:id/secret/rotate', path: (t) => `/v1/subscriptions/${t.sub}/secret/rotate`, body: () => ({ overlapSeconds: 60 }), other: 404, own: 200 },
+  {
+    method: 'POST',
+    route: '/v1/subscriptions/:id/secret/rotate',
+    path: (t) => `/v1/subscriptions/${t.sub}/secret/rotate`,
+    body: () => ({ overlapSeconds: 60 }),
+    other: 404,
+    own: 200,
+  },
   { method: 'GET', route: '/v1/subscriptions/:id/health', path: (t) => `/v1/subscriptions/${t.sub}/health`, other: 404, own: 200 },
-  { method: 'POST', route: '/v1/subscriptions/:id/test', path: (t) => `/v1/subscriptions/${t.sub}/test`, body: () => ({ payload: { ping: true } }), other: 404, own: 200 },
+  {
+    method: 'POST',
+    route: '/v1/subscriptions/:id/test',
+    path: (t) => `/v1/subscriptions/${t.sub}/test`,
+    body: () => ({ payload: { ping: true } }),
+    other: 404,
+    own: 200,
+  },
   // The world's subscription is unordered: its own caller reaches the route and gets its 409.
   { method: 'GET', route: '/v1/subscriptions/:id/stream', path: (t) => `/v1/subscriptions/${t.sub}/stream`, other: 404, own: 409 },
-  { method: 'POST', route: '/v1/subscriptions/:id/recover', path: (t) => `/v1/subscriptions/${t.sub}/recover`, body: () => sinceLongAgo, other: 404, own: 202 },
+  {
+    method: 'POST',
+    route: '/v1/subscriptions/:id/recover',
+    path: (t) => `/v1/subscriptions/${t.sub}/recover`,
+    body: () => sinceLongAgo,
+    other: 404,
+    own: 202,
+  },
   // The recovery the case above started (its id is derived from the subscription and the window).
-  { method: 'GET', route: '/v1/subscriptions/:id/recoveries/:recoveryId', path: (t) => `/v1/subscriptions/${t.sub}/recoveries/${recoveryIdFor(t.sub, sinceLongAgo)}`, other: 404, own: 200 },
+  {
+    method: 'GET',
+    route: '/v1/subscriptions/:id/recoveries/:recoveryId',
+    path: (t) => `/v1/subscriptions/${t.sub}/recoveries/${recoveryIdFor(t.sub, sinceLongAgo)}`,
+    other: 404,
+    own: 200,
+  },
   { method: 'POST', route: '/v1/events', path: () => '/v1/events', body: (t) => ({ type, payload: {}, tenantId: t.tenant }), other: 422, own: 202 },
   { method: 'GET', route: '/v1/events', path: (t) => `/v1/events?tenantId=${t.tenant}`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/events/:id', path: (t) => `/v1/events/${t.evt}`, other: 404, own: 200 },
@@ -104,25 +145,60 @@ const cases: Case[] = [
   { method: 'GET', route: '/v1/deliveries/:id', path: (t) => `/v1/deliveries/${t.dlv}`, other: 404, own: 200 },
   { method: 'POST', route: '/v1/deliveries/:id/skip', path: (t) => `/v1/deliveries/${t.dlv}/skip`, other: 404, own: 409 },
   { method: 'POST', route: '/v1/deliveries/:id/redeliver', path: (t) => `/v1/deliveries/${t.dlv}/redeliver`, other: 404, own: 202 },
-  { method: 'POST', route: '/v1/keys', path: () => '/v1/keys', body: (t) => ({ name: 'x', scopes: ['admin'], tenantId: t.tenant }), other: 403, own: 403 },
+  {
+    method: 'POST',
+    route: '/v1/keys',
+    path: () => '/v1/keys',
+    body: (t) => ({ name: 'x', scopes: ['admin'], tenantId: t.tenant }),
+    other: 403,
+    own: 403,
+  },
   { method: 'GET', route: '/v1/keys', path: (t) => `/v1/keys?tenantId=${t.tenant}`, other: 403, own: 403 },
   { method: 'DELETE', route: '/v1/keys/:id', path: (t) => `/v1/keys/${t.keyId}`, other: 403, own: 403 },
   { method: 'POST', route: '/v1/tenants', path: () => '/v1/tenants', body: () => ({ name: 'new' }), other: 403, own: 403 },
   { method: 'GET', route: '/v1/tenants', path: () => '/v1/tenants', other: 200, own: 200 },
   { method: 'GET', route: '/v1/tenants/:id', path: (t) => `/v1/tenants/${t.tenant}`, other: 404, own: 200 },
-  { method: 'PATCH', route: '/v1/tenants/:id', path: (t) => `/v1/tenants/${t.tenant}`, body: () => ({ metadata: { touched: true } }), other: 404, own: 200 },
+  {
+    method: 'PATCH',
+    route: '/v1/tenants/:id',
+    path: (t) => `/v1/tenants/${t.tenant}`,
+    body: () => ({ metadata: { touched: true } }),
+    other: 404,
+    own: 200,
+  },
   { method: 'DELETE', route: '/v1/tenants/:id', path: (t) => `/v1/tenants/${t.tenant}`, other: 404, own: 403 },
-  { method: 'POST', route: '/v1/tenants/:id/portal-token', path: (t) => `/v1/tenants/${t.tenant}/portal-token`, body: () => ({}), other: 403, own: 403 },
+  {
+    method: 'POST',
+    route: '/v1/tenants/:id/portal-token',
+    path: (t) => `/v1/tenants/${t.tenant}/portal-token`,
+    body: () => ({}),
+    other: 403,
+    own: 403,
+  },
   { method: 'DELETE', route: '/v1/tenants/:id/portal-tokens', path: (t) => `/v1/tenants/${t.tenant}/portal-tokens`, other: 403, own: 403 },
   { method: 'GET', route: '/v1/tenants/:id/usage', path: (t) => `/v1/tenants/${t.tenant}/usage`, other: 404, own: 200 },
   { method: 'GET', route: '/v1/usage', path: () => '/v1/usage', other: 403, own: 403 },
   // Answers about the caller alone, whatever tenant it is asked from.
   { method: 'GET', route: '/v1/whoami', path: () => '/v1/whoami', other: 200, own: 200 },
   // The event catalog is the platform's, shared by every tenant: read by all, changed by the platform alone.
-  { method: 'POST', route: '/v1/event-types', path: () => '/v1/event-types', body: () => ({ name: uniqueName('tenant').replace(/_/g, '-') }), other: 403, own: 403 },
+  {
+    method: 'POST',
+    route: '/v1/event-types',
+    path: () => '/v1/event-types',
+    body: () => ({ name: uniqueName('tenant').replace(/_/g, '-') }),
+    other: 403,
+    own: 403,
+  },
   { method: 'GET', route: '/v1/event-types', path: () => '/v1/event-types', other: 200, own: 200 },
   { method: 'GET', route: '/v1/event-types/:name', path: () => '/v1/event-types/subscription.disabled', other: 200, own: 200 },
-  { method: 'PATCH', route: '/v1/event-types/:name', path: () => '/v1/event-types/subscription.disabled', body: () => ({ deprecated: true }), other: 403, own: 403 },
+  {
+    method: 'PATCH',
+    route: '/v1/event-types/:name',
+    path: () => '/v1/event-types/subscription.disabled',
+    body: () => ({ deprecated: true }),
+    other: 403,
+    own: 403,
+  },
   // The audit trail: a limited caller reads its own tenant's; asking for another's is a 404.
   { method: 'GET', route: '/v1/audit-events', path: (t) => `/v1/audit-events?tenantId=${t.tenant}`, other: 404, own: 200 },
   // The overview's figures: a limited caller's own tenant's; asking for another's is a 404.
@@ -219,8 +295,7 @@ describe('portal tokens', () => {
     // Another API process: its own app and tenant directory over the same database.
     const otherDirectory = createTenantDirectory(stack.pool, createLogger('silent'), 200);
     const other = createApp({ ...stack.apiDeps, tenants: otherDirectory });
-    const viaOther = async (t: string) =>
-      (await other.request('/v1/subscriptions', { headers: { authorization: `Bearer ${t}` } })).status;
+    const viaOther = async (t: string) => (await other.request('/v1/subscriptions', { headers: { authorization: `Bearer ${t}` } })).status;
     try {
       await otherDirectory.refresh();
       expect(await viaOther(token)).toBe(200);

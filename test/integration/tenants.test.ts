@@ -40,7 +40,8 @@ async function subscribe(tenantId: string | undefined, path: string, eventType: 
   return created.body as { id: string; tenantId: string };
 }
 
-const receivedAt = (path: string) => receiver.requests.filter((r) => r.path === new URL(`${receiver.url}/${path}`).pathname).map((r) => JSON.parse(r.body).data);
+const receivedAt = (path: string) =>
+  receiver.requests.filter((r) => r.path === new URL(`${receiver.url}/${path}`).pathname).map((r) => JSON.parse(r.body).data);
 
 describe('tenants', () => {
   it('are created (id given or generated), read, listed, renamed and deleted; ids are never reused', async () => {

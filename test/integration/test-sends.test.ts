@@ -100,7 +100,7 @@ describe('test sends', () => {
     await expectNoTrace(sub.id);
   });
 
-  it('answers 200 with the receiver\'s 500 and its answer, and counts nothing against the endpoint', async () => {
+  it("answers 200 with the receiver's 500 and its answer, and counts nothing against the endpoint", async () => {
     const sub = await subscribe(failing.url);
     const answer = await stack.api('POST', `/v1/subscriptions/${sub.id}/test`, { eventType: 'order.paid', payload: null });
     expect(answer.status).toBe(200);
@@ -147,7 +147,11 @@ describe('test sends', () => {
       const sub = await subscribe(url);
       const answer = await testSendThrough(guardedApp, sub.id, { payload: { n: 1 } });
       expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ statusCode: null, responseBody: null, error: expect.stringMatching(/^refused by the SSRF guard: .*loopback/) });
+      expect(answer.body).toMatchObject({
+        statusCode: null,
+        responseBody: null,
+        error: expect.stringMatching(/^refused by the SSRF guard: .*loopback/),
+      });
       await expectNoTrace(sub.id);
     }
     expect(ok.requests.length).toBe(before);

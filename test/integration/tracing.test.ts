@@ -56,7 +56,7 @@ function parseTraceparent(value: unknown): { traceId: string; spanId: string } {
 /** The span's ancestors' names, nearest first, as far as the collector has them. */
 function ancestry(span: CollectedSpan, spans: CollectedSpan[]): string[] {
   const names: string[] = [];
-  for (let parentId = span.parentSpanId; parentId !== undefined; ) {
+  for (let parentId = span.parentSpanId; parentId !== undefined;) {
     const parent = spans.find((s) => s.spanId === parentId);
     if (!parent) {
       names.push(`(missing ${parentId})`);
@@ -123,7 +123,14 @@ describe('tracing', () => {
     // Nothing secret went to the collector: not the API key, the signing
     // secret, the payload, the Authorization header or the receiver's path.
     const exported = collector.rawBodies.join('\n');
-    for (const secret of [stack.adminKey, signingSecret, signingSecret.replace(/^whsec_/, ''), payloadMarker, 'Bearer', new URL(receiver.url).pathname]) {
+    for (const secret of [
+      stack.adminKey,
+      signingSecret,
+      signingSecret.replace(/^whsec_/, ''),
+      payloadMarker,
+      'Bearer',
+      new URL(receiver.url).pathname,
+    ]) {
       expect(exported).not.toContain(secret);
     }
   });

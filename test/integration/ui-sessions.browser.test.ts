@@ -81,9 +81,19 @@ describe('console sessions', () => {
     const jar = `hookflow_console=${cookie!.value}`;
     const form = { 'content-type': 'application/x-www-form-urlencoded', cookie: jar };
 
-    const noToken = await fetch(`${server.url}/console/sign-out`, { method: 'POST', headers: { ...form, origin: server.url }, body: '', redirect: 'manual' });
+    const noToken = await fetch(`${server.url}/console/sign-out`, {
+      method: 'POST',
+      headers: { ...form, origin: server.url },
+      body: '',
+      redirect: 'manual',
+    });
     expect(noToken.status).toBe(403);
-    const wrongToken = await fetch(`${server.url}/console/sign-out`, { method: 'POST', headers: { ...form, origin: server.url }, body: '_csrf=guess', redirect: 'manual' });
+    const wrongToken = await fetch(`${server.url}/console/sign-out`, {
+      method: 'POST',
+      headers: { ...form, origin: server.url },
+      body: '_csrf=guess',
+      redirect: 'manual',
+    });
     expect(wrongToken.status).toBe(403);
     const token = await page.locator('input[name="_csrf"]').first().inputValue();
     const crossSite = await fetch(`${server.url}/console/sign-out`, {

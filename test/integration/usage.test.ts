@@ -89,7 +89,12 @@ describe('usage per tenant', () => {
 
     const platform = await stack.api('GET', `/v1/usage?${range}`);
     expect(platform.status).toBe(200);
-    expect(platform.body.tenants).toEqual(expect.arrayContaining([{ tenantId: a, ...aExpected }, { tenantId: b, ...bExpected }]));
+    expect(platform.body.tenants).toEqual(
+      expect.arrayContaining([
+        { tenantId: a, ...aExpected },
+        { tenantId: b, ...bExpected },
+      ]),
+    );
     const summed = platform.body.tenants.reduce(
       (sum: Record<string, number>, t: Record<string, number>) => Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, v + t[k]!])),
       { events: 0, deliveries: 0, attempts: 0, failedAttempts: 0, bytesDelivered: 0 },
@@ -118,7 +123,14 @@ describe('usage per tenant', () => {
   it('counts an event once however often its workflow records it (a lost answer, a later run)', async () => {
     const t = await newTenant('usage once');
     await subscribe(t, ok.url);
-    const event = { id: `evt_${uniqueName('once')}`, type, payload: { tenant: t }, idempotencyKey: null, createdAt: new Date().toISOString(), tenantId: t };
+    const event = {
+      id: `evt_${uniqueName('once')}`,
+      type,
+      payload: { tenant: t },
+      idempotencyKey: null,
+      createdAt: new Date().toISOString(),
+      tenantId: t,
+    };
     for (const run of ['run-1', 'run-1', 'run-2']) await recordEvent(stack.pool, event, 100, run);
     const { body } = await stack.api('GET', `/v1/tenants/${t}/usage?${range}`);
     expect(body.total).toEqual({ events: 1, deliveries: 1, attempts: 0, failedAttempts: 0, bytesDelivered: 0 });

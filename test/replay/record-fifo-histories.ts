@@ -35,10 +35,10 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return (await response.json()) as any;
+    return await response.json();
   };
   const statuses = async (subscriptionId: string) =>
-    ((await api('GET', `/v1/deliveries?subscriptionId=${subscriptionId}`)).data as Array<{ id: string; status: string }>);
+    (await api('GET', `/v1/deliveries?subscriptionId=${subscriptionId}`)).data as Array<{ id: string; status: string }>;
   const until = async (what: string, done: (list: Array<{ id: string; status: string }>) => boolean, subscriptionId: string) => {
     for (let i = 0; i < 600; i++) {
       const list = await statuses(subscriptionId);
@@ -67,7 +67,11 @@ async function main(): Promise<void> {
         broken = false;
         await api('POST', `/v1/deliveries/${list.find((d) => d.status === 'dead')!.id}/${resolve}`);
       }
-      await until('the stream to settle', (l) => l.filter((d) => d.status === 'succeeded').length === (resolve === 'redeliver' ? 3 : 2), subscription.id);
+      await until(
+        'the stream to settle',
+        (l) => l.filter((d) => d.status === 'succeeded').length === (resolve === 'redeliver' ? 3 : 2),
+        subscription.id,
+      );
       await new Promise((r) => setTimeout(r, 1_000)); // the stream back to idle, waiting for a wake
       await writeHistory(infrastructure.temporalAddress, folder, `${name}.ordered`, orderedStreamWorkflowId(subscription.id));
       await writeHistory(infrastructure.temporalAddress, folder, `${name}.event`, eventWorkflowId(events[1].id));

@@ -20,7 +20,6 @@ import { startHookflowParts, startScratchStack } from '../support/hookflow-parts
 import { FIXTURES, ROOT, writeHistory } from './write-history.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour } from '../support/receiver.js';
 
-
 const RECORDINGS = ['on-failure', 'always', 'continue-as-new'] as const;
 type Recording = (typeof RECORDINGS)[number];
 
@@ -63,7 +62,11 @@ type Scratch = Awaited<ReturnType<typeof startScratchStack>>;
 /** A worker and the API on the scratch stack, in one delivery-workflow mode, with short retries. */
 async function startParts(scratch: Scratch, taskQueue: string, mode: DeliveryWorkflowsMode) {
   const { infrastructure, pool, temporal } = scratch;
-  const { apiDeps, worker, adminKey: key } = await startHookflowParts({
+  const {
+    apiDeps,
+    worker,
+    adminKey: key,
+  } = await startHookflowParts({
     pool,
     temporal,
     temporalAddress: infrastructure.temporalAddress,
@@ -81,7 +84,7 @@ async function startParts(scratch: Scratch, taskQueue: string, mode: DeliveryWor
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return (await response.json()) as any;
+    return await response.json();
   };
   return { worker, api };
 }
@@ -100,7 +103,10 @@ async function closed(scratch: Scratch, workflowId: string): Promise<boolean> {
   return scratch.temporal.workflow
     .getHandle(workflowId)
     .describe()
-    .then((d) => d.status.name !== 'RUNNING', () => false);
+    .then(
+      (d) => d.status.name !== 'RUNNING',
+      () => false,
+    );
 }
 
 async function record(scratch: Scratch, mode: DeliveryWorkflowsMode): Promise<void> {
@@ -143,7 +149,10 @@ async function record(scratch: Scratch, mode: DeliveryWorkflowsMode): Promise<vo
     temporal.workflow
       .getHandle(workflowId)
       .describe()
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
   const delivered = async (deliveryId: () => Promise<string>) => {
     const id = await deliveryId();
     await until(async () => (await statusOf(id)) === 'succeeded');
@@ -160,28 +169,44 @@ async function record(scratch: Scratch, mode: DeliveryWorkflowsMode): Promise<vo
     await api('POST', `/v1/deliveries/${id}/redeliver`);
     await until(async () => (await exists(deliveryWorkflowId(eventId, subscriptionId))) && closedRun(deliveryWorkflowId(eventId, subscriptionId)));
   });
-  await scenario('permanent-failure-then-redelivered', (n) => (n === 1 ? { status: 410 } : { status: 200 }), async ({ eventId, subscriptionId, deliveryId }) => {
-    const id = await deliveryId();
-    await until(async () => (await statusOf(id)) === 'dead');
-    // 410 disabled the subscription: enable it again, then re-drive the dead letter.
-    await api('PATCH', `/v1/subscriptions/${subscriptionId}`, { status: 'active' });
-    await api('POST', `/v1/deliveries/${id}/redeliver`);
-    await until(() => closedRun(deliveryWorkflowId(eventId, subscriptionId)));
-  });
-  await scenario('retries', (n) => (n <= 2 ? { status: 503 } : { status: 200 }), async ({ eventId, subscriptionId }) => {
-    await until(() => closedRun(deliveryWorkflowId(eventId, subscriptionId)));
-  });
+  await scenario(
+    'permanent-failure-then-redelivered',
+    (n) => (n === 1 ? { status: 410 } : { status: 200 }),
+    async ({ eventId, subscriptionId, deliveryId }) => {
+      const id = await deliveryId();
+      await until(async () => (await statusOf(id)) === 'dead');
+      // 410 disabled the subscription: enable it again, then re-drive the dead letter.
+      await api('PATCH', `/v1/subscriptions/${subscriptionId}`, { status: 'active' });
+      await api('POST', `/v1/deliveries/${id}/redeliver`);
+      await until(() => closedRun(deliveryWorkflowId(eventId, subscriptionId)));
+    },
+  );
+  await scenario(
+    'retries',
+    (n) => (n <= 2 ? { status: 503 } : { status: 200 }),
+    async ({ eventId, subscriptionId }) => {
+      await until(() => closedRun(deliveryWorkflowId(eventId, subscriptionId)));
+    },
+  );
   let fixed = false;
-  await scenario('dead-then-redelivered', (n, r) => (fixed ? alwaysOk(n, r) : alwaysFail(n, r)), async ({ eventId, subscriptionId, deliveryId }) => {
-    const id = await deliveryId();
-    await until(async () => (await statusOf(id)) === 'dead');
-    fixed = true;
-    await api('POST', `/v1/deliveries/${id}/redeliver`);
-    await until(() => closedRun(deliveryWorkflowId(eventId, subscriptionId)));
-  });
-  await scenario('breaker-wait', (n) => (n <= 2 ? { status: 500 } : { status: 200 }), async ({ eventId, subscriptionId }) => {
-    await until(() => closedRun(deliveryWorkflowId(eventId, subscriptionId)));
-  });
+  await scenario(
+    'dead-then-redelivered',
+    (n, r) => (fixed ? alwaysOk(n, r) : alwaysFail(n, r)),
+    async ({ eventId, subscriptionId, deliveryId }) => {
+      const id = await deliveryId();
+      await until(async () => (await statusOf(id)) === 'dead');
+      fixed = true;
+      await api('POST', `/v1/deliveries/${id}/redeliver`);
+      await until(() => closedRun(deliveryWorkflowId(eventId, subscriptionId)));
+    },
+  );
+  await scenario(
+    'breaker-wait',
+    (n) => (n <= 2 ? { status: 500 } : { status: 200 }),
+    async ({ eventId, subscriptionId }) => {
+      await until(() => closedRun(deliveryWorkflowId(eventId, subscriptionId)));
+    },
+  );
   await worker.shutdown();
   progress(`histories written to ${path.relative(ROOT, folder)}`);
 }

@@ -22,7 +22,11 @@ export async function portalScene(call: Call, receiverBase: string): Promise<{ e
   });
   const spare = await call('POST', '/v1/subscriptions', { tenantId: tenant.id, url: `${receiverBase}/acme/staging`, eventTypes: ['invoice.*'] });
   await call('PATCH', `/v1/subscriptions/${spare.id}`, { status: 'paused' });
-  await call('POST', '/v1/events', { tenantId: tenant.id, type: 'invoice.paid', payload: { invoiceId: 'inv_1042', amount: '99.00', currency: 'EUR' } });
+  await call('POST', '/v1/events', {
+    tenantId: tenant.id,
+    type: 'invoice.paid',
+    payload: { invoiceId: 'inv_1042', amount: '99.00', currency: 'EUR' },
+  });
   const { token } = await call('POST', `/v1/tenants/${tenant.id}/portal-token`, {});
   return { enterPath: `/portal/enter#token=${encodeURIComponent(token)}`, endpointId: endpoint.id, endpointUrl: endpoint.url };
 }

@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   const ok = await startReceiver(alwaysOk);
   const broken = await startReceiver(alwaysFail);
   try {
-    const { apiDeps, worker, adminKey: key } = await startHookflowParts({
+    const {
+      apiDeps,
+      worker,
+      adminKey: key,
+    } = await startHookflowParts({
       pool,
       temporal,
       temporalAddress: infrastructure.temporalAddress,
@@ -41,7 +45,7 @@ async function main(): Promise<void> {
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return (await response.json()) as any;
+      return await response.json();
     };
 
     const good = await call('POST', '/v1/subscriptions', { url: `${ok.url.replace('/webhook', '')}/orders`, eventTypes: ['order.created'] });
@@ -70,16 +74,26 @@ async function main(): Promise<void> {
         deadId,
       ]);
       const { runId: eventRunId } = await temporal.workflow.getHandle(`event:${event.id}`).describe();
-      await shoot('5-event-history.png', `${ui}/workflows/${encodeURIComponent(`event:${event.id}`)}/${eventRunId}/history`, ['Local Activity', 'attempt 1', 'Child Workflow Execution Started'], {
-        height: 1400,
-        cropBelow: 'table',
-      });
+      await shoot(
+        '5-event-history.png',
+        `${ui}/workflows/${encodeURIComponent(`event:${event.id}`)}/${eventRunId}/history`,
+        ['Local Activity', 'attempt 1', 'Child Workflow Execution Started'],
+        {
+          height: 1400,
+          cropBelow: 'table',
+        },
+      );
       await shoot('2-dead-letter-queue.png', `${ui}/workflows?query=${encodeURIComponent('HookflowDeliveryStatus="dead"')}`, [deadId]);
       // Down to the end of the event table: the attempts and the failure that ended them.
-      await shoot('4-dead-letter-history.png', `${ui}/workflows/${encodeURIComponent(deadId)}/${deadRunId}/history`, ['Activity Task Failed', 'gave up after 3'], {
-        height: 2000,
-        cropBelow: 'table',
-      });
+      await shoot(
+        '4-dead-letter-history.png',
+        `${ui}/workflows/${encodeURIComponent(deadId)}/${deadRunId}/history`,
+        ['Activity Task Failed', 'gave up after 3'],
+        {
+          height: 2000,
+          cropBelow: 'table',
+        },
+      );
       await shoot('3-api-reference.png', `${api.url}/docs`, ['/v1/subscriptions', '/v1/events']);
       // The customer portal, entered with a tenant's link (the session cookie serves the next page too).
       const portal = await portalScene(call, ok.url.replace('/webhook', ''));
@@ -105,7 +119,15 @@ async function launchChromium(): Promise<Browser> {
   return puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--hide-scrollbars',
+    ],
   });
 }
 
@@ -127,7 +149,7 @@ async function photograph(browser: Browser, file: string, url: string, shownWhen
     const bottom = options.cropBelow
       ? await page.$eval(options.cropBelow, (element) => Math.ceil(element.getBoundingClientRect().bottom) + 1)
       : undefined;
-    await page.screenshot({ path: file as `${string}.png`, ...(bottom === undefined ? {} : { clip: { x: 0, y: 0, width: 1440, height: bottom } }) });
+    await page.screenshot({ path: file, ...(bottom === undefined ? {} : { clip: { x: 0, y: 0, width: 1440, height: bottom } }) });
   } finally {
     await page.close();
   }

@@ -33,8 +33,8 @@ export function spawnHookflowPart(
   const ready = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
   const timer = setTimeout(() => settle(new Error(`${command} not ready after ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);
   let recent = '';
-  child.stdout!.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => options.onOutput?.(chunk));
+  child.stderr.on('data', (chunk: Buffer) => {
     options.onOutput?.(chunk);
     // The line may arrive split across chunks.
     recent = (recent + chunk.toString('utf8')).slice(-4096);

@@ -61,7 +61,10 @@ export interface OtlpCollector {
 
 function attributesOf(keyValues: z.infer<typeof keyValuesSchema>): CollectedSpan['attributes'] {
   return Object.fromEntries(
-    keyValues.map(({ key, value }) => [key, value.stringValue ?? (value.intValue === undefined ? undefined : Number(value.intValue)) ?? value.doubleValue ?? value.boolValue]),
+    keyValues.map(({ key, value }) => [
+      key,
+      value.stringValue ?? (value.intValue === undefined ? undefined : Number(value.intValue)) ?? value.doubleValue ?? value.boolValue,
+    ]),
   );
 }
 

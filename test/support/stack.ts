@@ -96,9 +96,7 @@ export async function startTestStack(options: {
   await registerSearchAttributes(connection, 'default');
   const taskQueue = uniqueName('hookflow-test');
   const logSink = options.logSink;
-  const logger = logSink
-    ? createLogger('trace', { write: (line: string) => logSink(line) })
-    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = logSink ? createLogger('trace', { write: (line: string) => logSink(line) }) : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const hosts = options.hosts ?? {};
   const resolve: Resolver = async (hostname) =>
     hosts[hostname]?.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })) ?? systemResolver(hostname);

@@ -60,11 +60,15 @@ export async function runStatsWorkload(stack: TestStack, successes: number): Pro
   await publish(failType);
 
   const expected = successes + brokenSubscriptions.length;
-  await waitFor(`the workload's ${expected} deliveries to settle`, async () => {
-    const { body } = await stack.api('GET', `/v1/deliveries?tenantId=${tenantId}&limit=100`);
-    const settled = body.data.filter((d: { status: string }) => d.status !== 'pending');
-    return settled.length === expected ? true : undefined;
-  }, 60_000);
+  await waitFor(
+    `the workload's ${expected} deliveries to settle`,
+    async () => {
+      const { body } = await stack.api('GET', `/v1/deliveries?tenantId=${tenantId}&limit=100`);
+      const settled = body.data.filter((d: { status: string }) => d.status !== 'pending');
+      return settled.length === expected ? true : undefined;
+    },
+    60_000,
+  );
   return {
     tenantId,
     eventTimes,

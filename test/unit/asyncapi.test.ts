@@ -116,9 +116,11 @@ describe('rebaseLocalRefs', () => {
   });
 
   it('treats the keys under properties and $defs as names, not keywords', () => {
-    expect(rebaseLocalRefs({ properties: { const: { $ref: '#/$defs/c' }, $ref: { type: 'string' } }, $defs: { enum: { $ref: '#' } } }, base)).toEqual({
-      properties: { const: { $ref: '#/at/$defs/c' }, $ref: { type: 'string' } },
-      $defs: { enum: { $ref: '#/at' } },
-    });
+    expect(rebaseLocalRefs({ properties: { const: { $ref: '#/$defs/c' }, $ref: { type: 'string' } }, $defs: { enum: { $ref: '#' } } }, base)).toEqual(
+      {
+        properties: { const: { $ref: '#/at/$defs/c' }, $ref: { type: 'string' } },
+        $defs: { enum: { $ref: '#/at' } },
+      },
+    );
   });
 });

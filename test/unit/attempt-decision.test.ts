@@ -17,13 +17,17 @@ describe('decideAfterFailedAttempt', () => {
   it('410 Gone gives up and disables the subscription, on any attempt and whatever Retry-After says', () => {
     for (const attemptInRound of [1, 2, 3]) {
       expect(decideAfterFailedAttempt(facts({ statusCode: 410, attemptInRound, retryAfter: '5' }), healthy, rules, now, half)).toEqual({
-        outcome: { kind: 'give-up', failureType: FailureType.PermanentFailure, message: 'HTTP 410 from https://hooks.example.com; subscription disabled' },
+        outcome: {
+          kind: 'give-up',
+          failureType: FailureType.PermanentFailure,
+          message: 'HTTP 410 from https://hooks.example.com; subscription disabled',
+        },
         disableBecause: 'the receiver answered 410 Gone',
       });
     }
   });
 
-  it('410 wins over the auto-disable clock, so the reason given is the receiver\'s', () => {
+  it("410 wins over the auto-disable clock, so the reason given is the receiver's", () => {
     expect(decideAfterFailedAttempt(facts({ statusCode: 410 }), failingFor(48 * HOUR), rules, now, half).disableBecause).toBe(
       'the receiver answered 410 Gone',
     );
@@ -48,20 +52,25 @@ describe('decideAfterFailedAttempt', () => {
     }
   });
 
-  it('an HTTP failure on schedule retries after the schedule\'s wait, without disabling', () => {
+  it("an HTTP failure on schedule retries after the schedule's wait, without disabling", () => {
     expect(decideAfterFailedAttempt(facts({ statusCode: 503 }), healthy, rules, now, half)).toEqual({
       outcome: { kind: 'retry', failureType: FailureType.HttpStatus, message: 'HTTP 503 from https://hooks.example.com', delayMs: 1_000 },
     });
   });
 
   it('a network error retries as NetworkError, naming the error and the target', () => {
-    expect(decideAfterFailedAttempt(facts({ statusCode: undefined, networkError: 'timeout after 5 s', attemptInRound: 2 }), healthy, rules, now, half)).toEqual({
+    expect(
+      decideAfterFailedAttempt(facts({ statusCode: undefined, networkError: 'timeout after 5 s', attemptInRound: 2 }), healthy, rules, now, half),
+    ).toEqual({
       outcome: { kind: 'retry', failureType: FailureType.NetworkError, message: 'timeout after 5 s (https://hooks.example.com)', delayMs: 10_000 },
     });
   });
 
-  it('the receiver\'s Retry-After on 429 sets the wait', () => {
-    expect(decideAfterFailedAttempt(facts({ statusCode: 429, retryAfter: '7' }), healthy, rules, now, half).outcome).toMatchObject({ kind: 'retry', delayMs: 7_000 });
+  it("the receiver's Retry-After on 429 sets the wait", () => {
+    expect(decideAfterFailedAttempt(facts({ statusCode: 429, retryAfter: '7' }), healthy, rules, now, half).outcome).toMatchObject({
+      kind: 'retry',
+      delayMs: 7_000,
+    });
   });
 
   it('a status the subscription lists as permanent gives up without disabling', () => {
@@ -70,13 +79,21 @@ describe('decideAfterFailedAttempt', () => {
     });
   });
 
-  it('a spent schedule gives up as RetriesExhausted, counting the round\'s attempts', () => {
+  it("a spent schedule gives up as RetriesExhausted, counting the round's attempts", () => {
     expect(decideAfterFailedAttempt(facts({ attemptInRound: 3 }), healthy, rules, now, half)).toEqual({
-      outcome: { kind: 'give-up', failureType: FailureType.RetriesExhausted, message: 'HTTP 500 from https://hooks.example.com; gave up after 3 attempts' },
+      outcome: {
+        kind: 'give-up',
+        failureType: FailureType.RetriesExhausted,
+        message: 'HTTP 500 from https://hooks.example.com; gave up after 3 attempts',
+      },
     });
     expect(
       decideAfterFailedAttempt(facts({ statusCode: undefined, networkError: 'ECONNRESET', attemptInRound: 3 }), healthy, rules, now, half).outcome,
-    ).toEqual({ kind: 'give-up', failureType: FailureType.RetriesExhausted, message: 'ECONNRESET (https://hooks.example.com); gave up after 3 attempts' });
+    ).toEqual({
+      kind: 'give-up',
+      failureType: FailureType.RetriesExhausted,
+      message: 'ECONNRESET (https://hooks.example.com); gave up after 3 attempts',
+    });
   });
 
   it('never disables for any failing status but 410 while the clock is not due', () => {

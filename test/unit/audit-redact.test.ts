@@ -27,13 +27,12 @@ describe('redact', () => {
     expect(redact({ [field]: 'plain' })).toEqual({ [field]: 'plain' });
   });
 
-  it.each([
-    'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-    'hfk_0123456789abcdef',
-    'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ0bnQifQ.c2ln',
-  ])('replaces a credential by its shape wherever it is: %s', (value) => {
-    expect(redact({ note: value, nested: [{ deep: value }] })).toEqual({ note: REDACTED, nested: [{ deep: REDACTED }] });
-  });
+  it.each(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'hfk_0123456789abcdef', 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ0bnQifQ.c2ln'])(
+    'replaces a credential by its shape wherever it is: %s',
+    (value) => {
+      expect(redact({ note: value, nested: [{ deep: value }] })).toEqual({ note: REDACTED, nested: [{ deep: REDACTED }] });
+    },
+  );
 
   it('keeps custom header names and hides their values', () => {
     expect(redact({ headers: { 'x-api-key': 'hunter2', 'x-tenant': 'acme' } })).toEqual({

@@ -7,7 +7,9 @@ import { addCosts, emptyCost, historyCost, perDelivery } from '../bench/history-
 const T = proto.temporal.api.enums.v1.EventType;
 
 const marker = (markerName: string) => ({ eventType: T.EVENT_TYPE_MARKER_RECORDED, markerRecordedEventAttributes: { markerName } });
-const task = [T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, T.EVENT_TYPE_WORKFLOW_TASK_STARTED, T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED].map((eventType) => ({ eventType }));
+const task = [T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, T.EVENT_TYPE_WORKFLOW_TASK_STARTED, T.EVENT_TYPE_WORKFLOW_TASK_COMPLETED].map((eventType) => ({
+  eventType,
+}));
 
 // An event workflow that records the event in a local activity, starts one child, and completes.
 const eventWorkflow = {

@@ -54,11 +54,7 @@ describe('tally', () => {
     });
     expect(result.lost).toBe(3);
     expect(result.succeededWithoutReceipt).toBe(1);
-    expect(result.lostExamples).toEqual([
-      'evt_0 → sub_b: recorded succeeded',
-      'evt_1 → sub_a: recorded pending',
-      'evt_1 → sub_b: not recorded',
-    ]);
+    expect(result.lostExamples).toEqual(['evt_0 → sub_b: recorded succeeded', 'evt_1 → sub_a: recorded pending', 'evt_1 → sub_b: not recorded']);
   });
 
   it('counts repeats at one receiver as duplicates, and checks each carries the event id and a valid signature', () => {
@@ -95,11 +91,7 @@ describe('tally', () => {
 
 describe('isDrained', () => {
   it('is true only when every expected delivery is settled in the database', () => {
-    const settled = [
-      recorded('evt_0', 'sub_a', 'succeeded'),
-      recorded('evt_0', 'sub_b', 'dead'),
-      recorded('evt_1', 'sub_a', 'succeeded'),
-    ];
+    const settled = [recorded('evt_0', 'sub_a', 'succeeded'), recorded('evt_0', 'sub_b', 'dead'), recorded('evt_1', 'sub_a', 'succeeded')];
     expect(isDrained({ accepted, receivers, recorded: settled })).toBe(false);
     expect(isDrained({ accepted, receivers, recorded: [...settled, recorded('evt_1', 'sub_b', 'pending')] })).toBe(false);
     expect(isDrained({ accepted, receivers, recorded: [...settled, recorded('evt_1', 'sub_b', 'succeeded')] })).toBe(true);

@@ -246,15 +246,12 @@ describe('loadConfig overrides', () => {
 });
 
 describe('loadConfig errors', () => {
-  it.each(['a,b', '-1', '5,-1', '1,abc', 'NaN', 'Infinity', '5;300'])(
-    'HOOKFLOW_RETRY_SCHEDULE %j throws an Error naming the variable',
-    (value) => {
-      const error = errorOf({ HOOKFLOW_RETRY_SCHEDULE: value });
-      expect(error.message).toMatch(/^Invalid configuration:/);
-      expect(error.message).toContain('HOOKFLOW_RETRY_SCHEDULE');
-      expect(error.message).toContain('comma-separated non-negative seconds');
-    },
-  );
+  it.each(['a,b', '-1', '5,-1', '1,abc', 'NaN', 'Infinity', '5;300'])('HOOKFLOW_RETRY_SCHEDULE %j throws an Error naming the variable', (value) => {
+    const error = errorOf({ HOOKFLOW_RETRY_SCHEDULE: value });
+    expect(error.message).toMatch(/^Invalid configuration:/);
+    expect(error.message).toContain('HOOKFLOW_RETRY_SCHEDULE');
+    expect(error.message).toContain('comma-separated non-negative seconds');
+  });
 
   // An empty (or blank) value splits to [""] and Number("") is 0, so the
   // schedule silently becomes "retry once, immediately" instead of failing.
@@ -300,7 +297,12 @@ describe('loadConfig errors', () => {
     const error = errorOf({ PORT: 'x', LOG_LEVEL: 'loud', HOOKFLOW_RETRY_SCHEDULE: 'a' });
     const lines = error.message.split('\n');
     expect(lines[0]).toBe('Invalid configuration:');
-    expect(lines.slice(1).map((line) => line.trim().split(':')[0]).sort()).toEqual(['HOOKFLOW_RETRY_SCHEDULE', 'LOG_LEVEL', 'PORT']);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.trim().split(':')[0])
+        .sort(),
+    ).toEqual(['HOOKFLOW_RETRY_SCHEDULE', 'LOG_LEVEL', 'PORT']);
   });
 });
 

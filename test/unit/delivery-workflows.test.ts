@@ -6,14 +6,17 @@ const base = { eventId: 'evt_1', subscriptionId: 'sub_1' };
 const ok = { statusCode: 200 };
 const failed = { statusCode: 500 };
 const noAnswer = { statusCode: null };
-const idsOf = (shape: DeliveryShape, ordering: 'none' | 'fifo' | undefined = 'none') => deliveryWorkflows(shape, ordering, ui).map((l) => l.workflowId);
+const idsOf = (shape: DeliveryShape, ordering: 'none' | 'fifo' | undefined = 'none') =>
+  deliveryWorkflows(shape, ordering, ui).map((l) => l.workflowId);
 
 describe('temporalWorkflowUrl', () => {
   it("is the Web UI's page of the workflow, its id encoded, without a doubled slash", () => {
     expect(temporalWorkflowUrl('http://localhost:8233/', 'default', 'delivery:evt_1:sub_1')).toBe(
       'http://localhost:8233/namespaces/default/workflows/delivery%3Aevt_1%3Asub_1',
     );
-    expect(temporalWorkflowUrl('https://t.example/ui', 'prod ns', 'event:evt_1')).toBe('https://t.example/ui/namespaces/prod%20ns/workflows/event%3Aevt_1');
+    expect(temporalWorkflowUrl('https://t.example/ui', 'prod ns', 'event:evt_1')).toBe(
+      'https://t.example/ui/namespaces/prod%20ns/workflows/event%3Aevt_1',
+    );
   });
 });
 

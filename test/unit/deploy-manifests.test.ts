@@ -188,23 +188,19 @@ describe('deploy/kubernetes', () => {
     return found;
   };
 
-  it(
-    `validates with kubernetes-validate ${KUBERNETES_VALIDATE_VERSION} against Kubernetes ${KUBERNETES_VERSION} (--strict)`,
-    () => {
-      ensureKubernetesValidate();
-      const result = spawnSync(
-        'python3',
-        ['-m', 'kubernetes_validate', '--strict', '--quiet', '-k', KUBERNETES_VERSION, ...manifestFiles],
-        { cwd: K8S_DIR, env: { ...process.env, PYTHONPATH: PYTHON_TOOLS }, encoding: 'utf8' },
-      );
-      expect(result.error).toBeUndefined();
-      expect(`${result.stdout}${result.stderr}`).not.toMatch(/ERROR|Couldn't find schema/);
-      expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
-      // The validator finds what the manifests should contain; --strict rejects unknown fields.
-      expect(manifestFiles.length).toBeGreaterThanOrEqual(5);
-    },
-    300_000,
-  );
+  it(`validates with kubernetes-validate ${KUBERNETES_VALIDATE_VERSION} against Kubernetes ${KUBERNETES_VERSION} (--strict)`, () => {
+    ensureKubernetesValidate();
+    const result = spawnSync('python3', ['-m', 'kubernetes_validate', '--strict', '--quiet', '-k', KUBERNETES_VERSION, ...manifestFiles], {
+      cwd: K8S_DIR,
+      env: { ...process.env, PYTHONPATH: PYTHON_TOOLS },
+      encoding: 'utf8',
+    });
+    expect(result.error).toBeUndefined();
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/ERROR|Couldn't find schema/);
+    expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+    // The validator finds what the manifests should contain; --strict rejects unknown fields.
+    expect(manifestFiles.length).toBeGreaterThanOrEqual(5);
+  }, 300_000);
 
   it('the validator can fail: a wrong type and an unknown field are rejected', () => {
     ensureKubernetesValidate();
@@ -412,7 +408,16 @@ function ensureKubernetesValidate(): void {
   process.stderr.write(`installing kubernetes-validate==${KUBERNETES_VALIDATE_VERSION} into ${PYTHON_TOOLS} (pip, from PyPI)\n`);
   const install = spawnSync(
     'python3',
-    ['-m', 'pip', 'install', '--disable-pip-version-check', '--upgrade', '--target', PYTHON_TOOLS, `kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}`],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--upgrade',
+      '--target',
+      PYTHON_TOOLS,
+      `kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}`,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (install.status !== 0) throw new Error(`pip could not install kubernetes-validate==${KUBERNETES_VALIDATE_VERSION}`);

@@ -493,13 +493,7 @@ describe('a full story', () => {
     // 102s: business as usual.
     expect(asSend(admit(s, p, at(102 * SECOND)))).toStrictEqual({ kind: 'send', probe: false, next: s });
 
-    expect(log.map((t) => `${t.from}→${t.to}`)).toEqual([
-      'closed→open',
-      'open→half_open',
-      'half_open→open',
-      'open→half_open',
-      'half_open→closed',
-    ]);
+    expect(log.map((t) => `${t.from}→${t.to}`)).toEqual(['closed→open', 'open→half_open', 'half_open→open', 'open→half_open', 'half_open→closed']);
   });
 });
 

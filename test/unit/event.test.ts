@@ -71,12 +71,9 @@ describe('publishEventSchema', () => {
     expect(publishEventSchema.safeParse({ type: 'x'.repeat(128), payload: {} }).success).toBe(true);
   });
 
-  it.each(['evt:1', 'a:b', ':', 'has space', 'slash/id', 'ü', '', 'x'.repeat(129), 'question?', 'hash#'])(
-    'rejects id %j at path ["id"]',
-    (id) => {
-      expect(paths({ type: 'a', payload: {}, id })).toEqual([['id']]);
-    },
-  );
+  it.each(['evt:1', 'a:b', ':', 'has space', 'slash/id', 'ü', '', 'x'.repeat(129), 'question?', 'hash#'])('rejects id %j at path ["id"]', (id) => {
+    expect(paths({ type: 'a', payload: {}, id })).toEqual([['id']]);
+  });
 
   it.each(['a', 'evt_1', 'A-b_c.d', '0', 'x'.repeat(128)])('accepts id %j', (id) => {
     expect(publishEventSchema.parse({ type: 'a', payload: {}, id }).id).toBe(id);

@@ -23,9 +23,9 @@ describe('decideAfterFailure', () => {
 
     it('throws even on the last attempt and even when the code is listed as permanent', () => {
       expect(() => decideAfterFailure({ attempt: 10, statusCode: 200 }, policy, now, half)).toThrow(RangeError);
-      expect(() =>
-        decideAfterFailure({ attempt: 1, statusCode: 204 }, { ...policy, permanentStatusCodes: [204] }, now, half),
-      ).toThrow(/204 is a success/);
+      expect(() => decideAfterFailure({ attempt: 1, statusCode: 204 }, { ...policy, permanentStatusCodes: [204] }, now, half)).toThrow(
+        /204 is a success/,
+      );
     });
   });
 
@@ -125,12 +125,9 @@ describe('decideAfterFailure', () => {
   });
 
   describe('network errors (no status)', () => {
-    it.each(DEFAULT_RETRY_SCHEDULE_SECONDS.map((_, i) => i + 1))(
-      'after attempt %i retries with the scheduled delay',
-      (attempt) => {
-        expect(decideAfterFailure({ attempt }, policy, now, half)).toEqual({ kind: 'retry', delayMs: scheduled(attempt) });
-      },
-    );
+    it.each(DEFAULT_RETRY_SCHEDULE_SECONDS.map((_, i) => i + 1))('after attempt %i retries with the scheduled delay', (attempt) => {
+      expect(decideAfterFailure({ attempt }, policy, now, half)).toEqual({ kind: 'retry', delayMs: scheduled(attempt) });
+    });
 
     it('ignores a Retry-After value when there was no answer', () => {
       expect(decideAfterFailure({ attempt: 1, retryAfter: '600' }, policy, now, half)).toEqual({
@@ -200,15 +197,17 @@ describe('decideAfterFailure', () => {
     });
 
     it('reads an HTTP-date Retry-After relative to the injected now', () => {
-      expect(
-        decideAfterFailure({ attempt: 1, statusCode: 503, retryAfter: 'Sun, 01 Jun 2025 12:10:00 GMT' }, policy, now, half),
-      ).toEqual({ kind: 'retry', delayMs: 600_000 });
+      expect(decideAfterFailure({ attempt: 1, statusCode: 503, retryAfter: 'Sun, 01 Jun 2025 12:10:00 GMT' }, policy, now, half)).toEqual({
+        kind: 'retry',
+        delayMs: 600_000,
+      });
     });
 
     it('an HTTP-date in the past falls back to the scheduled wait', () => {
-      expect(
-        decideAfterFailure({ attempt: 1, statusCode: 503, retryAfter: 'Sun, 01 Jun 2025 11:00:00 GMT' }, policy, now, half),
-      ).toEqual({ kind: 'retry', delayMs: 5_000 });
+      expect(decideAfterFailure({ attempt: 1, statusCode: 503, retryAfter: 'Sun, 01 Jun 2025 11:00:00 GMT' }, policy, now, half)).toEqual({
+        kind: 'retry',
+        delayMs: 5_000,
+      });
     });
 
     it.each(['garbage', '-5', '1.5', ''])('an unreadable Retry-After %j falls back to the scheduled wait', (retryAfter) => {

@@ -41,7 +41,12 @@ const runnable = allCommands(program).filter((command) => command.commands.lengt
 const definition = (name: CommandName) => runnable.find((command) => commandName(command) === name)!;
 const examplesOf = (name: CommandName) => {
   const text = helpOf([...name.split(' '), '--help']);
-  return text.slice(text.search(/^Examples?:$/m)).split('\n').slice(1).filter((l) => l.startsWith('  ')).map((l) => l.slice(2));
+  return text
+    .slice(text.search(/^Examples?:$/m))
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.startsWith('  '))
+    .map((l) => l.slice(2));
 };
 
 describe('help texts', () => {
@@ -53,7 +58,12 @@ describe('help texts', () => {
     const text = helpOf(['--help']);
     for (const name of COMMAND_NAMES) {
       const command = definition(name);
-      expect(text).toMatch(new RegExp(`^  ${escape([name, ...command.aliases()].join('|'))} ${escape(command.usage())} +${escape(command.summary().split(' ')[0]!)}`, 'm'));
+      expect(text).toMatch(
+        new RegExp(
+          `^  ${escape([name, ...command.aliases()].join('|'))} ${escape(command.usage())} +${escape(command.summary().split(' ')[0]!)}`,
+          'm',
+        ),
+      );
     }
     expect(text).toContain('  start|dev [options]');
     expect(text).toContain('  publish [options] <type> [payload-json]  publish an event');
@@ -68,11 +78,23 @@ describe('help texts', () => {
     for (const name of COMMAND_NAMES) {
       const command = definition(name);
       const text = helpOf([...name.split(' '), '--help']);
-      expect(text.startsWith(`Usage: hookflow ${name}${command.aliases().map((a) => `|${a}`).join('')} ${command.usage()}\n`)).toBe(true);
-      expect(text).toMatch(/^  -h, --help +display help for command$/m);
-      for (const option of command.options) expect(text).toMatch(new RegExp(`^  ${escape(option.flags)} +${escape(option.description.split(' ')[0]!)}`, 'm'));
-      for (const argument of command.registeredArguments) expect(text).toMatch(new RegExp(`^  ${escape(argument.name())} +${escape(argument.description)}$`, 'm'));
-      const environment = text.slice(text.indexOf('\nEnvironment:\n') + 14, text.search(/^Examples?:$/m)).trim().split('\n');
+      expect(
+        text.startsWith(
+          `Usage: hookflow ${name}${command
+            .aliases()
+            .map((a) => `|${a}`)
+            .join('')} ${command.usage()}\n`,
+        ),
+      ).toBe(true);
+      expect(text).toMatch(/^ {2}-h, --help +display help for command$/m);
+      for (const option of command.options)
+        expect(text).toMatch(new RegExp(`^  ${escape(option.flags)} +${escape(option.description.split(' ')[0]!)}`, 'm'));
+      for (const argument of command.registeredArguments)
+        expect(text).toMatch(new RegExp(`^  ${escape(argument.name())} +${escape(argument.description)}$`, 'm'));
+      const environment = text
+        .slice(text.indexOf('\nEnvironment:\n') + 14, text.search(/^Examples?:$/m))
+        .trim()
+        .split('\n');
       expect(environment.map((line) => line.trim().split(/\s+/)[0])).toEqual(environmentOf(name).map(([variable]) => variable));
       for (const [variable, help] of environmentOf(name)) expect(text).toMatch(new RegExp(`^  ${variable} +${escape(help)}$`, 'm'));
       expect(examplesOf(name).length).toBeGreaterThan(0);
@@ -135,7 +157,12 @@ describe('reading the command line', () => {
     expect([list.command, list.flag('dead'), list.string('limit'), list.string('event')]).toEqual(['deliveries list', true, '5', undefined]);
     expect(run(['deliveries', 'list']).flag('dead')).toBe(false);
     const keys = run(['keys', 'create', '--name', 'ops', '--scope', 'admin', '--scope', 'publish', '--tenant', 'ten_1']);
-    expect([keys.command, keys.string('name'), keys.strings('scope'), keys.string('tenant')]).toEqual(['keys create', 'ops', ['admin', 'publish'], 'ten_1']);
+    expect([keys.command, keys.string('name'), keys.strings('scope'), keys.string('tenant')]).toEqual([
+      'keys create',
+      'ops',
+      ['admin', 'publish'],
+      'ten_1',
+    ]);
     expect(run(['keys', 'create', '--name', 'ops']).strings('scope')).toBeUndefined();
     expect(run(['dev']).command).toBe('start');
     const reseal = run(['keys', 'reseal', '--batch-size', '50']);
@@ -156,7 +183,11 @@ describe('reading the command line', () => {
     [['deliveries', 'show'], 'deliveries', "unknown command 'show'"],
     [['deliveries', 'list', '--bogus'], 'deliveries list', "unknown option '--bogus'"],
     [['keys', 'create'], 'keys create', "required option '--name <name>' not specified"],
-    [['keys', 'create', '--name', 'x', '--scope', 'root'], 'keys create', "option '--scope <scope>' argument 'root' is invalid. Allowed choices are admin, publish, read."],
+    [
+      ['keys', 'create', '--name', 'x', '--scope', 'root'],
+      'keys create',
+      "option '--scope <scope>' argument 'root' is invalid. Allowed choices are admin, publish, read.",
+    ],
     [['keys', 'reseal', 'now'], 'keys reseal', "too many arguments for 'reseal'"],
     [['keys', 'reseal', '--name', 'x'], 'keys reseal', "unknown option '--name'"],
     [['keys', 'rotate'], 'keys', "unknown command 'rotate'"],

@@ -49,7 +49,9 @@ describe('HTTP client on an answer that is not what hookflow sends', () => {
     expect(error.status).toBe(502);
     expect(error.retryAfterSeconds).toBe(7);
     expect(error.problem.title).toBe('Bad Gateway');
-    expect(error.problem.detail).toMatch(/^expected a problem\+json body, got text\/html: "<html> <head><title>502 Bad Gateway<\/title><\/head> <body>x+…"$/);
+    expect(error.problem.detail).toMatch(
+      /^expected a problem\+json body, got text\/html: "<html> <head><title>502 Bad Gateway<\/title><\/head> <body>x+…"$/,
+    );
     expect(error.problem.detail!.length).toBeLessThan(300);
     expect(error.message).toBe(`502 Bad Gateway: ${error.problem.detail}`);
   });

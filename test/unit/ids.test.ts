@@ -42,9 +42,7 @@ describe('eventIdForIdempotencyKey', () => {
 
   it('is the first 32 base64url characters of the SHA-256 of the key (fixed vector)', () => {
     // sha256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
-    const expected = Buffer.from('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 'hex')
-      .toString('base64url')
-      .slice(0, 32);
+    const expected = Buffer.from('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 'hex').toString('base64url').slice(0, 32);
     expect(eventIdForIdempotencyKey('abc')).toBe(`evt_${expected}`);
     expect(eventIdForIdempotencyKey('abc')).toBe('evt_ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qc');
   });

@@ -3,7 +3,7 @@
 // by several limiters, each standing for one API process.
 import { describe, expect, it } from 'vitest';
 import type { BucketLease } from '../../src/db/rate-limit-buckets.js';
-import { LeasedLimiter, type LeaseSettings } from '../../src/limits/leased-limiter.js';
+import type { LeasedLimiter, LeaseSettings } from '../../src/limits/leased-limiter.js';
 import { leasedBuckets } from '../../src/limits/shared-rate-limit.js';
 import { sharedQuota, windowStartOf } from '../../src/limits/shared-quota.js';
 import type { Queryable } from '../../src/db/pool.js';
@@ -117,7 +117,12 @@ describe('leased limiter over a shared token bucket', () => {
   });
 
   it('lets any other failure through: a bug is not an outage', async () => {
-    const broken = leasedBuckets(async () => { throw new Error('column "granted" does not exist'); }, { ratePerSecond: 1, capacity: 1 });
+    const broken = leasedBuckets(
+      async () => {
+        throw new Error('column "granted" does not exist');
+      },
+      { ratePerSecond: 1, capacity: 1 },
+    );
     await expect(broken.take('k')).rejects.toThrow('does not exist');
   });
 });
@@ -129,7 +134,11 @@ describe('shared quota', () => {
   });
 
   it('lets everything through while PostgreSQL is unreachable: a quota is not worth refusing traffic the database cannot count', async () => {
-    const unreachable = { query: async () => { throw connectionRefused; } } as unknown as Queryable;
+    const unreachable = {
+      query: async () => {
+        throw connectionRefused;
+      },
+    } as unknown as Queryable;
     const quota = sharedQuota(unreachable, { limit: 1, windowMs: 86_400_000 });
     expect(await Promise.all([quota.take('t'), quota.take('t'), quota.take('t')])).toEqual(Array(3).fill({ allowed: true }));
   });

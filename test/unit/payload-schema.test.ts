@@ -93,7 +93,10 @@ describe('payload validation errors', () => {
   });
 
   it(`lists at most ${MAX_REPORTED_ERRORS} failures and counts the rest`, () => {
-    const errors = errorsFor({ type: 'array', items: { type: 'string' } }, Array.from({ length: 50 }, (_, i) => i));
+    const errors = errorsFor(
+      { type: 'array', items: { type: 'string' } },
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     expect(errors).toHaveLength(MAX_REPORTED_ERRORS + 1);
     expect(errors[0]).toEqual({ path: 'payload/0', message: 'must be string' });
     expect(errors.at(-1)).toEqual({ path: 'payload', message: `and ${50 - MAX_REPORTED_ERRORS} more failures, not listed` });
@@ -101,7 +104,9 @@ describe('payload validation errors', () => {
 
   it('merges duplicate failures', () => {
     const duplicate: ErrorObject = { instancePath: '/a', schemaPath: '#/x', keyword: 'type', params: { type: 'string' }, message: 'must be string' };
-    expect(fieldErrorsFromAjv([duplicate, { ...duplicate, schemaPath: '#/y' }], 'examples/0')).toEqual([{ path: 'examples/0/a', message: 'must be string' }]);
+    expect(fieldErrorsFromAjv([duplicate, { ...duplicate, schemaPath: '#/y' }], 'examples/0')).toEqual([
+      { path: 'examples/0/a', message: 'must be string' },
+    ]);
   });
 });
 

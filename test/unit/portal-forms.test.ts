@@ -44,12 +44,17 @@ describe('endpoint form values', () => {
   });
 
   it('passes what the API must refuse on unchanged (no types, a bad URL), for /v1 to name the field', () => {
-    expect(createEndpointBody({ url: 'not a url', description: '', eventTypes: [], otherEventTypes: '' })).toEqual({ url: 'not a url', eventTypes: [] });
+    expect(createEndpointBody({ url: 'not a url', description: '', eventTypes: [], otherEventTypes: '' })).toEqual({
+      url: 'not a url',
+      eventTypes: [],
+    });
   });
 
-  it("fills the edit form from an endpoint: catalog types ticked, patterns and unknown types typed", () => {
+  it('fills the edit form from an endpoint: catalog types ticked, patterns and unknown types typed', () => {
     const catalog = new Set(['order.created', 'order.paid']);
-    expect(valuesOfEndpoint({ url: 'https://a.example/h', description: null, eventTypes: ['order.paid', 'user.*', 'legacy.thing'] }, catalog)).toEqual({
+    expect(
+      valuesOfEndpoint({ url: 'https://a.example/h', description: null, eventTypes: ['order.paid', 'user.*', 'legacy.thing'] }, catalog),
+    ).toEqual({
       url: 'https://a.example/h',
       description: '',
       eventTypes: ['order.paid'],
@@ -71,10 +76,18 @@ describe('resend summary', () => {
   it('says how many were resent, and which were not and why', () => {
     expect(resendSummary([])).toBe('Nothing selected: tick the deliveries to resend');
     expect(resendSummary([{ id: 'd1', ok: true }])).toBe('Resent 1 delivery');
-    expect(resendSummary([{ id: 'd1', ok: true }, { id: 'd2', ok: true }])).toBe('Resent 2 deliveries');
-    expect(resendSummary([{ id: 'd1', ok: true }, { id: 'd2', ok: false, reason: 'still pending' }])).toBe(
-      'Resent 1 of 2 deliveries; not resent: d2: still pending',
-    );
+    expect(
+      resendSummary([
+        { id: 'd1', ok: true },
+        { id: 'd2', ok: true },
+      ]),
+    ).toBe('Resent 2 deliveries');
+    expect(
+      resendSummary([
+        { id: 'd1', ok: true },
+        { id: 'd2', ok: false, reason: 'still pending' },
+      ]),
+    ).toBe('Resent 1 of 2 deliveries; not resent: d2: still pending');
     expect(resendSummary([{ id: 'd1', ok: false, reason: 'gone' }])).toBe('Resent 0 of 1 delivery; not resent: d1: gone');
   });
 

@@ -6,7 +6,15 @@ const page = (over: Partial<ResealBatch>): ResealBatch => ({ lastId: 'sub_b', sc
 describe('reseal progress', () => {
   it('starts at nothing done, the cursor before the first row', () => {
     expect(startProgress('k2', 7)).toEqual({
-      primaryKeyId: 'k2', total: 7, scanned: 0, resealed: 0, skipped: 0, unopenable: 0, unopenableSamples: [], afterId: null, done: false,
+      primaryKeyId: 'k2',
+      total: 7,
+      scanned: 0,
+      resealed: 0,
+      skipped: 0,
+      unopenable: 0,
+      unopenableSamples: [],
+      afterId: null,
+      done: false,
     });
   });
 
@@ -14,7 +22,10 @@ describe('reseal progress', () => {
     let progress = startProgress('k2', 5);
     progress = addBatch(progress, page({ lastId: 'sub_c', scanned: 3, resealed: 2, skipped: 1 }));
     expect(progress).toMatchObject({ scanned: 3, resealed: 2, skipped: 1, afterId: 'sub_c', done: false });
-    progress = addBatch(progress, page({ lastId: 'sub_e', scanned: 2, unopenable: [{ subscriptionId: 'sub_d', reason: 'key "k0" is gone' }], resealed: 1 }));
+    progress = addBatch(
+      progress,
+      page({ lastId: 'sub_e', scanned: 2, unopenable: [{ subscriptionId: 'sub_d', reason: 'key "k0" is gone' }], resealed: 1 }),
+    );
     expect(progress).toMatchObject({ scanned: 5, resealed: 3, unopenable: 1, afterId: 'sub_e', done: false });
     progress = addBatch(progress, page({ lastId: null }));
     expect(progress).toMatchObject({ scanned: 5, afterId: 'sub_e', done: true });
@@ -25,7 +36,10 @@ describe('reseal progress', () => {
 
   it('keeps the first 20 unopenable rows as samples, and counts them all', () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ subscriptionId: `sub_${i}`, reason: 'gone' }));
-    const progress = addBatch(addBatch(startProgress('k2', 60), page({ scanned: 30, unopenable: many })), page({ scanned: 5, unopenable: many.slice(0, 5) }));
+    const progress = addBatch(
+      addBatch(startProgress('k2', 60), page({ scanned: 30, unopenable: many })),
+      page({ scanned: 5, unopenable: many.slice(0, 5) }),
+    );
     expect(progress.unopenable).toBe(35);
     expect(progress.unopenableSamples.map((u) => u.subscriptionId)).toEqual(many.slice(0, 20).map((u) => u.subscriptionId));
   });

@@ -7,7 +7,13 @@ import { DELETE_EXPIRED } from '../../src/db/retention.js';
 describe('retention policy', () => {
   it('keeps dead letters past their workflow wait and events past Temporal retention, each by the margin', () => {
     expect(
-      retentionPolicy({ defaultRetentionDays: 30, deadLetterRetentionSeconds: 30 * 86_400, namespaceRetentionSeconds: 7 * 86_400, batchSize: 1000, auditRetentionDays: 365 }),
+      retentionPolicy({
+        defaultRetentionDays: 30,
+        deadLetterRetentionSeconds: 30 * 86_400,
+        namespaceRetentionSeconds: 7 * 86_400,
+        batchSize: 1000,
+        auditRetentionDays: 365,
+      }),
     ).toEqual({
       defaultRetentionDays: 30,
       deadLetterKeepSeconds: 30 * 86_400 + RETENTION_MARGIN_SECONDS,
@@ -19,7 +25,13 @@ describe('retention policy', () => {
   });
 
   it('a namespace that states no retention still keeps events a margin past fan-out', () => {
-    const policy = retentionPolicy({ defaultRetentionDays: 1, deadLetterRetentionSeconds: 0, namespaceRetentionSeconds: 0, batchSize: 1, auditRetentionDays: 1 });
+    const policy = retentionPolicy({
+      defaultRetentionDays: 1,
+      deadLetterRetentionSeconds: 0,
+      namespaceRetentionSeconds: 0,
+      batchSize: 1,
+      auditRetentionDays: 1,
+    });
     expect(policy.eventKeepAfterFanoutSeconds).toBe(RETENTION_MARGIN_SECONDS);
     expect(policy.deadLetterKeepSeconds).toBe(RETENTION_MARGIN_SECONDS);
   });

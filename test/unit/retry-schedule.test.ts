@@ -14,17 +14,7 @@ const HOUR = 3600;
 
 describe('DEFAULT_RETRY_SCHEDULE_SECONDS', () => {
   it('is the Standard Webhooks schedule: 5s, 5m, 30m, 2h, 5h, 10h, 14h, 20h, 24h', () => {
-    expect([...DEFAULT_RETRY_SCHEDULE_SECONDS]).toEqual([
-      5,
-      5 * MINUTE,
-      30 * MINUTE,
-      2 * HOUR,
-      5 * HOUR,
-      10 * HOUR,
-      14 * HOUR,
-      20 * HOUR,
-      24 * HOUR,
-    ]);
+    expect([...DEFAULT_RETRY_SCHEDULE_SECONDS]).toEqual([5, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR]);
   });
 
   it('is expressed in seconds (literal values)', () => {
@@ -77,18 +67,15 @@ describe('nextRetryDelayMs', () => {
     expect(nextRetryDelayMs(DEFAULT_RETRY_SCHEDULE_SECONDS, attempt, () => 0.5)).toBe(seconds * 1000);
   });
 
-  it.each(indices)(
-    'after attempt $attempt with random()→0.999999 waits just under 1.2 × $seconds s',
-    ({ attempt, seconds }) => {
-      const upper = seconds * 1000 * 1.2;
-      const delay = nextRetryDelayMs(DEFAULT_RETRY_SCHEDULE_SECONDS, attempt, () => 0.999999)!;
-      // Whole milliseconds: the unrounded value is 1.1999996 × base.
-      expect(delay).toBe(Math.round(seconds * 1000 * 1.1999996));
-      expect(delay).toBeLessThanOrEqual(upper);
-      expect(delay).toBeGreaterThan(seconds * 1000 * 1.19999);
-      expect(Number.isInteger(delay)).toBe(true);
-    },
-  );
+  it.each(indices)('after attempt $attempt with random()→0.999999 waits just under 1.2 × $seconds s', ({ attempt, seconds }) => {
+    const upper = seconds * 1000 * 1.2;
+    const delay = nextRetryDelayMs(DEFAULT_RETRY_SCHEDULE_SECONDS, attempt, () => 0.999999)!;
+    // Whole milliseconds: the unrounded value is 1.1999996 × base.
+    expect(delay).toBe(Math.round(seconds * 1000 * 1.1999996));
+    expect(delay).toBeLessThanOrEqual(upper);
+    expect(delay).toBeGreaterThan(seconds * 1000 * 1.19999);
+    expect(Number.isInteger(delay)).toBe(true);
+  });
 
   it('with random()→0.999999 stays strictly below 1.2× once the base is long enough for rounding not to matter', () => {
     expect(nextRetryDelayMs(DEFAULT_RETRY_SCHEDULE_SECONDS, 9, () => 0.999999)).toBe(103_679_965);
@@ -274,12 +261,9 @@ describe('parseRetryAfterMs', () => {
     },
   );
 
-  it.each(['-5', '-0', '1.5', '0.5', '1e3', '+5', '0x10', '1,5', '1 2'])(
-    'returns undefined for %j (not delay-seconds, not a date)',
-    (header) => {
-      expect(parseRetryAfterMs(header, now)).toBeUndefined();
-    },
-  );
+  it.each(['-5', '-0', '1.5', '0.5', '1e3', '+5', '0x10', '1,5', '1 2'])('returns undefined for %j (not delay-seconds, not a date)', (header) => {
+    expect(parseRetryAfterMs(header, now)).toBeUndefined();
+  });
 
   // RFC 9110: Retry-After is HTTP-date or delay-seconds; the doc comment says
   // "undefined when ... unreadable". V8's lenient Date.parse reads these as dates.

@@ -113,4 +113,3 @@ describe('secret box with a keyring', () => {
     expect(createSecretBox(parseKeyring(`k2:${k2},${k1}`)).open(sealed, 'sub_1')).toBe('whsec_single');
   });
 });
-

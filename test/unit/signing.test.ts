@@ -79,18 +79,16 @@ describe('sign', () => {
 
   it('matches a hand-computed HMAC-SHA256 over `${id}.${timestamp}.${body}`', () => {
     const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
-    const expected = createHmac('sha256', key)
-      .update('msg_p5jXN8AQM9LWM0D4loKWxJek.1614265330.{"test": 2432232314}')
-      .digest('base64');
+    const expected = createHmac('sha256', key).update('msg_p5jXN8AQM9LWM0D4loKWxJek.1614265330.{"test": 2432232314}').digest('base64');
     expect(sign([secret], content)).toBe(`v1,${expected}`);
   });
 
   it('matches the Standard Webhooks specification test vector', () => {
     // From the standard-webhooks spec / reference libraries.
     const specSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-    expect(
-      sign([specSecret], { webhookId: 'msg_p5jXN8AQM9LWM0D4loKWxJek', timestamp: 1_614_265_330, body: '{"test": 2432232314}' }),
-    ).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+    expect(sign([specSecret], { webhookId: 'msg_p5jXN8AQM9LWM0D4loKWxJek', timestamp: 1_614_265_330, body: '{"test": 2432232314}' })).toBe(
+      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    );
   });
 
   it('agrees with the reference library sign() for the same inputs', () => {

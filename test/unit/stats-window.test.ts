@@ -35,12 +35,20 @@ describe('layOut', () => {
       attempts: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, network: 0 },
     });
     expect(buckets[59]!.start).toBe('2026-01-02T10:15:00.000Z');
-    expect(totals).toEqual({ events: 0, deliveries: { succeeded: 0, dead: 0 }, attempts: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, network: 0 }, successRate: null });
+    expect(totals).toEqual({
+      events: 0,
+      deliveries: { succeeded: 0, dead: 0 },
+      attempts: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, network: 0 },
+      successRate: null,
+    });
   });
 
   it('classes attempts as the attempts metric does, counts a 2xx as a succeeded delivery, and sums the totals', () => {
     const { buckets, totals } = layOut(span, {
-      events: [{ bucket: 0, n: 2 }, { bucket: 59, n: 1 }],
+      events: [
+        { bucket: 0, n: 2 },
+        { bucket: 59, n: 1 },
+      ],
       attempts: [
         { bucket: 0, statusCode: 200, n: 2 },
         { bucket: 0, statusCode: 204, n: 1 },
@@ -66,7 +74,14 @@ describe('layOut', () => {
   });
 
   it('ignores rows outside the window', () => {
-    const { totals } = layOut(span, { events: [{ bucket: -1, n: 5 }, { bucket: 60, n: 5 }], attempts: [{ bucket: 60, statusCode: 200, n: 1 }], dead: [{ bucket: -3, n: 1 }] });
+    const { totals } = layOut(span, {
+      events: [
+        { bucket: -1, n: 5 },
+        { bucket: 60, n: 5 },
+      ],
+      attempts: [{ bucket: 60, statusCode: 200, n: 1 }],
+      dead: [{ bucket: -3, n: 1 }],
+    });
     expect(totals.events + totals.deliveries.dead + totals.attempts['2xx']).toBe(0);
   });
 });

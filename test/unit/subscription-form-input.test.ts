@@ -84,8 +84,24 @@ describe('valuesOf', () => {
   });
 
   it('leaves defaults blank', () => {
-    const plain = { ...subscription, description: null, headers: {}, retrySchedule: null, timeoutMs: null, rateLimitPerSecond: null, onDeadLetter: null };
-    expect(valuesOf(plain, [])).toMatchObject({ description: '', headers: '', retrySchedule: '', timeoutMs: '', rateLimitPerSecond: '', onDeadLetter: '', patterns: 'order.created, invoice.*, order.paid' });
+    const plain = {
+      ...subscription,
+      description: null,
+      headers: {},
+      retrySchedule: null,
+      timeoutMs: null,
+      rateLimitPerSecond: null,
+      onDeadLetter: null,
+    };
+    expect(valuesOf(plain, [])).toMatchObject({
+      description: '',
+      headers: '',
+      retrySchedule: '',
+      timeoutMs: '',
+      rateLimitPerSecond: '',
+      onDeadLetter: '',
+      patterns: 'order.created, invoice.*, order.paid',
+    });
   });
 
   it('round-trips through patchBody', () => {
@@ -132,7 +148,10 @@ describe('parseHeaderLines', () => {
   });
 
   it('refuses a name given twice, whatever its case', () => {
-    expect(parseHeaderLines('X-A: 1\nx-a: 2')).toEqual({ headers: { 'X-A': '1' }, errors: [{ path: 'headers', message: 'line 2: x-a is given twice' }] });
+    expect(parseHeaderLines('X-A: 1\nx-a: 2')).toEqual({
+      headers: { 'X-A': '1' },
+      errors: [{ path: 'headers', message: 'line 2: x-a is given twice' }],
+    });
   });
 });
 
@@ -203,7 +222,15 @@ describe('patchBody', () => {
   it('sends null for a blank optional field, so it goes back to the default, and leaves create-only fields out', () => {
     expect(patchBody(form({ url: 'https://x.example', patterns: 'a.b', ordering: 'fifo', tenantId: 'acme', signatureScheme: 'v1a' }))).toEqual({
       ok: true,
-      body: { url: 'https://x.example', eventTypes: ['a.b'], description: null, headers: {}, retrySchedule: null, timeoutMs: null, rateLimitPerSecond: null },
+      body: {
+        url: 'https://x.example',
+        eventTypes: ['a.b'],
+        description: null,
+        headers: {},
+        retrySchedule: null,
+        timeoutMs: null,
+        rateLimitPerSecond: null,
+      },
     });
   });
 

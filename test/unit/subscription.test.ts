@@ -216,17 +216,12 @@ describe('createSubscriptionSchema', () => {
     });
 
     it('a reserved header alongside allowed ones, pointing only at the reserved one', () => {
-      expect(rejectionPaths({ headers: { 'X-Ok': '1', Host: 'evil.example.com', 'X-Also-Ok': '2' } })).toEqual([
-        ['headers', 'Host'],
-      ]);
+      expect(rejectionPaths({ headers: { 'X-Ok': '1', Host: 'evil.example.com', 'X-Also-Ok': '2' } })).toEqual([['headers', 'Host']]);
     });
 
-    it.each(['X Custom', ' X-Lead', 'X-Trail ', 'X:Colon', 'X(paren)', 'X"quote', 'X/slash', 'X\u00e9', ''])(
-      'invalid header name %j',
-      (name) => {
-        expect(rejectionPaths({ headers: { [name]: 'x' } })).toEqual([['headers', name]]);
-      },
-    );
+    it.each(['X Custom', ' X-Lead', 'X-Trail ', 'X:Colon', 'X(paren)', 'X"quote', 'X/slash', 'X\u00e9', ''])('invalid header name %j', (name) => {
+      expect(rejectionPaths({ headers: { [name]: 'x' } })).toEqual([['headers', name]]);
+    });
 
     it('a header name longer than 128 characters', () => {
       const name = 'X'.repeat(129);
@@ -295,16 +290,18 @@ describe('createSubscriptionSchema', () => {
       expect(rejectionPaths({ description: 'd'.repeat(1001) })).toEqual([['description']]);
     });
 
-    it.each([['status', 'active'], ['id', 'sub_1'], ['secret', 'whsec_x'], ['extra', 1]])(
-      'unknown or create-only-forbidden field %j (strict)',
-      (key, value) => {
-        const issues = issuesOf(createSubscriptionSchema, { ...minimal, [key]: value });
-        expect(issues).toHaveLength(1);
-        expect(issues[0]!.code).toBe('unrecognized_keys');
-        expect(issues[0]!.path).toEqual([]);
-        expect((issues[0] as { keys: string[] }).keys).toEqual([key]);
-      },
-    );
+    it.each([
+      ['status', 'active'],
+      ['id', 'sub_1'],
+      ['secret', 'whsec_x'],
+      ['extra', 1],
+    ])('unknown or create-only-forbidden field %j (strict)', (key, value) => {
+      const issues = issuesOf(createSubscriptionSchema, { ...minimal, [key]: value });
+      expect(issues).toHaveLength(1);
+      expect(issues[0]!.code).toBe('unrecognized_keys');
+      expect(issues[0]!.path).toEqual([]);
+      expect((issues[0] as { keys: string[] }).keys).toEqual([key]);
+    });
 
     it('non-objects', () => {
       for (const input of [null, undefined, 'x', 1, [], true]) {
@@ -365,19 +362,13 @@ describe('updateSubscriptionSchema', () => {
     expect(issuesOf(updateSubscriptionSchema, { url: 'ftp://example.com' }).map((i) => i.path)).toEqual([['url']]);
     expect(issuesOf(updateSubscriptionSchema, { eventTypes: [] }).map((i) => i.path)).toEqual([['eventTypes']]);
     expect(issuesOf(updateSubscriptionSchema, { eventTypes: ['order*'] }).map((i) => i.path)).toEqual([['eventTypes', 0]]);
-    expect(issuesOf(updateSubscriptionSchema, { filter: { amount: { $in: [] } } }).map((i) => i.path)).toEqual([
-      ['filter', 'amount', '$in'],
-    ]);
+    expect(issuesOf(updateSubscriptionSchema, { filter: { amount: { $in: [] } } }).map((i) => i.path)).toEqual([['filter', 'amount', '$in']]);
     expect(issuesOf(updateSubscriptionSchema, { headers: { 'webhook-signature': 'x' } }).map((i) => i.path)).toEqual([
       ['headers', 'webhook-signature'],
     ]);
     expect(issuesOf(updateSubscriptionSchema, { timeoutMs: 99 }).map((i) => i.path)).toEqual([['timeoutMs']]);
-    expect(issuesOf(updateSubscriptionSchema, { permanentStatusCodes: [200] }).map((i) => i.path)).toEqual([
-      ['permanentStatusCodes', 0],
-    ]);
-    expect(issuesOf(updateSubscriptionSchema, { retrySchedule: new Array(21).fill(1) }).map((i) => i.path)).toEqual([
-      ['retrySchedule'],
-    ]);
+    expect(issuesOf(updateSubscriptionSchema, { permanentStatusCodes: [200] }).map((i) => i.path)).toEqual([['permanentStatusCodes', 0]]);
+    expect(issuesOf(updateSubscriptionSchema, { retrySchedule: new Array(21).fill(1) }).map((i) => i.path)).toEqual([['retrySchedule']]);
   });
 
   it('rejects unknown fields (strict)', () => {

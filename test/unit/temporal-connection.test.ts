@@ -94,12 +94,18 @@ describe('resolveTemporalTarget', () => {
 
   it('names the setting and the path of a file it cannot read', () => {
     expect(() =>
-      resolveTemporalTarget(settings({ tls: { clientCert: undefined, clientKey: undefined, serverCa: '/missing/ca.pem', serverName: undefined } }), read),
+      resolveTemporalTarget(
+        settings({ tls: { clientCert: undefined, clientKey: undefined, serverCa: '/missing/ca.pem', serverName: undefined } }),
+        read,
+      ),
     ).toThrow('cannot read TEMPORAL_TLS_CA from /missing/ca.pem: ENOENT');
   });
 
   it('carries the API key, and describes the target without any secret', () => {
-    const target = resolveTemporalTarget(settings({ apiKey: 'secret-key', tls: { clientCert: undefined, clientKey: undefined, serverCa: undefined, serverName: undefined } }), read);
+    const target = resolveTemporalTarget(
+      settings({ apiKey: 'secret-key', tls: { clientCert: undefined, clientKey: undefined, serverCa: undefined, serverName: undefined } }),
+      read,
+    );
     expect(target.apiKey).toBe('secret-key');
     expect(describeTemporalTarget(target)).toBe('temporal:7233 (TLS, API key)');
     expect(describeTemporalTarget(resolveTemporalTarget(settings({}), read))).toBe('temporal:7233 (plain)');

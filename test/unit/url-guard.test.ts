@@ -1,16 +1,9 @@
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import {
-  checkAddress,
-  checkUrl,
-  createAddressPolicy,
-  parseCidrList,
-  type AddressPolicy,
-} from '../../src/delivery/url-guard.js';
+import { checkAddress, checkUrl, createAddressPolicy, parseCidrList, type AddressPolicy } from '../../src/delivery/url-guard.js';
 
 const strict: AddressPolicy = createAddressPolicy({});
-const policyWith = (allowedCidrs: string, httpsOnly = false): AddressPolicy =>
-  createAddressPolicy({ allowedCidrs, httpsOnly });
+const policyWith = (allowedCidrs: string, httpsOnly = false): AddressPolicy => createAddressPolicy({ allowedCidrs, httpsOnly });
 
 function refusal(address: string, policy: AddressPolicy = strict): string {
   const verdict = checkAddress(address, policy);
@@ -20,30 +13,70 @@ function refusal(address: string, policy: AddressPolicy = strict): string {
 
 // [address, category the reason must name]; start, middle and end of each range.
 const FORBIDDEN_DIRECT: ReadonlyArray<readonly [string, RegExp]> = [
-  ['0.0.0.0', /unspecified/], ['0.1.2.3', /unspecified/], ['0.255.255.255', /unspecified/],
-  ['10.0.0.0', /private/], ['10.128.0.1', /private/], ['10.255.255.255', /private/],
-  ['100.64.0.0', /carrier-grade NAT/], ['100.100.100.100', /carrier-grade NAT/], ['100.127.255.255', /carrier-grade NAT/],
-  ['127.0.0.0', /loopback/], ['127.0.0.1', /loopback/], ['127.255.255.255', /loopback/],
-  ['169.254.0.0', /link-local/], ['169.254.169.254', /link-local .*cloud metadata/], ['169.254.255.255', /link-local/],
-  ['172.16.0.0', /private/], ['172.20.1.1', /private/], ['172.31.255.255', /private/],
-  ['192.0.0.0', /IETF protocol assignment/], ['192.0.0.8', /IETF protocol assignment/], ['192.0.0.255', /IETF protocol assignment/],
-  ['192.0.2.0', /documentation/], ['192.0.2.123', /documentation/], ['192.0.2.255', /documentation/],
-  ['198.51.100.0', /documentation/], ['198.51.100.77', /documentation/], ['198.51.100.255', /documentation/],
-  ['203.0.113.0', /documentation/], ['203.0.113.9', /documentation/], ['203.0.113.255', /documentation/],
-  ['192.168.0.0', /private/], ['192.168.1.1', /private/], ['192.168.255.255', /private/],
-  ['198.18.0.0', /benchmarking/], ['198.19.0.1', /benchmarking/], ['198.19.255.255', /benchmarking/],
-  ['224.0.0.0', /multicast/], ['232.1.2.3', /multicast/], ['239.255.255.255', /multicast/],
-  ['240.0.0.0', /reserved/], ['248.1.2.3', /reserved/], ['255.255.255.254', /reserved/],
+  ['0.0.0.0', /unspecified/],
+  ['0.1.2.3', /unspecified/],
+  ['0.255.255.255', /unspecified/],
+  ['10.0.0.0', /private/],
+  ['10.128.0.1', /private/],
+  ['10.255.255.255', /private/],
+  ['100.64.0.0', /carrier-grade NAT/],
+  ['100.100.100.100', /carrier-grade NAT/],
+  ['100.127.255.255', /carrier-grade NAT/],
+  ['127.0.0.0', /loopback/],
+  ['127.0.0.1', /loopback/],
+  ['127.255.255.255', /loopback/],
+  ['169.254.0.0', /link-local/],
+  ['169.254.169.254', /link-local .*cloud metadata/],
+  ['169.254.255.255', /link-local/],
+  ['172.16.0.0', /private/],
+  ['172.20.1.1', /private/],
+  ['172.31.255.255', /private/],
+  ['192.0.0.0', /IETF protocol assignment/],
+  ['192.0.0.8', /IETF protocol assignment/],
+  ['192.0.0.255', /IETF protocol assignment/],
+  ['192.0.2.0', /documentation/],
+  ['192.0.2.123', /documentation/],
+  ['192.0.2.255', /documentation/],
+  ['198.51.100.0', /documentation/],
+  ['198.51.100.77', /documentation/],
+  ['198.51.100.255', /documentation/],
+  ['203.0.113.0', /documentation/],
+  ['203.0.113.9', /documentation/],
+  ['203.0.113.255', /documentation/],
+  ['192.168.0.0', /private/],
+  ['192.168.1.1', /private/],
+  ['192.168.255.255', /private/],
+  ['198.18.0.0', /benchmarking/],
+  ['198.19.0.1', /benchmarking/],
+  ['198.19.255.255', /benchmarking/],
+  ['224.0.0.0', /multicast/],
+  ['232.1.2.3', /multicast/],
+  ['239.255.255.255', /multicast/],
+  ['240.0.0.0', /reserved/],
+  ['248.1.2.3', /reserved/],
+  ['255.255.255.254', /reserved/],
   ['255.255.255.255', /broadcast/],
-  ['::', /unspecified/], ['0:0:0:0:0:0:0:0', /unspecified/],
-  ['::1', /loopback/], ['0:0:0:0:0:0:0:1', /loopback/],
-  ['fe80::', /link-local/], ['fe80::1', /link-local/], ['fe9a:1::2', /link-local/],
+  ['::', /unspecified/],
+  ['0:0:0:0:0:0:0:0', /unspecified/],
+  ['::1', /loopback/],
+  ['0:0:0:0:0:0:0:1', /loopback/],
+  ['fe80::', /link-local/],
+  ['fe80::1', /link-local/],
+  ['fe9a:1::2', /link-local/],
   ['febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff', /link-local/],
-  ['fc00::', /unique local/], ['fd00:ec2::254', /unique local .*AWS metadata/], ['fd12:3456::1', /unique local/],
+  ['fc00::', /unique local/],
+  ['fd00:ec2::254', /unique local .*AWS metadata/],
+  ['fd12:3456::1', /unique local/],
   ['fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', /unique local/],
-  ['ff00::', /multicast/], ['ff02::1', /multicast/], ['ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', /multicast/],
-  ['2001:db8::', /documentation/], ['2001:db8:1234::1', /documentation/], ['2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', /documentation/],
-  ['100::', /discard/], ['100::1', /discard/], ['100::ffff:ffff:ffff:ffff', /discard/],
+  ['ff00::', /multicast/],
+  ['ff02::1', /multicast/],
+  ['ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', /multicast/],
+  ['2001:db8::', /documentation/],
+  ['2001:db8:1234::1', /documentation/],
+  ['2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', /documentation/],
+  ['100::', /discard/],
+  ['100::1', /discard/],
+  ['100::ffff:ffff:ffff:ffff', /discard/],
 ];
 
 // [address, IPv4 it embeds, category]
@@ -68,15 +101,44 @@ const FORBIDDEN_EMBEDDED: ReadonlyArray<readonly [string, string, RegExp]> = [
 ];
 
 const PUBLIC = [
-  '8.8.8.8', '1.1.1.1', '93.184.216.34', '2606:4700:4700::1111', '2001:4860:4860::8888',
+  '8.8.8.8',
+  '1.1.1.1',
+  '93.184.216.34',
+  '2606:4700:4700::1111',
+  '2001:4860:4860::8888',
   // just outside the neighbouring forbidden ranges
-  '9.255.255.255', '11.0.0.0', '100.63.255.255', '100.128.0.0', '126.255.255.255', '128.0.0.0',
-  '169.253.255.255', '169.255.0.0', '172.15.255.255', '172.32.0.0', '192.0.1.0', '192.0.3.0',
-  '192.167.255.255', '192.169.0.0', '198.17.255.255', '198.20.0.0', '198.51.99.255', '198.51.101.0',
-  '203.0.112.255', '203.0.114.0', '223.255.255.255', '1.0.0.0',
-  '2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::', '100:0:0:1::',
+  '9.255.255.255',
+  '11.0.0.0',
+  '100.63.255.255',
+  '100.128.0.0',
+  '126.255.255.255',
+  '128.0.0.0',
+  '169.253.255.255',
+  '169.255.0.0',
+  '172.15.255.255',
+  '172.32.0.0',
+  '192.0.1.0',
+  '192.0.3.0',
+  '192.167.255.255',
+  '192.169.0.0',
+  '198.17.255.255',
+  '198.20.0.0',
+  '198.51.99.255',
+  '198.51.101.0',
+  '203.0.112.255',
+  '203.0.114.0',
+  '223.255.255.255',
+  '1.0.0.0',
+  '2001:db7:ffff:ffff:ffff:ffff:ffff:ffff',
+  '2001:db9::',
+  '100:0:0:1::',
   // embeddings of public IPv4 addresses follow their IPv4
-  '::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::808:808', '64:ff9b::8.8.8.8', '2002:808:808::1', '::8.8.8.8',
+  '::ffff:8.8.8.8',
+  '::ffff:808:808',
+  '64:ff9b::808:808',
+  '64:ff9b::8.8.8.8',
+  '2002:808:808::1',
+  '::8.8.8.8',
 ];
 
 describe('checkAddress: forbidden ranges', () => {
@@ -110,12 +172,32 @@ describe('checkAddress: allowed and unparseable', () => {
   });
 
   it.each([
-    '', ' ', 'localhost', 'example.com', '256.0.0.1', '1.2.3', '1.2.3.4.5', ' 8.8.8.8', '8.8.8.8/32',
+    '',
+    ' ',
+    'localhost',
+    'example.com',
+    '256.0.0.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    ' 8.8.8.8',
+    '8.8.8.8/32',
     // non-canonical IPv4 spellings: resolvers never return them, and 0177.0.0.1 is loopback to inet_aton
-    '0177.0.0.1', '0x7f.0.0.1', '127.1', '2130706433', '010.8.8.8',
-    '[::1]', ':::1', '::g', 'fe80::1%eth0', '2606:4700:4700::1111%1',
+    '0177.0.0.1',
+    '0x7f.0.0.1',
+    '127.1',
+    '2130706433',
+    '010.8.8.8',
+    '[::1]',
+    ':::1',
+    '::g',
+    'fe80::1%eth0',
+    '2606:4700:4700::1111%1',
     // ipaddr.js alone would accept these lenient embedded quads
-    '::ffff:0x7f.0.0.1', '::ffff:0177.0.0.1', '::ffff:127.1', '::ffff:1.2.3.4.5', '1.2.3.4::',
+    '::ffff:0x7f.0.0.1',
+    '::ffff:0177.0.0.1',
+    '::ffff:127.1',
+    '::ffff:1.2.3.4.5',
+    '1.2.3.4::',
   ])('refuses unparseable %j', (address) => {
     expect(refusal(address)).toBe(`"${address}" is not an IP address`);
   });
@@ -165,9 +247,7 @@ describe('parseCidrList', () => {
   });
 
   it('parses several entries in order', () => {
-    expect(parseCidrList('127.0.0.0/8, ::1 ,10.1.0.0/16,').map((c) => c.text)).toStrictEqual([
-      '127.0.0.0/8', '::1/128', '10.1.0.0/16',
-    ]);
+    expect(parseCidrList('127.0.0.0/8, ::1 ,10.1.0.0/16,').map((c) => c.text)).toStrictEqual(['127.0.0.0/8', '::1/128', '10.1.0.0/16']);
   });
 
   it.each([
@@ -245,20 +325,23 @@ describe('checkUrl', () => {
   });
 
   it.each([
-    'ftp://example.com/file', 'javascript:alert(1)', 'file:///etc/passwd', 'ws://example.com/',
-    'wss://example.com/', 'data:text/plain,hi', 'gopher://127.0.0.1:70/', 'mailto:a@example.com',
+    'ftp://example.com/file',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'ws://example.com/',
+    'wss://example.com/',
+    'data:text/plain,hi',
+    'gopher://127.0.0.1:70/',
+    'mailto:a@example.com',
   ])('refuses the scheme of %s', (url) => {
     const verdict = checkUrl(url, strict);
     expect(verdict.allowed).toBe(false);
     if (!verdict.allowed) expect(verdict.reason).toMatch(/^scheme ".+" is not allowed \(expected http or https\)$/);
   });
 
-  it.each(['', 'not a url', 'http://', 'https://[::1/', '/relative/path', 'http://exa mple.com/'])(
-    'refuses invalid URL %j',
-    (url) => {
-      expect(checkUrl(url, strict)).toStrictEqual({ allowed: false, reason: 'not a valid URL' });
-    },
-  );
+  it.each(['', 'not a url', 'http://', 'https://[::1/', '/relative/path', 'http://exa mple.com/'])('refuses invalid URL %j', (url) => {
+    expect(checkUrl(url, strict)).toStrictEqual({ allowed: false, reason: 'not a valid URL' });
+  });
 
   describe('https-only', () => {
     const httpsOnly = createAddressPolicy({ httpsOnly: true });
@@ -272,7 +355,9 @@ describe('checkUrl', () => {
 
     it('allows https:// to a DNS name', () => {
       expect(checkUrl('https://example.com/', httpsOnly)).toStrictEqual({
-        allowed: true, hostname: 'example.com', ipLiteral: undefined,
+        allowed: true,
+        hostname: 'example.com',
+        ipLiteral: undefined,
       });
     });
 

@@ -14,9 +14,16 @@ export function rateLimitPerKey(limiter: RateLimiter, ratePerSecond: number): Mi
     const result = await limiter.take(bucket);
     if (!result.allowed) {
       const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-      throw new Problem(429, 'rate-limited', 'Too many requests', `this ${caller.kind === 'portal-token' ? "tenant's portal tokens" : 'API key'} may make ${ratePerSecond} requests per second`, undefined, {
-        'retry-after': String(seconds),
-      });
+      throw new Problem(
+        429,
+        'rate-limited',
+        'Too many requests',
+        `this ${caller.kind === 'portal-token' ? "tenant's portal tokens" : 'API key'} may make ${ratePerSecond} requests per second`,
+        undefined,
+        {
+          'retry-after': String(seconds),
+        },
+      );
     }
     await next();
   };

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { findDelivery, listDeliveries } from '../../db/deliveries.js';
 import { pageSchema } from '../../schemas/common.js';
 import { deliverySchema, deliveryWithAttemptsSchema, listDeliveriesQuerySchema, redeliveryRequestedSchema } from '../../schemas/delivery.js';
@@ -47,12 +47,13 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
 
   // Every route on one delivery: another tenant's is a 404 to a caller limited to one.
-  app.use('/:id/*', async (c, next) => {
+  const ownTenantsOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
     const tenantId = callerTenant(c);
-    const id = c.req.param('id')!;
+    const id = c.req.param('id') ?? '';
     if (tenantId !== undefined && !(await findDelivery(deps.pool, id, tenantId))) throw problems.notFound('Delivery', id);
     await next();
-  });
+  };
+  app.use('/:id/*', ownTenantsOnly);
 
   app.openapi(list, async (c) => {
     const filters = c.req.valid('query');

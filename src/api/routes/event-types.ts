@@ -7,12 +7,7 @@ import { z } from 'zod';
 import { SchemaInvalidError } from '../../catalog/payload-schema.js';
 import { findEventType, listEventTypes, listSchemaVersions } from '../../db/event-types.js';
 import { pageQuerySchema, pageSchema } from '../../schemas/common.js';
-import {
-  createEventTypeSchema,
-  eventTypeSchemaVersionsSchema,
-  eventTypeViewSchema,
-  updateEventTypeSchema,
-} from '../../schemas/event-type.js';
+import { createEventTypeSchema, eventTypeSchemaVersionsSchema, eventTypeViewSchema, updateEventTypeSchema } from '../../schemas/event-type.js';
 import { EventTypeExistsError, createEventType, updateEventType } from '../../services/event-types.js';
 import type { ApiDeps } from '../deps.js';
 import type { AppEnv } from '../env.js';

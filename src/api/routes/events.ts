@@ -1,6 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { eventSchema, eventSummarySchema, idempotencyKeySchema, listEventsQuerySchema, publishEventSchema, publishedEventSchema } from '../../schemas/event.js';
+import {
+  eventSchema,
+  eventSummarySchema,
+  idempotencyKeySchema,
+  listEventsQuerySchema,
+  publishEventSchema,
+  publishedEventSchema,
+} from '../../schemas/event.js';
 import { pageSchema } from '../../schemas/common.js';
 import { listEvents } from '../../db/events.js';
 import { IdempotencyConflictError, getEvent, publishEvent } from '../../services/events.js';
@@ -20,13 +27,16 @@ const publish = defineRoute({
     headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional().describe('the same key always yields the same event') }),
     body: jsonBody(publishEventSchema),
   },
-  responses: { 202: jsonAnswer(publishedEventSchema, 'Accepted (or, with Idempotent-Replayed: true, the event this key already made)'), ...problemAnswers(409) },
+  responses: {
+    202: jsonAnswer(publishedEventSchema, 'Accepted (or, with Idempotent-Replayed: true, the event this key already made)'),
+    ...problemAnswers(409),
+  },
 });
 
 const list = defineRoute({
   method: 'get',
   path: '/',
-  summary: 'Events recorded, newest first, with their deliveries counted by status (a limited caller: its own tenant\'s)',
+  summary: "Events recorded, newest first, with their deliveries counted by status (a limited caller: its own tenant's)",
   request: { query: listEventsQuerySchema },
   responses: { 200: jsonAnswer(pageSchema(eventSummarySchema), 'A page of events'), ...problemAnswers(404) },
 });

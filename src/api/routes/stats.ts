@@ -14,7 +14,8 @@ import { defineRoute, jsonAnswer, problemAnswers } from '../route.js';
 const stats = defineRoute({
   method: 'get',
   path: '/',
-  summary: "The /metrics figures for the whole system (or one tenant) over the last hour or day, per bucket: events, settled deliveries, attempts by status class, dead letters and breakers now",
+  summary:
+    'The /metrics figures for the whole system (or one tenant) over the last hour or day, per bucket: events, settled deliveries, attempts by status class, dead letters and breakers now',
   request: { query: statsQuerySchema },
   responses: { 200: jsonAnswer(statsSchema, 'The figures'), ...problemAnswers(404) },
 });

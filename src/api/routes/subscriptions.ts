@@ -108,7 +108,12 @@ const recovery = defineRoute({
   method: 'get',
   path: '/{id}/recoveries/{recoveryId}',
   summary: 'A recovery: its window, running, done or stopped, and how many dead deliveries it found, redelivered and skipped',
-  request: { params: z.object({ id: z.string().describe('the subscription id'), recoveryId: z.string().describe('the recovery id, from the Location of POST recover') }) },
+  request: {
+    params: z.object({
+      id: z.string().describe('the subscription id'),
+      recoveryId: z.string().describe('the recovery id, from the Location of POST recover'),
+    }),
+  },
   responses: { 200: jsonAnswer(recoverySchema, 'The recovery'), ...problemAnswers(404) },
 });
 
@@ -131,8 +136,7 @@ const rotate = defineRoute({
 const testSend = defineRoute({
   method: 'post',
   path: '/{id}/test',
-  summary:
-    'Send a signed test request (webhook-id test_…, header webhook-test: true) now; 200 describes the attempt, whatever the receiver answered',
+  summary: 'Send a signed test request (webhook-id test_…, header webhook-test: true) now; 200 describes the attempt, whatever the receiver answered',
   request: { params: idParams, body: jsonBody(testSendSchema, { optional: true }) },
   responses: { 200: jsonAnswer(testSendResultSchema, 'The attempt'), ...problemAnswers(404) },
 });
@@ -201,16 +205,19 @@ export function subscriptionRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     const { id } = c.req.valid('param');
     if (!(await findSubscription(pool, id))) throw problems.notFound('Subscription', id);
     const health = await findEndpointHealth(pool, id);
-    return c.json({
-      subscriptionId: id,
-      state: health.state,
-      consecutiveFailures: health.consecutiveFailures,
-      trips: health.trips,
-      openUntil: health.openUntil?.toISOString() ?? null,
-      lastSuccessAt: health.lastSuccessAt?.toISOString() ?? null,
-      failingSince: health.failingSince?.toISOString() ?? null,
-      transitions: health.transitions.map((t) => ({ at: t.at.toISOString(), from: t.from, to: t.to, reason: t.reason })),
-    } satisfies EndpointHealthView, 200);
+    return c.json(
+      {
+        subscriptionId: id,
+        state: health.state,
+        consecutiveFailures: health.consecutiveFailures,
+        trips: health.trips,
+        openUntil: health.openUntil?.toISOString() ?? null,
+        lastSuccessAt: health.lastSuccessAt?.toISOString() ?? null,
+        failingSince: health.failingSince?.toISOString() ?? null,
+        transitions: health.transitions.map((t) => ({ at: t.at.toISOString(), from: t.from, to: t.to, reason: t.reason })),
+      } satisfies EndpointHealthView,
+      200,
+    );
   });
 
   app.openapi(stream, async (c) => {

@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono';
 // Tenants: the platform's customers. The platform creates and deletes them and
 // issues their portal tokens; a caller limited to one tenant sees and renames
 // only its own.
@@ -91,11 +92,13 @@ export function tenantRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
 
   // A limited caller's own tenant only: any other id is a 404.
-  app.use('/:id', async (c, next) => {
+  const ownTenantOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
     const own = callerTenant(c);
-    if (own !== undefined && own !== c.req.param('id')) throw problems.notFound('Tenant', c.req.param('id')!);
+    const id = c.req.param('id') ?? '';
+    if (own !== undefined && own !== id) throw problems.notFound('Tenant', id);
     await next();
-  });
+  };
+  app.use('/:id', ownTenantOnly);
 
   app.openapi(create, async (c) => {
     const input = c.req.valid('json');
@@ -146,7 +149,12 @@ export function tenantRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     const before = await findTenant(pool, id);
     const deletedAt =
       before &&
-      (await recordedChange(c, pool, (tx) => deleteTenantIn(tx, id), () => ({ action: 'tenant.delete', ...onTenant(id), before })));
+      (await recordedChange(
+        c,
+        pool,
+        (tx) => deleteTenantIn(tx, id),
+        () => ({ action: 'tenant.delete', ...onTenant(id), before }),
+      ));
     if (!deletedAt) throw problems.notFound('Tenant', id);
     tenants.note({ id, deleted: true, tokensNotBefore: deletedAt, updatedAt: deletedAt });
     return c.body(null, 204);

@@ -1,3 +1,4 @@
+/* global uPlot */ // loaded before this script (src/ui/assets.ts: uplot.js)
 // The overview's charts: fetches the page's figures (/console/overview.json,
 // the same GET /v1/stats answer the table below is rendered from) and draws
 // them with uPlot. Without it the page still says everything in its table.
@@ -38,30 +39,62 @@
   }
 
   function render(stats) {
-    var xs = stats.buckets.map(function (b) { return Date.parse(b.start) / 1000; });
-    var pick = function (f) { return stats.buckets.map(f); };
-    draw('chart-flow', ['Events', 'Deliveries succeeded', 'Deliveries dead'], [
-      pick(function (b) { return b.events; }),
-      pick(function (b) { return b.deliveries.succeeded; }),
-      pick(function (b) { return b.deliveries.dead; }),
-    ], xs);
+    var xs = stats.buckets.map(function (b) {
+      return Date.parse(b.start) / 1000;
+    });
+    var pick = function (f) {
+      return stats.buckets.map(f);
+    };
+    draw(
+      'chart-flow',
+      ['Events', 'Deliveries succeeded', 'Deliveries dead'],
+      [
+        pick(function (b) {
+          return b.events;
+        }),
+        pick(function (b) {
+          return b.deliveries.succeeded;
+        }),
+        pick(function (b) {
+          return b.deliveries.dead;
+        }),
+      ],
+      xs,
+    );
     var classes = ['2xx', '3xx', '4xx', '5xx', 'network'];
-    draw('chart-attempts', classes.map(function (c) { return c === 'network' ? 'Network error' : c; }), classes.map(function (c) {
-      return pick(function (b) { return b.attempts[c]; });
-    }), xs);
-    draw('chart-success', ['Success rate (%)'], [
-      pick(function (b) {
-        var settled = b.deliveries.succeeded + b.deliveries.dead;
-        return settled === 0 ? null : (100 * b.deliveries.succeeded) / settled;
+    draw(
+      'chart-attempts',
+      classes.map(function (c) {
+        return c === 'network' ? 'Network error' : c;
       }),
-    ], xs, true);
+      classes.map(function (c) {
+        return pick(function (b) {
+          return b.attempts[c];
+        });
+      }),
+      xs,
+    );
+    draw(
+      'chart-success',
+      ['Success rate (%)'],
+      [
+        pick(function (b) {
+          var settled = b.deliveries.succeeded + b.deliveries.dead;
+          return settled === 0 ? null : (100 * b.deliveries.succeeded) / settled;
+        }),
+      ],
+      xs,
+      true,
+    );
   }
 
   var resizing;
   window.addEventListener('resize', function () {
     clearTimeout(resizing);
     resizing = setTimeout(function () {
-      charts.forEach(function (c) { c.chart.setSize({ width: Math.max(c.target.clientWidth, 240), height: 220 }); });
+      charts.forEach(function (c) {
+        c.chart.setSize({ width: Math.max(c.target.clientWidth, 240), height: 220 });
+      });
     }, 150);
   });
 

@@ -61,10 +61,14 @@ export function consoleDeadLetters(deps: UiDeps): Hono<UiEnv> {
       return deadLettersPage(c, deps, { typed, problem });
     }
     const until = utcInputToIso(typed.until);
-    const answer = await v1For(c, deps).send<Record<string, JsonValue>>('POST', `/v1/subscriptions/${encodeURIComponent(typed.subscriptionId)}/recover`, {
-      since: utcInputToIso(typed.since) ?? '',
-      ...(until === undefined ? {} : { until }),
-    });
+    const answer = await v1For(c, deps).send<Record<string, JsonValue>>(
+      'POST',
+      `/v1/subscriptions/${encodeURIComponent(typed.subscriptionId)}/recover`,
+      {
+        since: utcInputToIso(typed.since) ?? '',
+        ...(until === undefined ? {} : { until }),
+      },
+    );
     if (!answer.ok) return deadLettersPage(c, deps, { typed, problem: answer.problem });
     if (answer.location && isV1Path(answer.location)) {
       return c.redirect(`${HOME}/recovery?location=${encodeURIComponent(answer.location)}`, 303);

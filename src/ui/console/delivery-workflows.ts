@@ -48,7 +48,10 @@ export function deliveryWorkflows(
   const event = eventWorkflowId(delivery.eventId);
   const own = deliveryWorkflowId(delivery.eventId, delivery.subscriptionId);
   if (ordering === 'fifo') {
-    return [link(orderedStreamWorkflowId(delivery.subscriptionId), 'the fifo stream that delivers it in order'), link(event, 'the event workflow that recorded it')];
+    return [
+      link(orderedStreamWorkflowId(delivery.subscriptionId), 'the fifo stream that delivers it in order'),
+      link(event, 'the event workflow that recorded it'),
+    ];
   }
   const firstAttemptOnly = delivery.attempts.length === 1 && answered(delivery.attempts[0]!.statusCode);
   if (delivery.status === 'succeeded' && firstAttemptOnly) {

@@ -39,8 +39,19 @@ function NewTypeForm(props: { csrf: string; values: FormFields; problem?: Proble
       <CsrfField token={props.csrf} />
       <Field label="Name" name="name" value={props.values['name']} required placeholder="order.created" />
       <Field label="Description" name="description" value={props.values['description']} />
-      <TextArea label="Schema (JSON Schema 2020-12, optional)" name="schema" value={props.values['schema'] ?? ''} hint="Without one, any payload is accepted." />
-      <TextArea label="Examples (a JSON array, optional)" name="examples" value={props.values['examples'] ?? ''} rows={4} hint="Each must match the schema." />
+      <TextArea
+        label="Schema (JSON Schema 2020-12, optional)"
+        name="schema"
+        value={props.values['schema'] ?? ''}
+        hint="Without one, any payload is accepted."
+      />
+      <TextArea
+        label="Examples (a JSON array, optional)"
+        name="examples"
+        value={props.values['examples'] ?? ''}
+        rows={4}
+        hint="Each must match the schema."
+      />
       <div class="actions">
         <button type="submit">Add event type</button>
       </div>
@@ -222,7 +233,11 @@ export function consoleEventTypes(deps: UiDeps): Hono<UiEnv> {
   app.get('/:name', (c) => typePage(c, deps, c.req.param('name')));
 
   /** A change from one of the type page's forms: `patchOf` turns the form into a PATCH body, or adds to `errors`. */
-  const change = (form: TypeForm, done: string, patchOf: (fields: FormFields, type: () => Promise<EventType>, errors: FieldErrors) => Promise<unknown>) =>
+  const change = (
+    form: TypeForm,
+    done: string,
+    patchOf: (fields: FormFields, type: () => Promise<EventType>, errors: FieldErrors) => Promise<unknown>,
+  ) =>
     app.post(`/:name/${form}`, async (c) => {
       const name = c.req.param('name');
       const fields = textFields(await c.req.parseBody());

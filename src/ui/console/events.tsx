@@ -75,7 +75,11 @@ export function consoleEvents(deps: UiDeps): Hono<UiEnv> {
           <h2>Payload</h2>
           <pre>{JSON.stringify(event.payload, null, 2)}</pre>
           <h2>Deliveries</h2>
-          {deliveries.data.length === 0 ? <p>No deliveries: no subscription matched, or the event is not recorded yet.</p> : <DeliveryTable label="Deliveries of the event" deliveries={deliveries.data} />}
+          {deliveries.data.length === 0 ? (
+            <p>No deliveries: no subscription matched, or the event is not recorded yet.</p>
+          ) : (
+            <DeliveryTable label="Deliveries of the event" deliveries={deliveries.data} />
+          )}
           <NextPageLink path={eventHref(event.id)} query={{}} nextCursor={deliveries.nextCursor} />
         </>
       ),

@@ -43,7 +43,10 @@ export function apiQuery(filters: Record<string, string | undefined>, times: rea
 }
 
 /** A list read through /v1; a refused filter (422) is shown beside the form instead of an error page. */
-export async function readList<T>(v1: V1Client, path: string): Promise<{ page: ApiPage<T>; problem?: undefined } | { page: ApiPage<T>; problem: ProblemBody }> {
+export async function readList<T>(
+  v1: V1Client,
+  path: string,
+): Promise<{ page: ApiPage<T>; problem?: undefined } | { page: ApiPage<T>; problem: ProblemBody }> {
   try {
     return { page: await v1.get<ApiPage<T>>(path) };
   } catch (error) {

@@ -34,13 +34,11 @@ function figureRows(stats: Stats): Array<[figure: string, metric: string, value:
     ['Deliveries succeeded', 'hookflow_deliveries_total{outcome="succeeded"}', String(totals.deliveries.succeeded)],
     ['Deliveries dead-lettered', 'hookflow_deliveries_total{outcome="dead"}', String(totals.deliveries.dead)],
     ['Success rate', 'succeeded / (succeeded + dead)', percent(totals.successRate)],
-    ...(['2xx', '3xx', '4xx', '5xx', 'network'] as const).map(
-      (statusClass): [string, string, string] => [
-        `Attempts ${statusClass === 'network' ? 'with a network error' : statusClass}`,
-        `hookflow_attempts_total{status_class="${statusClass}"}`,
-        String(totals.attempts[statusClass]),
-      ],
-    ),
+    ...(['2xx', '3xx', '4xx', '5xx', 'network'] as const).map((statusClass): [string, string, string] => [
+      `Attempts ${statusClass === 'network' ? 'with a network error' : statusClass}`,
+      `hookflow_attempts_total{status_class="${statusClass}"}`,
+      String(totals.attempts[statusClass]),
+    ]),
     ['Dead letters now', 'hookflow_dead_letters', String(stats.deadLetters)],
     ['Open breakers now', 'hookflow_breakers{state="open"}', String(stats.breakers.open)],
     ['Half-open breakers now', 'hookflow_breakers{state="half_open"}', String(stats.breakers.half_open)],
@@ -174,7 +172,12 @@ export function consoleOverview(deps: UiDeps): Hono<UiEnv> {
       scripts: [assetUrl('uplot.js'), assetUrl('overview.js')],
       styles: [assetUrl('uplot.css')],
       children: (
-        <OverviewBody stats={stats} window={stats.window} tenantId={c.req.query('tenantId') || undefined} platform={c.get('session').tenantId === null} />
+        <OverviewBody
+          stats={stats}
+          window={stats.window}
+          tenantId={c.req.query('tenantId') || undefined}
+          platform={c.get('session').tenantId === null}
+        />
       ),
     });
   });

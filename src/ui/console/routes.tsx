@@ -16,7 +16,14 @@ export function consoleRoutes(deps: UiDeps): Hono<UiEnv> {
   app.use('*', pageSecurityHeaders({ frameAncestors: [] }));
   // A change must come from a page of ours: the Origin check here, the session's CSRF token in sessionRequired.
   app.use('*', csrf({ origin: allowedOrigin(deps) }));
-  app.onError(pageError(deps.logger, { brand: 'hookflow console', home: '/console', signIn: '/console/sign-in', endSession: (c) => endSession(c, deps, 'console') }));
+  app.onError(
+    pageError(deps.logger, {
+      brand: 'hookflow console',
+      home: '/console',
+      signIn: '/console/sign-in',
+      endSession: (c) => endSession(c, deps, 'console'),
+    }),
+  );
   app.route('/', consoleSignIn(deps));
   app.use(
     '*',

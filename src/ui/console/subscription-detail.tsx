@@ -41,7 +41,14 @@ function Facts(props: { subscription: Subscription }) {
     ['URL', s.url],
     ['Event types', s.eventTypes.join(', ')],
     ['Description', s.description ?? '—'],
-    ['Custom headers', Object.keys(s.headers).length > 0 ? Object.entries(s.headers).map(([name, value]) => `${name}: ${value}`).join('; ') : '—'],
+    [
+      'Custom headers',
+      Object.keys(s.headers).length > 0
+        ? Object.entries(s.headers)
+            .map(([name, value]) => `${name}: ${value}`)
+            .join('; ')
+        : '—',
+    ],
     ['Retry schedule', s.retrySchedule ? `${s.retrySchedule.join(', ')} s` : "hookflow's default"],
     ['Timeout', s.timeoutMs === null ? "hookflow's default" : `${s.timeoutMs} ms`],
     ['Rate limit', s.rateLimitPerSecond === null ? 'none' : `${s.rateLimitPerSecond} per second`],
@@ -310,7 +317,8 @@ export function SubscriptionDetail(props: {
       </p>
       <Facts subscription={subscription} />
       <p>
-        <a href={`/console/dead-letters?subscriptionId=${encodeURIComponent(subscription.id)}`}>Its dead letters</a> (and recovering them since a time)
+        <a href={`/console/dead-letters?subscriptionId=${encodeURIComponent(subscription.id)}`}>Its dead letters</a> (and recovering them since a
+        time)
       </p>
       <HealthView health={props.health} />
       {props.stream ? <StreamView stream={props.stream} /> : null}

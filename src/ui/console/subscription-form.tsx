@@ -15,7 +15,10 @@ function TenantField(props: { choice: TenantChoice; value: string; problem: Prob
   if (props.choice.kind === 'text') {
     return <TextInput label="Tenant" name="tenantId" value={props.value} hint="A tenant id; blank for the default tenant." errors={errors} />;
   }
-  const options = props.choice.tenants.map((tenant) => ({ value: tenant.id, label: tenant.name === tenant.id ? tenant.id : `${tenant.name} (${tenant.id})` }));
+  const options = props.choice.tenants.map((tenant) => ({
+    value: tenant.id,
+    label: tenant.name === tenant.id ? tenant.id : `${tenant.name} (${tenant.id})`,
+  }));
   return <Select label="Tenant" name="tenantId" value={props.value} options={options} errors={errors} />;
 }
 
@@ -75,7 +78,15 @@ export function SubscriptionForm(props: {
       <form class="stacked" method="post" action={props.action} novalidate>
         <CsrfField token={props.csrfToken} />
         {creating && props.tenants ? <TenantField choice={props.tenants} value={values.tenantId} problem={problem} /> : null}
-        <TextInput label="URL" name="url" type="url" value={values.url} required hint="Where deliveries are POSTed: an absolute http(s) URL." errors={errorsFor(problem, 'url')} />
+        <TextInput
+          label="URL"
+          name="url"
+          type="url"
+          value={values.url}
+          required
+          hint="Where deliveries are POSTed: an absolute http(s) URL."
+          errors={errorsFor(problem, 'url')}
+        />
         {props.catalog.length > 0 ? (
           <CheckboxGroup
             legend="Event types from the catalog"
@@ -110,7 +121,14 @@ export function SubscriptionForm(props: {
           hint="Seconds to wait before each retry, separated by commas; blank for hookflow's default."
           errors={errorsFor(problem, 'retrySchedule')}
         />
-        <TextInput label="Timeout (ms)" name="timeoutMs" value={values.timeoutMs} inputmode="numeric" hint="Blank for hookflow's default." errors={errorsFor(problem, 'timeoutMs')} />
+        <TextInput
+          label="Timeout (ms)"
+          name="timeoutMs"
+          value={values.timeoutMs}
+          inputmode="numeric"
+          hint="Blank for hookflow's default."
+          errors={errorsFor(problem, 'timeoutMs')}
+        />
         <TextInput
           label="Rate limit (deliveries per second)"
           name="rateLimitPerSecond"
@@ -121,7 +139,14 @@ export function SubscriptionForm(props: {
         />
         {creating
           ? CREATE_ONLY.map((setting) => (
-              <Select label={setting.label} name={setting.name} value={values[setting.name]} options={setting.options} hint={setting.hint} errors={errorsFor(problem, setting.name)} />
+              <Select
+                label={setting.label}
+                name={setting.name}
+                value={values[setting.name]}
+                options={setting.options}
+                hint={setting.hint}
+                errors={errorsFor(problem, setting.name)}
+              />
             ))
           : null}
         <div class="actions">

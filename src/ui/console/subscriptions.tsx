@@ -151,7 +151,9 @@ export function consoleSubscriptions(deps: UiDeps): Hono<UiEnv> {
     return consolePage(c, {
       title: `Subscription ${subscription.id}`,
       status: extras.refusal ? extras.refusal.problem.status : 200,
-      children: <SubscriptionDetail subscription={subscription} health={health} stream={stream} csrfToken={c.get('session').csrfToken} extras={extras} />,
+      children: (
+        <SubscriptionDetail subscription={subscription} health={health} stream={stream} csrfToken={c.get('session').csrfToken} extras={extras} />
+      ),
     });
   }
 
@@ -203,7 +205,12 @@ export function consoleSubscriptions(deps: UiDeps): Hono<UiEnv> {
     }
     const changed = await v1For(c, deps).send<Subscription>('PATCH', `/v1/subscriptions/${encodeURIComponent(id)}`, { status });
     if (!changed.ok) return detailPage(c, id, { refusal: { action, problem: changed.problem } });
-    return redirectWithFlash(c, 'console', subscriptionPath(id), `${STATUS_WORDS[changed.data.status] ?? 'Changed'}: the subscription is ${changed.data.status}`);
+    return redirectWithFlash(
+      c,
+      'console',
+      subscriptionPath(id),
+      `${STATUS_WORDS[changed.data.status] ?? 'Changed'}: the subscription is ${changed.data.status}`,
+    );
   });
 
   app.post('/:id/secret', async (c) => {
@@ -220,7 +227,9 @@ export function consoleSubscriptions(deps: UiDeps): Hono<UiEnv> {
     const overlap = typeof form['overlapSeconds'] === 'string' ? form['overlapSeconds'].trim() : '';
     const overlapSeconds = overlap === '' ? undefined : Number(overlap);
     if (overlapSeconds !== undefined && !Number.isFinite(overlapSeconds)) {
-      return detailPage(c, id, { refusal: { action: 'rotate', problem: formProblem([{ path: 'overlapSeconds', message: `"${overlap}" is not a number` }]) } });
+      return detailPage(c, id, {
+        refusal: { action: 'rotate', problem: formProblem([{ path: 'overlapSeconds', message: `"${overlap}" is not a number` }]) },
+      });
     }
     const rotated = await v1For(c, deps).send<RotatedKey>(
       'POST',
@@ -263,7 +272,9 @@ export function consoleSubscriptions(deps: UiDeps): Hono<UiEnv> {
     const id = c.req.param('id');
     const form = await c.req.parseBody();
     if (form['confirm'] !== 'yes') {
-      return detailPage(c, id, { refusal: { action: 'delete', problem: formProblem([{ path: 'confirm', message: 'tick the box to confirm deleting it' }]) } });
+      return detailPage(c, id, {
+        refusal: { action: 'delete', problem: formProblem([{ path: 'confirm', message: 'tick the box to confirm deleting it' }]) },
+      });
     }
     const deleted = await v1For(c, deps).send('DELETE', `/v1/subscriptions/${encodeURIComponent(id)}`);
     if (!deleted.ok) return detailPage(c, id, { refusal: { action: 'delete', problem: deleted.problem } });

@@ -3,7 +3,7 @@
 // retention, its usage, portal links and their revocation, and its deletion.
 // Everything goes through /v1 as the signed-in key, which refuses a key
 // limited to a tenant; the pages say so first, in words.
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import type { ProblemBody } from '../../api/problem.js';
 import type { PortalToken, Tenant } from '../../schemas/tenant.js';
@@ -35,7 +35,13 @@ function TenantForm(props: { csrf: string; values: FormFields; problem?: Problem
       <CsrfField token={props.csrf} />
       <Field label="Name" name="name" value={props.values['name']} required />
       <Field label="Id (optional)" name="id" value={props.values['id']} hint="Your own id for this customer; generated when left blank." />
-      <TextArea label="Metadata (JSON object, optional)" name="metadata" value={props.values['metadata'] ?? ''} rows={4} hint='For example {"plan": "pro"}.' />
+      <TextArea
+        label="Metadata (JSON object, optional)"
+        name="metadata"
+        value={props.values['metadata'] ?? ''}
+        rows={4}
+        hint='For example {"plan": "pro"}.'
+      />
       <div class="actions">
         <button type="submit">Create tenant</button>
       </div>
@@ -256,10 +262,11 @@ function platformOnlyPage(c: Ctx) {
 export function consoleTenants(deps: UiDeps): Hono<UiEnv> {
   const app = new Hono<UiEnv>();
 
-  app.use('*', async (c, next) => {
+  const platformOnly: MiddlewareHandler<UiEnv> = async (c, next) => {
     if (c.get('session').tenantId !== null) return platformOnlyPage(c);
     await next();
-  });
+  };
+  app.use('*', platformOnly);
 
   app.get('/', (c) => listPage(c, deps));
 

@@ -53,8 +53,8 @@ export function ShownKeyBox(props: { shown: ShownKey }) {
       ) : null}
       {shown.previousSecretExpiresAt ? (
         <p>
-          The previous key keeps signing next to this one until <time datetime={shown.previousSecretExpiresAt}>{formatTime(shown.previousSecretExpiresAt)}</time>:
-          switch your receiver before then.
+          The previous key keeps signing next to this one until{' '}
+          <time datetime={shown.previousSecretExpiresAt}>{formatTime(shown.previousSecretExpiresAt)}</time>: switch your receiver before then.
         </p>
       ) : null}
       <p class="hint">Copy it now: it is not shown again unless you reveal it.</p>
@@ -137,7 +137,10 @@ export async function endpointDetailPage(c: Context<UiEnv>, deps: UiDeps, id: st
         </div>
 
         <h2>Send a test event</h2>
-        <p>Sends one signed request to the endpoint now, marked as a test, with the event type's example from the catalog as its payload, and shows what it answered.</p>
+        <p>
+          Sends one signed request to the endpoint now, marked as a test, with the event type's example from the catalog as its payload, and shows
+          what it answered.
+        </p>
         <ProblemSummary problem={panels.testProblem} />
         <form class="stacked" method="post" action={endpointPath(id, '/test')}>
           <CsrfField token={csrfToken} />

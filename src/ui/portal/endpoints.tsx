@@ -17,13 +17,7 @@ import { V1Problem } from '../v1-client.js';
 import { readCatalog } from './catalog.js';
 import { endpointDetailPage, endpointPath, ShownKeyBox, v1EndpointPath } from './endpoint-detail.js';
 import { EMPTY_ENDPOINT, EndpointForm } from './endpoint-form.js';
-import {
-  createEndpointBody,
-  endpointFormValues,
-  updateEndpointBody,
-  valuesOfEndpoint,
-  type EndpointFormValues,
-} from './endpoint-input.js';
+import { createEndpointBody, endpointFormValues, updateEndpointBody, valuesOfEndpoint, type EndpointFormValues } from './endpoint-input.js';
 import { portalPage } from './render.js';
 
 export function portalEndpoints(deps: UiDeps): Hono<UiEnv> {

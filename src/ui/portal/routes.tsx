@@ -19,7 +19,14 @@ export function portalRoutes(deps: UiDeps): Hono<UiEnv> {
   const logoOrigin = theme.logoUrl ? [new URL(theme.logoUrl).origin] : [];
   app.use('*', pageSecurityHeaders({ frameAncestors: theme.frameAncestors, imageOrigins: logoOrigin }));
   app.use('*', csrf({ origin: allowedOrigin(deps) }));
-  app.onError(pageError(deps.logger, { brand: theme.name, home: '/portal/endpoints', signIn: '/portal/enter', endSession: (c) => endSession(c, deps, 'portal') }));
+  app.onError(
+    pageError(deps.logger, {
+      brand: theme.name,
+      home: '/portal/endpoints',
+      signIn: '/portal/enter',
+      endSession: (c) => endSession(c, deps, 'portal'),
+    }),
+  );
 
   const stylesheet = themeStylesheet(theme);
   app.get(stylesheet.url.slice('/portal'.length), (c) =>
@@ -33,7 +40,12 @@ export function portalRoutes(deps: UiDeps): Hono<UiEnv> {
         enterPage(
           c,
           theme,
-          { type: 'https://hookflow.dev/problems/unauthorized', title: 'Your session has ended', status: 401, detail: 'open the portal again from the link you were given' },
+          {
+            type: 'https://hookflow.dev/problems/unauthorized',
+            title: 'Your session has ended',
+            status: 401,
+            detail: 'open the portal again from the link you were given',
+          },
           401,
         ),
       forbidden: (c) => staleFormPage(c, { brand: theme.name, home: '/portal/endpoints' }),
