@@ -1,6 +1,7 @@
 // Small pieces the console and portal pages share.
 import type { Child } from 'hono/jsx';
 import type { ProblemBody } from '../api/problem.js';
+import { TextInput } from './form-fields.js';
 import { CSRF_FIELD } from './session.js';
 
 export function CsrfField(props: { token: string }) {
@@ -30,7 +31,7 @@ export function ProblemSummary(props: { problem: ProblemBody | undefined }) {
   );
 }
 
-/** A labelled input; `name` doubles as its id. */
+/** A labelled input; `name` doubles as its id (a TextInput without errors: src/ui/form-fields.tsx). */
 export function Field(props: {
   label: string;
   name: string;
@@ -41,27 +42,7 @@ export function Field(props: {
   autocomplete?: string;
   placeholder?: string;
 }) {
-  const hintId = props.hint ? `${props.name}-hint` : undefined;
-  return (
-    <div class="field">
-      <label for={props.name}>{props.label}</label>
-      <input
-        id={props.name}
-        name={props.name}
-        type={props.type ?? 'text'}
-        value={props.value}
-        required={props.required}
-        autocomplete={props.autocomplete}
-        placeholder={props.placeholder}
-        aria-describedby={hintId}
-      />
-      {props.hint ? (
-        <p class="hint" id={hintId}>
-          {props.hint}
-        </p>
-      ) : null}
-    </div>
-  );
+  return <TextInput {...props} value={props.value ?? ''} />;
 }
 
 /** A status as a coloured badge with its word (never colour alone). */

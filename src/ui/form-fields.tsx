@@ -79,7 +79,15 @@ function shell(props: ControlProps) {
 }
 
 export function TextInput(
-  props: ControlProps & { value: string; type?: string; required?: boolean; inputmode?: 'numeric' | 'decimal'; placeholder?: string },
+  props: ControlProps & {
+    value: string;
+    type?: string;
+    required?: boolean;
+    inputmode?: 'numeric' | 'decimal';
+    placeholder?: string | undefined;
+    /** "off" unless said: most fields here are ids, URLs and secrets a browser should not suggest. */
+    autocomplete?: string | undefined;
+  },
 ) {
   const { aria, wrap } = shell(props);
   return wrap(
@@ -91,7 +99,7 @@ export function TextInput(
       required={props.required}
       inputmode={props.inputmode}
       placeholder={props.placeholder}
-      autocomplete="off"
+      autocomplete={props.autocomplete ?? 'off'}
       {...aria}
     />,
   );

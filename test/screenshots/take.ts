@@ -11,6 +11,7 @@ import { freePort } from '../../src/dev/ports.js';
 import { printProgress as progress } from '../../src/dev/progress.js';
 import { createLogger } from '../../src/logger.js';
 import { startApiServer } from '../../src/runtime/api-server.js';
+import { DEFAULT_UI_OPTIONS } from '../../src/ui/options.js';
 import { startHookflowParts, startScratchStack } from '../support/hookflow-parts.js';
 import { alwaysFail, alwaysOk, startReceiver } from '../support/receiver.js';
 import { portalScene } from './portal-scene.js';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
       logger: createLogger('warn'),
       retryScheduleSeconds: [1, 1],
     });
-    const api = await startApiServer(apiDeps, await freePort());
+    // The console links each delivery to its workflow in this run's Web UI.
+    const api = await startApiServer({ ...apiDeps, ui: { ...DEFAULT_UI_OPTIONS, temporalUiUrl: `http://localhost:${uiPort}` } }, await freePort());
     const call = async (method: string, route: string, body?: unknown) => {
       const response = await fetch(`${api.url}${route}`, {
         method,
@@ -95,6 +97,12 @@ async function main(): Promise<void> {
         },
       );
       await shoot('3-api-reference.png', `${api.url}/docs`, ['/v1/subscriptions', '/v1/events']);
+      // The operator console, signed in with the admin key (the session cookie serves the next pages).
+      await signInToConsole(browser, api.url, key);
+      const [dead] = (await call('GET', `/v1/deliveries?status=dead&subscriptionId=${bad.id}`)).data as Array<{ id: string }>;
+      await shoot('console-overview.png', `${api.url}/console`, ['Figures for the', 'Breakers not closed'], { height: 1300 });
+      await shoot('console-delivery.png', `${api.url}/console/deliveries/${dead!.id}`, ['Attempts', 'In Temporal'], { height: 1400 });
+      await shoot('console-dead-letters.png', `${api.url}/console/dead-letters`, [dead!.id, 'Recover a subscription since']);
       // The customer portal, entered with a tenant's link (the session cookie serves the next page too).
       const portal = await portalScene(call, ok.url.replace('/webhook', ''));
       await shoot('portal-endpoints.png', `${api.url}${portal.enterPath}`, ['Add an endpoint', portal.endpointUrl]);
@@ -108,6 +116,17 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([ok.close(), broken.close()]);
     await scratch.stop();
+  }
+}
+
+async function signInToConsole(browser: Browser, baseUrl: string, key: string): Promise<void> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${baseUrl}/console/sign-in`, { waitUntil: 'domcontentloaded' });
+    await page.type('#key', key);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click('button[type="submit"]')]);
+  } finally {
+    await page.close();
   }
 }
 
