@@ -412,5 +412,6 @@ describe('embedded portal', () => {
       await allowed.close();
       await other.close();
     }
-  });
+    // Three browser contexts and three servers: seconds alone, far more on two loaded cores.
+  }, 180_000);
 });
