@@ -5,7 +5,7 @@ import { DEFAULT_RETRY_SCHEDULE_SECONDS } from './delivery/retry-schedule.js';
 import type { TemporalTlsSettings } from './temporal/connection-options.js';
 import { deliveryWorkflowsModeSchema, type DeliveryWorkflowsMode } from './schemas/delivery.js';
 import { KeyringError, parseKeyring } from './crypto/keyring.js';
-import type { UiOptions } from './ui/options.js';
+import { DEFAULT_UI_OPTIONS, type UiOptions } from './ui/options.js';
 
 const retryScheduleFromEnv = z.string().transform((value, ctx) => {
   const parts = value.split(',').map((part) => part.trim());
@@ -396,7 +396,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiUrl: e.HOOKFLOW_URL ?? `http://localhost:${e.PORT}`,
     ui: {
       sessionIdleMs: e.HOOKFLOW_UI_SESSION_IDLE_MINUTES * 60_000,
-      sessionMaxMs: 12 * 60 * 60_000,
+      sessionMaxMs: DEFAULT_UI_OPTIONS.sessionMaxMs,
       temporalUiUrl: e.HOOKFLOW_TEMPORAL_UI_URL,
       temporalNamespace: e.TEMPORAL_NAMESPACE,
       publicUrl: e.HOOKFLOW_PUBLIC_URL,
