@@ -2,6 +2,8 @@
 import { Context } from '@temporalio/activity';
 import { nextFanoutBatch, recordEvent as record, type FanoutTarget } from '../src/db/events.js';
 import type { Pool } from '../src/db/pool.js';
+import type { AttemptOutcome } from '../src/delivery/attempt-outcome.js';
+import type { Logger } from '../src/logger.js';
 import { displayTarget } from '../src/delivery/target.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 import type { AcceptedEvent } from '../src/schemas/event.js';
@@ -37,9 +39,27 @@ export interface RecordedEvent {
    * HookflowDeliveredTo. Absent when empty, and in older histories.
    */
   alreadyDelivered?: string[];
+  /**
+   * In the `on-failure` mode: the first attempt at each subscriber of `batch`
+   * that is not ordered, made by this same local activity right after
+   * recording the event (one marker in the history instead of one per
+   * subscriber, and the attempts' database reads shared), by subscription id.
+   * A subscriber missing here (its attempt met an infrastructure error) gets
+   * a local activity of its own, as every subscriber did before this existed:
+   * histories recorded then lack the field and replay that way.
+   */
+  firstAttempts?: Record<string, AttemptOutcome>;
 }
 
-export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: DeliveryWorkflowsMode }) {
+export interface EventActivityDeps {
+  pool: Pool;
+  logger: Logger;
+  deliveryWorkflows: DeliveryWorkflowsMode;
+  /** One delivery's first attempt (activities/deliver.ts): infrastructure errors throw. */
+  attemptFirst: (input: { deliveryId: string }) => Promise<AttemptOutcome>;
+}
+
+export function createEventActivities(deps: EventActivityDeps) {
   const forTemporal = (rows: FanoutTarget[]): FanoutBatchItem[] =>
     rows.map((row) => ({
       deliveryId: row.deliveryId,
@@ -48,7 +68,10 @@ export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: Del
       ...(row.ordered ? { ordered: true as const } : {}),
     }));
 
-  /** Records the event and its deliveries, and returns the first batch to deliver. */
+  /**
+   * Records the event and its deliveries, and returns the first batch to
+   * deliver; in the on-failure mode, with its first attempts already made.
+   */
   async function recordEvent(input: { event: AcceptedEvent }): Promise<RecordedEvent> {
     // The asking run, from the activity's context: a retry of this local
     // activity in the same run must get its batch again (see recordEvent).
@@ -56,7 +79,21 @@ export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: Del
     if (!run) throw new Error("recordEvent runs only as the event workflow's local activity");
     const mode = deps.deliveryWorkflows;
     const { fannedOut, batch, alreadyDelivered } = await record(deps.pool, input.event, fanoutBatchSize(mode), run.runId);
-    return { fannedOut, batch: forTemporal(batch), deliveryWorkflows: mode, ...(alreadyDelivered.length > 0 ? { alreadyDelivered } : {}) };
+    const firstAttempts =
+      mode === 'on-failure'
+        ? await attemptEachApart(
+            batch.filter((target) => !target.ordered),
+            deps.attemptFirst,
+            deps.logger,
+          )
+        : undefined;
+    return {
+      fannedOut,
+      batch: forTemporal(batch),
+      deliveryWorkflows: mode,
+      ...(alreadyDelivered.length > 0 ? { alreadyDelivered } : {}),
+      ...(firstAttempts === undefined ? {} : { firstAttempts }),
+    };
   }
 
   async function listFanoutBatch(input: { eventId: string; afterSubscriptionId: string; limit: number }): Promise<FanoutBatchItem[]> {
@@ -64,4 +101,27 @@ export function createEventActivities(deps: { pool: Pool; deliveryWorkflows: Del
   }
 
   return { recordEvent, listFanoutBatch };
+}
+
+/**
+ * Every target's first attempt at once, each on its own: one subscriber's
+ * infrastructure error is logged and leaves it out of the answer (the event
+ * workflow then gives it a local activity of its own, which Temporal
+ * retries), so it never fails the recording's activity and re-sends to the
+ * others. A re-run of that activity (its result lost with a worker) re-sends
+ * to none that succeeded: they are no longer pending, so not in its batch.
+ */
+export async function attemptEachApart(
+  targets: Array<Pick<FanoutTarget, 'deliveryId' | 'subscriptionId'>>,
+  attempt: EventActivityDeps['attemptFirst'],
+  logger: { warn(fields: object, message: string): void },
+): Promise<Record<string, AttemptOutcome>> {
+  const settled = await Promise.allSettled(targets.map(({ deliveryId }) => attempt({ deliveryId })));
+  const outcomes: Record<string, AttemptOutcome> = {};
+  settled.forEach((result, i) => {
+    const { deliveryId, subscriptionId } = targets[i]!;
+    if (result.status === 'fulfilled') outcomes[subscriptionId] = result.value;
+    else logger.warn({ deliveryId, subscriptionId, err: result.reason as unknown }, 'first attempt failed; the event workflow retries it on its own');
+  });
+  return outcomes;
 }

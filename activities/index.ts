@@ -16,9 +16,10 @@ export type ActivityDeps = DeliverDeps & {
 };
 
 export function createActivities(deps: ActivityDeps) {
+  const deliverActivities = createDeliverActivities(deps);
   return {
-    ...createEventActivities(deps),
-    ...createDeliverActivities(deps),
+    ...createEventActivities({ ...deps, attemptFirst: deliverActivities.attemptFirst }),
+    ...deliverActivities,
     ...createOrderedActivities(deps),
     ...createRetentionActivities(deps),
     ...createResealActivities(deps),

@@ -60,6 +60,9 @@ export function fanoutBatchSize(mode: DeliveryWorkflowsMode): number {
 /** Upper bound for one attempt: the longest allowed HTTP timeout plus Postgres work. */
 export const ATTEMPT_TIMEOUT = '90 seconds';
 
+/** The event's recording with the first batch's first attempts (made at once, side by side): one attempt's bound, plus the recording's. */
+export const RECORD_AND_ATTEMPT_TIMEOUT = '120 seconds';
+
 /** Operator's manual retry of a dead delivery; ignored while the delivery is not dead. */
 export const redeliverSignal = defineSignal('redeliver');
 

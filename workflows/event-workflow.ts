@@ -8,18 +8,25 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import type { FanoutBatchItem } from '../activities/events.js';
+import type { FanoutBatchItem, RecordedEvent } from '../activities/events.js';
 import type { AcceptedEvent } from '../src/schemas/event.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 import type { FailedOutcome } from '../src/delivery/attempt-outcome.js';
-import { ATTEMPT_TIMEOUT, SEARCH_ATTRIBUTES, deliveryWorkflowId, fanoutBatchSize, type EventWorkflowInput } from './definitions.js';
+import {
+  ATTEMPT_TIMEOUT,
+  RECORD_AND_ATTEMPT_TIMEOUT,
+  SEARCH_ATTRIBUTES,
+  deliveryWorkflowId,
+  fanoutBatchSize,
+  type EventWorkflowInput,
+} from './definitions.js';
 import { deliveryWorkflow } from './delivery-workflow.js';
 
 // Local activities: quick Postgres work run by the worker that holds the
 // workflow, with no task queue round trip. Postgres may be down for a while:
 // keep trying, the event is safe in Temporal meanwhile.
 const LOCAL_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const { recordEvent, listFanoutBatch, wakeOrderedStreams } = proxyLocalActivities<Activities>({
+const { listFanoutBatch, wakeOrderedStreams } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: LOCAL_RETRY,
 });
@@ -46,12 +53,15 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
   let mode: DeliveryWorkflowsMode;
   // Delivered by this run in a workflow task lost with a worker or the server (see RecordedEvent).
   let alreadyDelivered: string[] = [];
+  // First attempts the recording local activity made itself (absent from older histories).
+  let attemptedWithRecord: RecordedEvent['firstAttempts'] = {};
   if (input.afterSubscriptionId === undefined) {
-    const recorded = await recordEvent({ event });
+    const recorded = await recordAndAttemptFirst(event);
     if (recorded.fannedOut) return { deliveriesStarted: 0 };
     batch = recorded.batch;
     mode = recorded.deliveryWorkflows ?? 'always';
     alreadyDelivered = recorded.alreadyDelivered ?? [];
+    attemptedWithRecord = recorded.firstAttempts ?? {};
   } else {
     mode = input.deliveryWorkflows ?? 'always';
     batch = await listFanoutBatch({ eventId: event.id, afterSubscriptionId: input.afterSubscriptionId, limit: fanoutBatchSize(mode) });
@@ -77,7 +87,12 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
     );
     result = { deliveriesStarted: unordered.length, ...handed };
   } else {
-    const outcomes = await Promise.all(unordered.map((target) => attemptFirst(event, target)));
+    const outcomes = await Promise.all(
+      unordered.map((target) => {
+        const made = attemptedWithRecord[target.subscriptionId];
+        return made === undefined ? attemptFirst(event, target) : Promise.resolve(made);
+      }),
+    );
     const deliveredTo = [...alreadyDelivered, ...unordered.filter((_, i) => outcomes[i]!.kind === 'succeeded').map((t) => t.subscriptionId)];
     if (deliveredTo.length > 0) {
       upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.deliveredTo, value: deliveredTo }]);
@@ -96,6 +111,21 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
     return continueAsNew<typeof eventWorkflow>({ event, afterSubscriptionId: last.subscriptionId, deliveryWorkflows: mode });
   }
   return result;
+}
+
+/**
+ * Records the event and, in the on-failure mode, makes the first batch's
+ * first attempts in the same local activity (its result lists each one's
+ * outcome, by subscription, for the Web UI). Bounded by an attempt's timeout
+ * plus the recording's.
+ */
+function recordAndAttemptFirst(event: AcceptedEvent) {
+  const { recordEvent } = proxyLocalActivities<Activities>({
+    startToCloseTimeout: RECORD_AND_ATTEMPT_TIMEOUT,
+    retry: LOCAL_RETRY,
+    summary: `record ${event.type} and its first attempts`,
+  });
+  return recordEvent({ event });
 }
 
 /** One subscriber's first attempt, as a local activity whose summary says where it goes. */

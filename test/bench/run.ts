@@ -67,6 +67,17 @@ const list = (value: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 const SCALE = Number(flags.scale);
+
+/** `--worker-env NAME=VALUE`, split at the first `=` only: a value may hold more (`NODE_OPTIONS=--cpu-prof-dir=/tmp/p`). */
+function workerEnv(): Record<string, string> {
+  return Object.fromEntries(
+    flags['worker-env'].map((kv) => {
+      const at = kv.indexOf('=');
+      if (at < 1) throw new Error(`--worker-env: NAME=VALUE, not ${kv}`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+  );
+}
 const CONCURRENCY = Number(flags.concurrency);
 
 function parseShapes(): Shape[] {
@@ -94,7 +105,7 @@ async function main(): Promise<void> {
       scenarios,
       workerCounts: list(flags.workers).map(Number),
       concurrency: CONCURRENCY,
-      hookflowEnv: Object.fromEntries(flags['worker-env'].map((kv) => kv.split('=', 2) as [string, string])),
+      hookflowEnv: workerEnv(),
     });
   }
   const started = Date.now();
@@ -181,7 +192,7 @@ async function main(): Promise<void> {
       );
       const worker = await start(oneProcess ? 'start' : 'worker', {
         ...env,
-        ...Object.fromEntries(flags['worker-env'].map((kv) => kv.split('=', 2) as [string, string])),
+        ...workerEnv(),
         HOOKFLOW_DELIVERY_WORKFLOWS: shape,
         HOOKFLOW_WORKER_METRICS_PORT: String(await freePort()),
         // `start` keeps its generated admin key here; the bench uses its own.

@@ -129,7 +129,7 @@ describe('v1a (ed25519) signatures', () => {
     expect(haystacks.logs).toContain('delivery attempt');
     expect(haystacks.logs).toContain('test send');
     expect(haystacks.api).toContain('whpk_');
-    expect(haystacks.temporal).toContain('attemptFirst');
+    expect(haystacks.temporal).toContain('firstAttempts');
     for (const [where, text] of Object.entries(haystacks)) {
       for (const needle of needles) expect({ where, leaked: text.includes(needle) }).toEqual({ where, leaked: false });
     }

@@ -103,9 +103,10 @@ describe('metrics', () => {
     const queue = { task_queue: stack.taskQueue };
     const completed = (samples: Samples, workflowType: string) =>
       value(samples, 'temporal_workflow_completed', { ...queue, workflow_type: workflowType });
-    // The default mode: the first attempt is the event workflow's local activity, and no delivery workflow starts.
+    // The default mode: the first attempt is made by the event workflow's local activity (with the
+    // event's recording), and no delivery workflow starts.
     const firstAttempts = (samples: Samples) =>
-      value(samples, 'temporal_local_activity_execution_latency_seconds_count', { ...queue, activity_type: 'attemptFirst' });
+      value(samples, 'temporal_local_activity_execution_latency_seconds_count', { ...queue, activity_type: 'recordEvent' });
 
     const before = await scrape();
     const { body: event } = await stack.api('POST', '/v1/events', { type, payload: {} });

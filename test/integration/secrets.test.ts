@@ -73,7 +73,7 @@ describe('signing secrets', () => {
     };
     // The haystacks are real: they hold what a leak would sit next to.
     expect(haystacks.logs).toContain('delivery attempt');
-    expect(haystacks.temporal).toContain('attemptFirst');
+    expect(haystacks.temporal).toContain('firstAttempts');
     // The first attempt's outcome, decoded from its marker (quotes escaped inside the JSON string).
     expect(haystacks.temporal).toMatch(/\\"kind\\":\\"succeeded\\"/);
     expect(haystacks.postgres).toContain('sealed_secret');

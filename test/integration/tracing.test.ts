@@ -90,7 +90,7 @@ describe('tracing', () => {
       'POST /v1/events',
       'StartWorkflow:eventWorkflow',
       'RunWorkflow:eventWorkflow',
-      'RunActivity:attemptFirst',
+      'RunActivity:recordEvent',
       'POST webhook',
     ]);
     expect(collector.rejected).toEqual([]);
@@ -100,8 +100,8 @@ describe('tracing', () => {
     const post = trace.find((s) => s.spanId === postSpanId);
     expect(post?.name).toBe('POST webhook');
     expect(ancestry(post!, trace)).toEqual([
-      'RunActivity:attemptFirst',
-      'StartActivity:attemptFirst',
+      'RunActivity:recordEvent',
+      'StartActivity:recordEvent',
       'RunWorkflow:eventWorkflow',
       'StartWorkflow:eventWorkflow',
       'POST /v1/events',
@@ -117,8 +117,6 @@ describe('tracing', () => {
       kind: OTLP_SPAN_KIND.server,
       attributes: { 'http.request.method': 'POST', 'http.route': '/v1/events', 'http.response.status_code': 202 },
     });
-    // recordEvent, the other local activity, is in the same trace.
-    expect(trace.map((s) => s.name)).toContain('RunActivity:recordEvent');
 
     // Nothing secret went to the collector: not the API key, the signing
     // secret, the payload, the Authorization header or the receiver's path.

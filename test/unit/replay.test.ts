@@ -27,6 +27,9 @@ describe('recorded workflow histories', () => {
         'always/redelivered-after-success.delivery.json',
         'always/permanent-failure-then-redelivered.delivery.json',
         ...situations.map((s) => `on-failure/${s}.event.json`),
+        // The on-failure mode before the recording's local activity made the first attempts itself.
+        ...situations.map((s) => `on-failure-separate-first-attempts/${s}.event.json`),
+        'on-failure-separate-first-attempts/retries.delivery.json',
         'on-failure/retries.delivery.json',
         'on-failure/dead-then-redelivered.delivery.json',
         'on-failure/breaker-wait.delivery.json',
