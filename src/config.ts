@@ -126,8 +126,14 @@ const configSchema = z
     if (env.TEMPORAL_TLS === false && (env.TEMPORAL_TLS_CERT ?? env.TEMPORAL_TLS_CA ?? env.TEMPORAL_TLS_SERVER_NAME) !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'TEMPORAL_TLS=false contradicts the TEMPORAL_TLS_* settings that are set' });
     }
-    for (const { variable, message } of workerTuningProblems(env)) ctx.addIssue({ code: 'custom', path: [variable], message });
-  });
+  })
+  .superRefine(
+    (env, ctx) => {
+      for (const { variable, message } of workerTuningProblems(env)) ctx.addIssue({ code: 'custom', path: [variable], message });
+    },
+    // Comparing values that are themselves invalid would only repeat their problem in other words.
+    { when: (payload) => !payload.issues.some((issue) => String(issue.path?.[0]) in workerTuningVariables) },
+  );
 
 /** The names of every variable hookflow reads. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
