@@ -258,10 +258,13 @@ export const ENVIRONMENT = {
     readBy: DELIVERING,
   },
   HOOKFLOW_WORKER_LOCAL_ACTIVITY_SLOTS: {
-    help: "local activities (first attempts, recording events) run at once (default: the SDK's 100)",
+    help: "local activities (first attempts, recording and fanning out events, bookkeeping) run at once (default: the SDK's 100)",
     readBy: DELIVERING,
   },
-  HOOKFLOW_WORKER_ACTIVITY_SLOTS: { help: "activities (retries, fan-out, retention) run at once (default: the SDK's 100)", readBy: DELIVERING },
+  HOOKFLOW_WORKER_ACTIVITY_SLOTS: {
+    help: "activities (retries, retention, recovery, re-sealing) run at once (default: the SDK's 100)",
+    readBy: DELIVERING,
+  },
   HOOKFLOW_WORKER_WORKFLOW_POLLERS: {
     help: "concurrent workflow task polls (default: the SDK's, up to 10; at least 2 with the cache on, at most the workflow task slots)",
     readBy: DELIVERING,
