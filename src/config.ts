@@ -6,6 +6,7 @@ import type { TemporalTlsSettings } from './temporal/connection-options.js';
 import { deliveryWorkflowsModeSchema, type DeliveryWorkflowsMode } from './schemas/delivery.js';
 import { KeyringError, parseKeyring } from './crypto/keyring.js';
 import { DEFAULT_UI_OPTIONS, type UiOptions } from './ui/options.js';
+import { workerTuningOf, workerTuningProblems, workerTuningVariables, type WorkerTuning } from './runtime/worker-tuning.js';
 
 const retryScheduleFromEnv = z.string().transform((value, ctx) => {
   const parts = value.split(',').map((part) => part.trim());
@@ -72,6 +73,7 @@ const configSchema = z
     HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: integerFromEnv(1, 7 * 86_400, 600),
     HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: integerFromEnv(60, 365 * 86_400, 5 * 86_400),
     HOOKFLOW_WORKER_METRICS_PORT: integerFromEnv(0, 65535, 9465),
+    ...workerTuningVariables,
     HOOKFLOW_RETENTION_DAYS: integerFromEnv(1, 3650, 30),
     HOOKFLOW_RETENTION_INTERVAL_SECONDS: integerFromEnv(60, 7 * 86_400, 3600),
     HOOKFLOW_RETENTION_BATCH_SIZE: integerFromEnv(1, 100_000, 1000),
@@ -124,7 +126,14 @@ const configSchema = z
     if (env.TEMPORAL_TLS === false && (env.TEMPORAL_TLS_CERT ?? env.TEMPORAL_TLS_CA ?? env.TEMPORAL_TLS_SERVER_NAME) !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS'], message: 'TEMPORAL_TLS=false contradicts the TEMPORAL_TLS_* settings that are set' });
     }
-  });
+  })
+  .superRefine(
+    (env, ctx) => {
+      for (const { variable, message } of workerTuningProblems(env)) ctx.addIssue({ code: 'custom', path: [variable], message });
+    },
+    // Comparing values that are themselves invalid would only repeat their problem in other words.
+    { when: (payload) => !payload.issues.some((issue) => String(issue.path?.[0]) in workerTuningVariables) },
+  );
 
 /** The names of every variable hookflow reads. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
@@ -239,6 +248,36 @@ export const ENVIRONMENT = {
   HOOKFLOW_BREAKER_MAX_COOLDOWN_SECONDS: { help: 'longest circuit cool-down (default 600)', readBy: DELIVERING },
   HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS: { help: 'failing without a success this long disables a subscription (default 432000)', readBy: DELIVERING },
   HOOKFLOW_WORKER_METRICS_PORT: { help: "port of the worker's Prometheus /metrics (default 9465)", readBy: ['worker'] },
+  // Worker tuning (src/runtime/worker-tuning.ts): unset, each is the Temporal SDK's default.
+  HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS: {
+    help: "workflows kept in the worker's cache; 0 turns it off (default: the SDK's, sized from the heap)",
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_WORKER_WORKFLOW_TASK_SLOTS: {
+    help: "workflow tasks run at once (default: the SDK's 40; at least 2 with the cache on, at most the cached workflows)",
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_WORKER_LOCAL_ACTIVITY_SLOTS: {
+    help: "local activities (first attempts, recording and fanning out events, bookkeeping) run at once (default: the SDK's 100)",
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_WORKER_ACTIVITY_SLOTS: {
+    help: "activities (retries, retention, recovery, re-sealing) run at once (default: the SDK's 100)",
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_WORKER_WORKFLOW_POLLERS: {
+    help: "concurrent workflow task polls (default: the SDK's, up to 10; at least 2 with the cache on, at most the workflow task slots)",
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_WORKER_ACTIVITY_POLLERS: {
+    help: "concurrent activity task polls (default: the SDK's, up to 10; at most the activity slots)",
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_WORKER_WORKFLOW_THREADS: {
+    help: "threads that run workflow code (default: the SDK's, 1 when reusing the V8 context, else 2)",
+    readBy: DELIVERING,
+  },
+  HOOKFLOW_WORKER_REUSE_V8_CONTEXT: { help: "true: one V8 context for all workflows of a thread (default: the SDK's, true)", readBy: DELIVERING },
   HOOKFLOW_RETENTION_DAYS: {
     help: 'days events, deliveries and attempts are kept unless their tenant sets retentionDays (default 30)',
     readBy: DELIVERING,
@@ -333,6 +372,8 @@ export interface Config {
   autoDisableAfterMs: number;
   /** `worker` alone serves Prometheus metrics on this port (the API serves /metrics itself). */
   workerMetricsPort: number;
+  /** Slots, pollers, cache, threads, V8 context reuse: only those set, for Worker.create (the SDK's defaults otherwise). */
+  workerTuning: WorkerTuning;
   /** Retention (src/retention/): days kept unless a tenant says otherwise, how often it runs, rows per batch. */
   retention: { defaultRetentionDays: number; intervalSeconds: number; batchSize: number };
   /** For the CLI's API commands: where the API answers, and the key to use. */
@@ -388,6 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     autoDisableAfterMs: e.HOOKFLOW_AUTO_DISABLE_AFTER_SECONDS * 1000,
     workerMetricsPort: e.HOOKFLOW_WORKER_METRICS_PORT,
+    workerTuning: workerTuningOf(e),
     retention: {
       defaultRetentionDays: e.HOOKFLOW_RETENTION_DAYS,
       intervalSeconds: e.HOOKFLOW_RETENTION_INTERVAL_SECONDS,

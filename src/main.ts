@@ -34,6 +34,7 @@ import { startApiServer } from './runtime/api-server.js';
 import { startInfrastructure } from './runtime/infrastructure.js';
 import { sdkMetricsUrl } from './runtime/sdk-runtime.js';
 import { startHookflowWorker } from './runtime/worker.js';
+import { describeWorkerTuning } from './runtime/worker-tuning.js';
 import { ensureRetentionSchedule, retentionScheduleId } from './retention/schedule.js';
 import { connectSharedTemporal } from './runtime/shared-connection.js';
 import { DEFAULT_TEMPORAL_ADDRESS, connectTemporalClient } from './temporal/client.js';
@@ -185,13 +186,14 @@ async function startParts(config: Config, logger: Logger, parts: { api: boolean;
     if (added.length > 0) printProgress(`registered search attributes: ${added.join(', ')}`);
 
     if (parts.worker) {
-      printProgress('starting worker (bundling workflow code)');
+      printProgress(`starting worker (bundling workflow code; tuning: ${describeWorkerTuning(config.workerTuning)})`);
       const worker = await startHookflowWorker({
         temporal: temporalTarget,
         ...(shared ? { connection: shared.connection } : {}),
         ...(tracing ? { tracing } : {}),
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
+        tuning: config.workerTuning,
         activities: {
           pool,
           logger,

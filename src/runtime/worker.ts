@@ -8,6 +8,7 @@ import { installSdkRuntimeOnce } from './sdk-runtime.js';
 import type { TemporalTarget } from '../temporal/connection-options.js';
 import { createGuardedAgent, type Resolver } from '../net/guarded-connect.js';
 import type { Tracing } from '../telemetry/tracing.js';
+import type { WorkerTuning } from './worker-tuning.js';
 
 /**
  * The workflow code the worker bundles: workflows/index.ts from source (tsx,
@@ -41,6 +42,8 @@ export async function startHookflowWorker(options: {
   connection?: NativeConnection;
   /** Traces workflows and activities into this process's tracing (none without). */
   tracing?: Tracing;
+  /** Slots, pollers, cache, threads, V8 context reuse (HOOKFLOW_WORKER_*); the SDK's defaults for what is absent. */
+  tuning?: WorkerTuning;
 }): Promise<HookflowWorker> {
   await installSdkRuntimeOnce(options.activities.logger);
   const ownConnection = options.connection === undefined;
@@ -57,6 +60,7 @@ export async function startHookflowWorker(options: {
     // mid-request and sent again by another worker.
     shutdownGraceTime: SHUTDOWN_GRACE_TIME,
     activities: createActivities({ ...options.activities, http, userAgent: USER_AGENT }),
+    ...options.tuning,
     ...options.tracing?.temporal.worker,
   });
   const running = worker.run().finally(async () => {
