@@ -49,6 +49,10 @@ const { values: flags } = parseArgs({
     'temporal-address': { type: 'string' },
     'database-url': { type: 'string' },
     'worker-env': { type: 'string', multiple: true, default: [] },
+    // The embedded dev server's dynamic config on top of hookflow's (NAME=VALUE, repeatable), and its
+    // fairness between tenants (on, as npm start runs it, or off), to measure what each costs.
+    'temporal-config': { type: 'string', multiple: true, default: [] },
+    'temporal-fairness': { type: 'string', default: 'on' },
     label: { type: 'string', default: 'default' },
     // separate: API and worker as two processes (production); one-process: `hookflow start` against the
     // same services, API and worker sharing a process and a Temporal connection (eager workflow start).
@@ -68,17 +72,23 @@ const list = (value: string) =>
     .filter(Boolean);
 const SCALE = Number(flags.scale);
 
-/** `--worker-env NAME=VALUE`, split at the first `=` only: a value may hold more (`NODE_OPTIONS=--cpu-prof-dir=/tmp/p`). */
-function workerEnv(): Record<string, string> {
+/** `NAME=VALUE` flags, split at the first `=` only: a value may hold more (`NODE_OPTIONS=--require=/tmp/p.cjs`). */
+function namedValues(flag: 'worker-env' | 'temporal-config'): Record<string, string> {
   return Object.fromEntries(
-    flags['worker-env'].map((kv) => {
+    flags[flag].map((kv) => {
       const at = kv.indexOf('=');
-      if (at < 1) throw new Error(`--worker-env: NAME=VALUE, not ${kv}`);
+      if (at < 1) throw new Error(`--${flag}: NAME=VALUE, not ${kv}`);
       return [kv.slice(0, at), kv.slice(at + 1)];
     }),
   );
 }
+const workerEnv = () => namedValues('worker-env');
 const CONCURRENCY = Number(flags.concurrency);
+
+function parseOnOff(flag: string, value: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new Error(`${flag}: on or off, not ${value}`);
+  return value === 'on';
+}
 
 function parseShapes(): Shape[] {
   const shapes = list(flags.shapes);
@@ -120,6 +130,8 @@ async function main(): Promise<void> {
     temporalAddress: flags['temporal-address'],
     temporalCli: process.env.TEMPORAL_CLI,
     temporalNamespace: 'default',
+    temporalFairness: parseOnOff('--temporal-fairness', flags['temporal-fairness']),
+    temporalDynamicConfig: namedValues('temporal-config'),
     temporalPort: await freePort(),
     temporalUiPort: undefined,
     databaseUrl: flags['database-url'],
@@ -172,6 +184,8 @@ async function main(): Promise<void> {
         scale: SCALE,
         concurrency: CONCURRENCY,
         workerEnv: flags['worker-env'],
+        temporalConfig: flags['temporal-config'],
+        temporalFairness: flags['temporal-fairness'],
       },
       scenarios: [],
       baselines: [],
