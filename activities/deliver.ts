@@ -63,7 +63,10 @@ export function createDeliverActivities(deps: DeliverDeps) {
     if ('outcome' in loaded) return loaded.outcome;
     const { target } = loaded;
     const timeoutMs = target.timeoutMs ?? deps.deliveryTimeoutMs;
-    const pass = await breaker.pass({ subscriptionId: target.subscriptionId, timeoutMs, rateLimitPerSecond: target.rateLimitPerSecond });
+    const pass = await breaker.pass(
+      { subscriptionId: target.subscriptionId, timeoutMs, rateLimitPerSecond: target.rateLimitPerSecond },
+      target.breaker,
+    );
     if ('wait' in pass) return pass.wait;
     const sent = await sendAttempt(deps, loaded, timeoutMs);
     const numbers = await recordSentAttempt(deps, target, sent);

@@ -6,6 +6,8 @@ import { afterCursorSql, pageParams, toPage } from './page.js';
 import { instant } from './instant.js';
 import type { Queryable } from './pool.js';
 import { countAttemptSql } from './usage.js';
+import { BREAKER_PEEK_COLUMNS, toBreakerPeek, type BreakerPeekRow } from './endpoint-health.js';
+import type { BreakerPeek } from '../delivery/breaker.js';
 
 interface DeliveryRow {
   id: string;
@@ -121,34 +123,40 @@ export interface DeliveryTarget {
   timeoutMs: number | null;
   permanentStatusCodes: number[];
   rateLimitPerSecond: number | null;
+  /** The endpoint's breaker, read in the same statement without a lock: the breaker's fast path needs no more. */
+  breaker: BreakerPeek;
 }
 
 export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Promise<DeliveryTarget | undefined> {
-  const { rows } = await db.query<{
-    status: DeliveryStatus;
-    event_id: string;
-    type: string;
-    created_at: Date;
-    payload: JsonValue;
-    subscription_id: string;
-    subscription_status: SubscriptionStatus | 'deleted';
-    url: string;
-    sealed_secret: string;
-    previous_sealed_secret: string | null;
-    previous_secret_expires_at: Date | null;
-    headers: Record<string, string>;
-    retry_schedule: number[] | null;
-    timeout_ms: number | null;
-    permanent_status_codes: number[];
-    rate_limit_per_second: number | null;
-  }>(
+  const peekedAt = performance.now();
+  const { rows } = await db.query<
+    {
+      status: DeliveryStatus;
+      event_id: string;
+      type: string;
+      created_at: Date;
+      payload: JsonValue;
+      subscription_id: string;
+      subscription_status: SubscriptionStatus | 'deleted';
+      url: string;
+      sealed_secret: string;
+      previous_sealed_secret: string | null;
+      previous_secret_expires_at: Date | null;
+      headers: Record<string, string>;
+      retry_schedule: number[] | null;
+      timeout_ms: number | null;
+      permanent_status_codes: number[];
+      rate_limit_per_second: number | null;
+    } & BreakerPeekRow
+  >(
     `SELECT d.status, e.id AS event_id, e.type, e.created_at, e.payload, s.id AS subscription_id,
             CASE WHEN s.deleted_at IS NULL THEN s.status ELSE 'deleted' END AS subscription_status,
             s.url, s.sealed_secret, s.previous_sealed_secret, s.previous_secret_expires_at, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes,
-            s.rate_limit_per_second
+            s.rate_limit_per_second, ${BREAKER_PEEK_COLUMNS}
      FROM deliveries d
      JOIN events e ON e.id = d.event_id
      JOIN subscriptions s ON s.id = d.subscription_id
+     LEFT JOIN endpoint_health h ON h.subscription_id = d.subscription_id
      WHERE d.id = $1`,
     [deliveryId],
   );
@@ -172,6 +180,7 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     timeoutMs: r.timeout_ms,
     permanentStatusCodes: r.permanent_status_codes,
     rateLimitPerSecond: r.rate_limit_per_second,
+    breaker: toBreakerPeek(r, peekedAt),
   };
 }
 

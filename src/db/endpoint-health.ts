@@ -1,6 +1,6 @@
 // The shared breaker and rate-limit state: read and written under the row's
 // lock (SELECT … FOR UPDATE), so concurrent workers never race on it.
-import type { BreakerStore } from '../delivery/breaker.js';
+import type { BreakerPeek, BreakerStore } from '../delivery/breaker.js';
 import { INITIAL_STATE, type BreakerState, type EndpointState, type Transition } from '../delivery/endpoint-gate.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
 
@@ -67,19 +67,51 @@ export async function withEndpointState<T extends { next: EndpointState; transit
   });
 }
 
+/** A closed breaker's success refreshes last_success_at at most this often. */
+const SUCCESS_REFRESH = "interval '1 second'";
+
+/**
+ * The columns of a BreakerPeek, from endpoint_health LEFT JOINed as `h`. No
+ * row: the endpoint never failed nor was limited, so its breaker is closed
+ * and a success has nothing to write. quiet_success_ms is
+ * recordSuccessWhileClosed's condition turned into the time left before it
+ * would write: keep the two together.
+ */
+export const BREAKER_PEEK_COLUMNS = `COALESCE(h.state, 'closed') AS breaker_state,
+  CASE WHEN h.subscription_id IS NULL THEN 'Infinity'::float8
+       WHEN h.consecutive_failures <> 0 OR h.failing_since IS NOT NULL OR h.last_success_at IS NULL THEN 0::float8
+       ELSE greatest(0, extract(epoch FROM h.last_success_at + ${SUCCESS_REFRESH} - clock_timestamp()) * 1000)::float8
+  END AS quiet_success_ms`;
+
+export interface BreakerPeekRow {
+  breaker_state: BreakerState;
+  quiet_success_ms: number;
+}
+
+/** `peekedAt`: performance.now() taken just before the query was sent. */
+export function toBreakerPeek(row: BreakerPeekRow, peekedAt: number): BreakerPeek {
+  return { state: row.breaker_state, quietSuccessMs: row.quiet_success_ms, peekedAt };
+}
+
 /**
  * The unlocked read behind the gate's fast path: a closed breaker with no
- * rate limit needs no lock to let a delivery through.
+ * rate limit needs no lock to let a delivery through. (An attempt reads it
+ * with its delivery instead: loadDeliveryTarget.)
  */
-export async function peekBreakerState(db: Queryable, subscriptionId: string): Promise<BreakerState> {
-  const { rows } = await db.query<{ state: BreakerState }>('SELECT state FROM endpoint_health WHERE subscription_id = $1', [subscriptionId]);
-  return rows[0]?.state ?? 'closed';
+export async function peekBreakerState(db: Queryable, subscriptionId: string): Promise<BreakerPeek> {
+  const peekedAt = performance.now();
+  const { rows } = await db.query<BreakerPeekRow>(
+    `SELECT ${BREAKER_PEEK_COLUMNS} FROM (SELECT $1::text AS subscription_id) s LEFT JOIN endpoint_health h ON h.subscription_id = s.subscription_id`,
+    [subscriptionId],
+  );
+  return toBreakerPeek(rows[0]!, peekedAt);
 }
 
 /**
  * A success on a closed breaker, in one statement and without a lock: it only
  * clears a failure count, and refreshes last_success_at at most once a second,
- * so the common case writes nothing at all.
+ * so the common case writes nothing at all (and BREAKER_PEEK_COLUMNS lets the
+ * breaker skip the statement then).
  */
 export async function recordSuccessWhileClosed(db: Queryable, subscriptionId: string): Promise<void> {
   await db.query(
@@ -87,7 +119,7 @@ export async function recordSuccessWhileClosed(db: Queryable, subscriptionId: st
      SET consecutive_failures = 0, failing_since = NULL, last_success_at = clock_timestamp(), updated_at = now()
      WHERE subscription_id = $1 AND state = 'closed'
        AND (consecutive_failures <> 0 OR failing_since IS NOT NULL
-            OR last_success_at IS NULL OR last_success_at < clock_timestamp() - interval '1 second')`,
+            OR last_success_at IS NULL OR last_success_at < clock_timestamp() - ${SUCCESS_REFRESH})`,
     [subscriptionId],
   );
 }

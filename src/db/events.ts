@@ -7,7 +7,7 @@ import { patternsMatching } from '../routing/event-type-pattern.js';
 import { matchesFilter, type PayloadFilter } from '../routing/payload-filter.js';
 import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
-import { countEvent } from './usage.js';
+import { countEventSql } from './usage.js';
 
 /**
  * Records an event and creates one pending delivery per matching subscription
@@ -31,27 +31,12 @@ export async function recordEvent(
   runId: string,
 ): Promise<{ fannedOut: boolean; batch: FanoutTarget[]; alreadyDelivered: string[] }> {
   return inTransaction(pool, async (tx) => {
-    const inserted = await tx.query(
-      `INSERT INTO events (id, type, payload, idempotency_key, created_at, recorded_by_run, tenant_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-      [event.id, event.type, JSON.stringify(event.payload), event.idempotencyKey, event.createdAt, runId, tenantOf(event)],
-    );
-    if (inserted.rowCount === 1) {
-      const candidates = await routingCandidates(tx, event);
+    // The new event's path is two statements: the insert with its routing
+    // candidates, then its deliveries with everything that follows from them.
+    const candidates = await insertEvent(tx, event, runId);
+    if (candidates !== undefined) {
       const recipients = candidates.filter((s) => s.filter === null || matchesFilter(s.filter, event.payload));
-      const created = await tx.query(
-        // A fifo subscription's delivery takes its place in the stream: the
-        // event's acceptance time (see migration 009).
-        `INSERT INTO deliveries (id, event_id, subscription_id, tenant_id, ordered_at)
-         SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id, $3,
-                CASE WHEN s.ordering = 'fifo' THEN $4::timestamptz END
-         FROM unnest($2::text[]) AS r(subscription_id) JOIN subscriptions s ON s.id = r.subscription_id`,
-        [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt],
-      );
-      const batch = await nextFanoutBatch(tx, event.id, null, batchSize);
-      // Counted once, with the insert that makes the event new; last, so the
-      // tenant's usage row is locked only until the commit.
-      await countEvent(tx, tenantOf(event), event.createdAt, created.rowCount ?? 0);
+      const batch = await createDeliveries(tx, event, recipients, batchSize);
       return { fannedOut: false, batch, alreadyDelivered: [] };
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
@@ -76,21 +61,75 @@ export async function recordEvent(
 }
 
 /**
- * The subscriptions of the event's own tenant whose event type patterns
- * select the event and that take deliveries (active or paused), with their
- * payload filters, which are evaluated in JavaScript. The patterns are matched
- * here, through the GIN index on event_types: every pattern that can select
- * the type is listed (src/routing/event-type-pattern.ts), so a subscription
- * that cannot match is never loaded.
+ * Inserts the event unless its id is recorded already (undefined then), and
+ * lists, in the same statement, the subscriptions of the event's own tenant
+ * whose event type patterns select the event and that take deliveries
+ * (active or paused), with their payload filters, which are evaluated in
+ * JavaScript. The patterns are matched here, through the GIN index on
+ * event_types: every pattern that can select the type is listed
+ * (src/routing/event-type-pattern.ts), so a subscription that cannot match is
+ * never loaded.
  */
-async function routingCandidates(db: Queryable, event: AcceptedEvent): Promise<Array<{ id: string; filter: PayloadFilter | null }>> {
-  const { rows } = await db.query<{ id: string; filter: PayloadFilter | null }>(
-    `SELECT s.id, s.filter FROM subscriptions s
-     WHERE s.tenant_id = $2 AND s.deleted_at IS NULL AND s.status IN ('active', 'paused')
-       AND s.event_types && $1::text[]`,
-    [patternsMatching(event.type), tenantOf(event)],
+async function insertEvent(
+  db: Queryable,
+  event: AcceptedEvent,
+  runId: string,
+): Promise<Array<{ id: string; filter: PayloadFilter | null }> | undefined> {
+  const { rows } = await db.query<{ id: string | null; filter: PayloadFilter | null }>(
+    // No row: the id was there already. One row per candidate, or a single
+    // row of nulls for a new event that no subscription selects.
+    `WITH inserted AS (
+       INSERT INTO events (id, type, payload, idempotency_key, created_at, recorded_by_run, tenant_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     )
+     SELECT c.id, c.filter FROM inserted LEFT JOIN LATERAL (
+       SELECT s.id, s.filter FROM subscriptions s
+       WHERE s.tenant_id = $7 AND s.deleted_at IS NULL AND s.status IN ('active', 'paused')
+         AND s.event_types && $8::text[]
+     ) c ON true`,
+    [
+      event.id,
+      event.type,
+      JSON.stringify(event.payload),
+      event.idempotencyKey,
+      event.createdAt,
+      runId,
+      tenantOf(event),
+      patternsMatching(event.type),
+    ],
   );
-  return rows;
+  if (rows.length === 0) return undefined;
+  return rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, filter: row.filter }]));
+}
+
+/**
+ * A new event's deliveries, one per recipient, in one statement with what
+ * follows from them: the first batch (as nextFanoutBatch lists it: all of
+ * them are pending), the event marked fanned out when that batch is the last
+ * one, and the event counted in the tenant's usage: once, with the insert
+ * that made it new, and in the transaction's last statement, so the tenant's
+ * usage row is locked only until the commit.
+ */
+async function createDeliveries(db: Queryable, event: AcceptedEvent, recipients: Array<{ id: string }>, batchSize: number): Promise<FanoutTarget[]> {
+  const { rows } = await db.query<FanoutRow>(
+    // A fifo subscription's delivery takes its place in the stream: the
+    // event's acceptance time (see migration 009).
+    `WITH created AS (
+       INSERT INTO deliveries (id, event_id, subscription_id, tenant_id, ordered_at)
+       SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id, $3,
+              CASE WHEN s.ordering = 'fifo' THEN $4::timestamptz END
+       FROM unnest($2::text[]) AS r(subscription_id) JOIN subscriptions s ON s.id = r.subscription_id
+       RETURNING id, subscription_id, ordered_at
+     ), fanned_out AS (
+       UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL AND (SELECT count(*) FROM created) < $5
+     ), ${countEventSql({ tenantId: '$3', acceptedAt: '$4', deliveries: '(SELECT count(*) FROM created)' })}
+     SELECT c.id AS delivery_id, c.subscription_id, s.url, c.ordered_at IS NOT NULL AS ordered
+     FROM created c JOIN subscriptions s ON s.id = c.subscription_id
+     ORDER BY c.subscription_id LIMIT $5`,
+    [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt, batchSize],
+  );
+  return rows.map(toFanoutTarget);
 }
 
 export interface FanoutTarget {
@@ -108,7 +147,7 @@ export interface FanoutTarget {
  * in it, so from here on a new run of the same event id must start none.
  */
 export async function nextFanoutBatch(db: Queryable, eventId: string, afterSubscriptionId: string | null, limit: number): Promise<FanoutTarget[]> {
-  const { rows } = await db.query<{ delivery_id: string; subscription_id: string; url: string; ordered: boolean }>(
+  const { rows } = await db.query<FanoutRow>(
     `SELECT d.id AS delivery_id, d.subscription_id, s.url, d.ordered_at IS NOT NULL AS ordered
      FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
      WHERE d.event_id = $1 AND d.status = 'pending' AND ($2::text IS NULL OR d.subscription_id > $2)
@@ -118,7 +157,18 @@ export async function nextFanoutBatch(db: Queryable, eventId: string, afterSubsc
   if (rows.length < limit) {
     await db.query('UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL', [eventId]);
   }
-  return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url, ordered: r.ordered }));
+  return rows.map(toFanoutTarget);
+}
+
+interface FanoutRow {
+  delivery_id: string;
+  subscription_id: string;
+  url: string;
+  ordered: boolean;
+}
+
+function toFanoutTarget(r: FanoutRow): FanoutTarget {
+  return { deliveryId: r.delivery_id, subscriptionId: r.subscription_id, url: r.url, ordered: r.ordered };
 }
 
 /** The event's tenant: events accepted before tenants existed carry none and belong to the default tenant. */

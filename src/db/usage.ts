@@ -14,18 +14,18 @@ const USAGE_SHARDS = 16;
 const SHARD = `(pg_backend_pid() % ${USAGE_SHARDS})`;
 
 /**
- * Adds one event and its deliveries to the tenant's day. Run last in the
- * transaction that records the event: the row is the tenant's hottest, and
- * its lock is held from here to the commit.
+ * A CTE for recordEvent's statement: adds one event and its `deliveries` (an
+ * SQL expression) to the tenant's day. The row is the tenant's hottest, and
+ * its lock is held from here to the commit: recordEvent runs it in the last
+ * statement of its transaction.
  */
-export async function countEvent(db: Queryable, tenantId: string, acceptedAt: string, deliveries: number): Promise<void> {
-  await db.query(
-    `INSERT INTO usage_daily (tenant_id, day, shard, events, deliveries)
-     VALUES ($1, ($2::timestamptz AT TIME ZONE 'UTC')::date, ${SHARD}, 1, $3)
-     ON CONFLICT (tenant_id, day, shard) DO UPDATE
-     SET events = usage_daily.events + 1, deliveries = usage_daily.deliveries + excluded.deliveries`,
-    [tenantId, acceptedAt, deliveries],
-  );
+export function countEventSql(params: { tenantId: string; acceptedAt: string; deliveries: string }): string {
+  return `usage AS (
+       INSERT INTO usage_daily (tenant_id, day, shard, events, deliveries)
+       VALUES (${params.tenantId}, (${params.acceptedAt}::timestamptz AT TIME ZONE 'UTC')::date, ${SHARD}, 1, ${params.deliveries})
+       ON CONFLICT (tenant_id, day, shard) DO UPDATE
+       SET events = usage_daily.events + 1, deliveries = usage_daily.deliveries + excluded.deliveries
+     )`;
 }
 
 /**

@@ -176,8 +176,10 @@ describe('decide', () => {
     });
     expect(announced).toMatchObject({ subscriptionId, reason: 'the receiver answered 410 Gone' });
 
+    // The next attempt passes the breaker afresh: a pass is one attempt's, and its peek saw no failure yet.
+    const next = (await breaker.pass({ subscriptionId, timeoutMs: 1_000, rateLimitPerSecond: null })) as BreakerPass;
     const sent = await sendAttempt(deps(), loaded, 2_000);
-    await decideAfterAttempt({ ...deps(), breaker }, loaded.target, pass, sent, { number: 2, attemptInRound: 2 });
+    await decideAfterAttempt({ ...deps(), breaker }, loaded.target, next, sent, { number: 2, attemptInRound: 2 });
     expect((await findEndpointHealth(stack.pool, subscriptionId)).consecutiveFailures).toBe(0);
   });
 });
