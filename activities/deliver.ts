@@ -8,7 +8,7 @@
 // into the failure Temporal retries or stops on.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { markDeliveryDead as markDead, reopenDelivery } from '../src/db/deliveries.js';
+import { markDeliveryDead as markDead, reopenDelivery, type DeliveryTarget } from '../src/db/deliveries.js';
 import { postgresBreakerStore } from '../src/db/endpoint-health.js';
 import type { Pool } from '../src/db/pool.js';
 import type { AttemptOutcome } from '../src/delivery/attempt-outcome.js';
@@ -52,14 +52,20 @@ export interface DeliverResult {
   attemptNumber: number;
 }
 
-export function createDeliverActivities(deps: DeliverDeps) {
+/**
+ * One attempt at a delivery, start to finish, given its id and, when the
+ * caller has just read it, its target (see loadAttempt). Infrastructure
+ * errors (PostgreSQL) throw, to be retried.
+ */
+export type Attempt = (deliveryId: string, known?: DeliveryTarget) => Promise<AttemptOutcome>;
+
+export function createAttempt(deps: DeliverDeps): Attempt {
   const breaker = createBreaker(postgresBreakerStore(deps.pool), deps.breaker);
   const loadDeps = { ...deps, pausedRecheckMs: deps.pausedRecheckMs ?? DEFAULT_PAUSED_RECHECK_MS };
   const decideDeps = { ...deps, breaker };
 
-  /** One attempt at a delivery, start to finish. Infrastructure errors (PostgreSQL) throw, to be retried. */
-  async function attempt(deliveryId: string): Promise<AttemptOutcome> {
-    const loaded = await loadAttempt(loadDeps, deliveryId);
+  return async function attempt(deliveryId, known) {
+    const loaded = await loadAttempt(loadDeps, deliveryId, known);
     if ('outcome' in loaded) return loaded.outcome;
     const { target } = loaded;
     const timeoutMs = target.timeoutMs ?? deps.deliveryTimeoutMs;
@@ -71,8 +77,11 @@ export function createDeliverActivities(deps: DeliverDeps) {
     const sent = await sendAttempt(deps, loaded, timeoutMs);
     const numbers = await recordSentAttempt(deps, target, sent);
     return decideAfterAttempt(decideDeps, target, pass, sent, numbers);
-  }
+  };
+}
 
+/** `attempt`: shared with the event activities' first attempts (activities/index.ts). */
+export function createDeliverActivities(deps: DeliverDeps, attempt: Attempt = createAttempt(deps)) {
   /** A delivery workflow's attempt: Temporal retries it after the outcome's wait, or stops. */
   async function deliver({ deliveryId }: { deliveryId: string }): Promise<DeliverResult> {
     const outcome = await attempt(deliveryId);

@@ -4,6 +4,7 @@ import { nextFanoutBatch, recordEvent as record, type FanoutTarget } from '../sr
 import type { Pool } from '../src/db/pool.js';
 import type { AttemptOutcome } from '../src/delivery/attempt-outcome.js';
 import type { Logger } from '../src/logger.js';
+import type { Attempt } from './deliver.js';
 import { displayTarget } from '../src/delivery/target.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 import type { AcceptedEvent } from '../src/schemas/event.js';
@@ -55,8 +56,8 @@ export interface EventActivityDeps {
   pool: Pool;
   logger: Logger;
   deliveryWorkflows: DeliveryWorkflowsMode;
-  /** One delivery's first attempt (activities/deliver.ts): infrastructure errors throw. */
-  attemptFirst: (input: { deliveryId: string }) => Promise<AttemptOutcome>;
+  /** One delivery's attempt (activities/deliver.ts), with its target when just read: infrastructure errors throw. */
+  attempt: Attempt;
 }
 
 export function createEventActivities(deps: EventActivityDeps) {
@@ -83,7 +84,7 @@ export function createEventActivities(deps: EventActivityDeps) {
       mode === 'on-failure'
         ? await attemptEachApart(
             batch.filter((target) => !target.ordered),
-            deps.attemptFirst,
+            deps.attempt,
             deps.logger,
           )
         : undefined;
@@ -112,11 +113,11 @@ export function createEventActivities(deps: EventActivityDeps) {
  * to none that succeeded: they are no longer pending, so not in its batch.
  */
 export async function attemptEachApart(
-  targets: Array<Pick<FanoutTarget, 'deliveryId' | 'subscriptionId'>>,
-  attempt: EventActivityDeps['attemptFirst'],
+  targets: Array<Pick<FanoutTarget, 'deliveryId' | 'subscriptionId' | 'target'>>,
+  attempt: Attempt,
   logger: { warn(fields: object, message: string): void },
 ): Promise<Record<string, AttemptOutcome>> {
-  const settled = await Promise.allSettled(targets.map(({ deliveryId }) => attempt({ deliveryId })));
+  const settled = await Promise.allSettled(targets.map(({ deliveryId, target }) => attempt(deliveryId, target)));
   const outcomes: Record<string, AttemptOutcome> = {};
   settled.forEach((result, i) => {
     const { deliveryId, subscriptionId } = targets[i]!;

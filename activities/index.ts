@@ -1,6 +1,6 @@
 // createActivities(deps): every activity the worker registers, built from the
 // dependencies it is given, so tests pass real ones of their own.
-import { createDeliverActivities, type DeliverDeps } from './deliver.js';
+import { createAttempt, createDeliverActivities, type DeliverDeps } from './deliver.js';
 import { createEventActivities } from './events.js';
 import { createOrderedActivities, type OrderedStreamDeps } from './ordered.js';
 import { createRetentionActivities } from './retention.js';
@@ -16,10 +16,10 @@ export type ActivityDeps = DeliverDeps & {
 };
 
 export function createActivities(deps: ActivityDeps) {
-  const deliverActivities = createDeliverActivities(deps);
+  const attempt = createAttempt(deps);
   return {
-    ...createEventActivities({ ...deps, attemptFirst: deliverActivities.attemptFirst }),
-    ...deliverActivities,
+    ...createEventActivities({ ...deps, attempt }),
+    ...createDeliverActivities(deps, attempt),
     ...createOrderedActivities(deps),
     ...createRetentionActivities(deps),
     ...createResealActivities(deps),

@@ -22,9 +22,13 @@ export interface LoadedAttempt {
   signingKeys: string[];
 }
 
-/** Infrastructure errors (PostgreSQL) throw, to be retried. */
-export async function loadAttempt(deps: LoadDeps, deliveryId: string): Promise<LoadedAttempt | { outcome: AttemptOutcome }> {
-  const target = await loadDeliveryTarget(deps.pool, deliveryId);
+/**
+ * `known`: the target as the caller read it just now (a new event's first
+ * batch is read with its deliveries), so it is not read again. Infrastructure
+ * errors (PostgreSQL) throw, to be retried.
+ */
+export async function loadAttempt(deps: LoadDeps, deliveryId: string, known?: DeliveryTarget): Promise<LoadedAttempt | { outcome: AttemptOutcome }> {
+  const target = known ?? (await loadDeliveryTarget(deps.pool, deliveryId));
   if (!target) return { outcome: giveUp(FailureType.DeliveryNotFound, `delivery ${deliveryId} does not exist`) };
   if (target.status === 'succeeded') {
     // An earlier run of this attempt delivered and recorded it, and its

@@ -127,43 +127,41 @@ export interface DeliveryTarget {
   breaker: BreakerPeek;
 }
 
-export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Promise<DeliveryTarget | undefined> {
-  const peekedAt = performance.now();
-  const { rows } = await db.query<
-    {
-      status: DeliveryStatus;
-      event_id: string;
-      type: string;
-      created_at: Date;
-      payload: JsonValue;
-      subscription_id: string;
-      subscription_status: SubscriptionStatus | 'deleted';
-      url: string;
-      sealed_secret: string;
-      previous_sealed_secret: string | null;
-      previous_secret_expires_at: Date | null;
-      headers: Record<string, string>;
-      retry_schedule: number[] | null;
-      timeout_ms: number | null;
-      permanent_status_codes: number[];
-      rate_limit_per_second: number | null;
-    } & BreakerPeekRow
-  >(
-    `SELECT d.status, e.id AS event_id, e.type, e.created_at, e.payload, s.id AS subscription_id,
-            CASE WHEN s.deleted_at IS NULL THEN s.status ELSE 'deleted' END AS subscription_status,
-            s.url, s.sealed_secret, s.previous_sealed_secret, s.previous_secret_expires_at, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes,
-            s.rate_limit_per_second, ${BREAKER_PEEK_COLUMNS}
-     FROM deliveries d
-     JOIN events e ON e.id = d.event_id
-     JOIN subscriptions s ON s.id = d.subscription_id
-     LEFT JOIN endpoint_health h ON h.subscription_id = d.subscription_id
-     WHERE d.id = $1`,
-    [deliveryId],
-  );
-  const r = rows[0];
-  if (!r) return undefined;
+/**
+ * The columns of a DeliveryTarget, for a query over `d` (the delivery: a row
+ * of deliveries, or of an insert's RETURNING with the same columns), `e`
+ * (events), `s` (subscriptions) and `h` (endpoint_health, LEFT JOINed), read
+ * by toDeliveryTarget: one list for every query that loads a target.
+ */
+export const DELIVERY_TARGET_COLUMNS = `d.id AS delivery_id, d.status, e.id AS event_id, e.type, e.created_at, e.payload, s.id AS subscription_id,
+  CASE WHEN s.deleted_at IS NULL THEN s.status ELSE 'deleted' END AS subscription_status,
+  s.url, s.sealed_secret, s.previous_sealed_secret, s.previous_secret_expires_at, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes,
+  s.rate_limit_per_second, ${BREAKER_PEEK_COLUMNS}`;
+
+export type DeliveryTargetRow = {
+  delivery_id: string;
+  status: DeliveryStatus;
+  event_id: string;
+  type: string;
+  created_at: Date;
+  payload: JsonValue;
+  subscription_id: string;
+  subscription_status: SubscriptionStatus | 'deleted';
+  url: string;
+  sealed_secret: string;
+  previous_sealed_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  headers: Record<string, string>;
+  retry_schedule: number[] | null;
+  timeout_ms: number | null;
+  permanent_status_codes: number[];
+  rate_limit_per_second: number | null;
+} & BreakerPeekRow;
+
+/** A row of DELIVERY_TARGET_COLUMNS, read at `peekedAt` (performance.now(), for the breaker peek's age). */
+export function toDeliveryTarget(r: DeliveryTargetRow, peekedAt: number): DeliveryTarget {
   return {
-    deliveryId,
+    deliveryId: r.delivery_id,
     status: r.status,
     eventId: r.event_id,
     eventType: r.type,
@@ -182,6 +180,20 @@ export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Pro
     rateLimitPerSecond: r.rate_limit_per_second,
     breaker: toBreakerPeek(r, peekedAt),
   };
+}
+
+export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Promise<DeliveryTarget | undefined> {
+  const peekedAt = performance.now();
+  const { rows } = await db.query<DeliveryTargetRow>(
+    `SELECT ${DELIVERY_TARGET_COLUMNS}
+     FROM deliveries d
+     JOIN events e ON e.id = d.event_id
+     JOIN subscriptions s ON s.id = d.subscription_id
+     LEFT JOIN endpoint_health h ON h.subscription_id = d.subscription_id
+     WHERE d.id = $1`,
+    [deliveryId],
+  );
+  return rows[0] && toDeliveryTarget(rows[0], peekedAt);
 }
 
 export interface AttemptRecord {

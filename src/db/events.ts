@@ -8,6 +8,7 @@ import { matchesFilter, type PayloadFilter } from '../routing/payload-filter.js'
 import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
 import { countEventSql } from './usage.js';
+import { DELIVERY_TARGET_COLUMNS, toDeliveryTarget, type DeliveryTarget, type DeliveryTargetRow } from './deliveries.js';
 
 /**
  * Records an event and creates one pending delivery per matching subscription
@@ -106,13 +107,14 @@ async function insertEvent(
 /**
  * A new event's deliveries, one per recipient, in one statement with what
  * follows from them: the first batch (as nextFanoutBatch lists it: all of
- * them are pending), the event marked fanned out when that batch is the last
+ * them are pending), with each one's whole target for its first attempt, the event marked fanned out when that batch is the last
  * one, and the event counted in the tenant's usage: once, with the insert
  * that made it new, and in the transaction's last statement, so the tenant's
  * usage row is locked only until the commit.
  */
 async function createDeliveries(db: Queryable, event: AcceptedEvent, recipients: Array<{ id: string }>, batchSize: number): Promise<FanoutTarget[]> {
-  const { rows } = await db.query<FanoutRow>(
+  const peekedAt = performance.now();
+  const { rows } = await db.query<DeliveryTargetRow & { ordered: boolean }>(
     // A fifo subscription's delivery takes its place in the stream: the
     // event's acceptance time (see migration 009).
     `WITH created AS (
@@ -120,16 +122,19 @@ async function createDeliveries(db: Queryable, event: AcceptedEvent, recipients:
        SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), $1, s.id, $3,
               CASE WHEN s.ordering = 'fifo' THEN $4::timestamptz END
        FROM unnest($2::text[]) AS r(subscription_id) JOIN subscriptions s ON s.id = r.subscription_id
-       RETURNING id, subscription_id, ordered_at
+       RETURNING id, event_id, subscription_id, status, ordered_at
      ), fanned_out AS (
        UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL AND (SELECT count(*) FROM created) < $5
      ), ${countEventSql({ tenantId: '$3', acceptedAt: '$4', deliveries: '(SELECT count(*) FROM created)' })}
-     SELECT c.id AS delivery_id, c.subscription_id, s.url, c.ordered_at IS NOT NULL AS ordered
-     FROM created c JOIN subscriptions s ON s.id = c.subscription_id
-     ORDER BY c.subscription_id LIMIT $5`,
+     SELECT d.ordered_at IS NOT NULL AS ordered, ${DELIVERY_TARGET_COLUMNS}
+     FROM created d
+     JOIN events e ON e.id = d.event_id
+     JOIN subscriptions s ON s.id = d.subscription_id
+     LEFT JOIN endpoint_health h ON h.subscription_id = d.subscription_id
+     ORDER BY d.subscription_id LIMIT $5`,
     [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt, batchSize],
   );
-  return rows.map(toFanoutTarget);
+  return rows.map((row) => ({ ...toFanoutTarget(row), target: toDeliveryTarget(row, peekedAt) }));
 }
 
 export interface FanoutTarget {
@@ -138,6 +143,12 @@ export interface FanoutTarget {
   url: string;
   /** A fifo subscription's delivery: its stream delivers it, in order, not the event workflow. */
   ordered: boolean;
+  /**
+   * Everything its first attempt needs, read with the new delivery itself, so
+   * that attempt need not read it again (never passed through Temporal).
+   * Only for a new event's first batch.
+   */
+  target?: DeliveryTarget;
 }
 
 /**

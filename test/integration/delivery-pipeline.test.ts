@@ -270,9 +270,18 @@ describe('delivery pipeline', () => {
     const { body: sub } = await stack.api('POST', '/v1/subscriptions', { url: target.url, eventTypes: [type] });
     const event = { id: `evt_${uniqueName('direct')}`, type, payload: { n: 1 }, idempotencyKey: null, createdAt: new Date().toISOString() };
 
-    const first = await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1');
-    expect(first.fannedOut).toBe(false);
-    expect(first.batch.map((item) => item.subscriptionId)).toEqual([sub.id]);
+    const recorded = await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1');
+    expect(recorded.fannedOut).toBe(false);
+    expect(recorded.batch.map((item) => item.subscriptionId)).toEqual([sub.id]);
+    // The new event's batch comes with each first attempt's target, read with the delivery; a
+    // repeated ask has the same batch without them (its attempts read their own).
+    expect(recorded.batch[0]!.target).toMatchObject({
+      deliveryId: recorded.batch[0]!.deliveryId,
+      status: 'pending',
+      eventId: event.id,
+      url: target.url,
+    });
+    const first = { ...recorded, batch: recorded.batch.map(({ target: _known, ...item }) => item) };
     expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1')).toEqual(first);
     // A later run (the event published again after Temporal forgot the first) starts nothing.
     expect(await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-2')).toEqual({ fannedOut: true, batch: [], alreadyDelivered: [] });

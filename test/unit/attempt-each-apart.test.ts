@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { attemptEachApart } from '../../activities/events.js';
 import { retryLater, type AttemptOutcome } from '../../src/delivery/attempt-outcome.js';
 import { FailureType } from '../../src/delivery/failure-types.js';
+import type { DeliveryTarget } from '../../src/db/deliveries.js';
 
 const succeeded: AttemptOutcome = { kind: 'succeeded', statusCode: 200, attemptNumber: 1 };
 const retry: AttemptOutcome = retryLater(FailureType.HttpStatus, 'HTTP 503', 1_000);
@@ -22,7 +23,7 @@ describe('attemptEachApart', () => {
     const logger = recordingLogger();
     const outcomes = await attemptEachApart(
       targets,
-      async ({ deliveryId }) => {
+      async (deliveryId) => {
         asked.push(deliveryId);
         return deliveryId === 'dlv_b' ? retry : succeeded;
       },
@@ -37,7 +38,7 @@ describe('attemptEachApart', () => {
     const logger = recordingLogger();
     const outcomes = await attemptEachApart(
       targets,
-      async ({ deliveryId }) => {
+      async (deliveryId) => {
         if (deliveryId === 'dlv_b') throw new Error('connection terminated');
         return succeeded;
       },
@@ -52,7 +53,7 @@ describe('attemptEachApart', () => {
     let slowDone = false;
     const outcomes = await attemptEachApart(
       targets.slice(0, 2),
-      async ({ deliveryId }) => {
+      async (deliveryId) => {
         if (deliveryId === 'dlv_a') throw new Error('boom');
         await new Promise((resolve) => setTimeout(resolve, 30));
         slowDone = true;
@@ -62,6 +63,26 @@ describe('attemptEachApart', () => {
     );
     expect(slowDone).toBe(true);
     expect(outcomes).toEqual({ sub_b: succeeded });
+  });
+
+  it('hands each attempt the target read with its delivery, when there is one', async () => {
+    const given: Array<[string, unknown]> = [];
+    const known = { deliveryId: 'dlv_a' } as DeliveryTarget;
+    await attemptEachApart(
+      [
+        { deliveryId: 'dlv_a', subscriptionId: 'sub_a', target: known },
+        { deliveryId: 'dlv_b', subscriptionId: 'sub_b' },
+      ],
+      async (deliveryId, target) => {
+        given.push([deliveryId, target]);
+        return succeeded;
+      },
+      recordingLogger(),
+    );
+    expect(given).toEqual([
+      ['dlv_a', known],
+      ['dlv_b', undefined],
+    ]);
   });
 
   it('answers an empty record for no targets', async () => {
