@@ -3,8 +3,9 @@
 // against a receiver in another process (so its CPU is not counted), one at
 // a time, straight against an embedded PostgreSQL, with the worker's own
 // code (recordEvent, the attemptFirst activity). Counts the statements each
-// sends (deterministic) and this process's CPU per operation
-// (process.cpuUsage, user + system). Run before and after a change:
+// sends (deterministic), this process's CPU per operation (process.cpuUsage,
+// user + system), and PostgreSQL's (its postmaster and backends, from /proc)
+// per event. Run before and after a change:
 //   node --import tsx scripts/round-trips.ts [events=1000]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +21,7 @@ import { createSubscription } from '../src/services/secrets.js';
 import { INLINE_FANOUT_BATCH_SIZE } from '../workflows/definitions.js';
 import { countingPool } from '../test/support/counting-pool.js';
 import { startScratchStack } from '../test/support/hookflow-parts.js';
+import { cpuSeconds } from '../test/bench/stats.js';
 
 const total = Number(process.argv[2] ?? 1000);
 const WARM_UP = 100;
@@ -89,10 +91,13 @@ try {
   const report: Record<string, unknown> = { events: total };
   for (const type of ['rt.one', 'rt.ten']) {
     const runs: Array<Awaited<ReturnType<typeof deliverOne>>> = [];
+    let postgresCpu = 0;
     for (let i = 0; i < WARM_UP + total; i++) {
+      if (i === WARM_UP) postgresCpu = cpuSeconds(stack.infrastructure.pids.postgres!);
       const run = await deliverOne(type);
       if (i >= WARM_UP) runs.push(run);
     }
+    postgresCpu = cpuSeconds(stack.infrastructure.pids.postgres!) - postgresCpu;
     const mean = (f: (r: (typeof runs)[number]) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
     const subscribers = runs[0]!.subscribers;
     report[type] = {
@@ -101,6 +106,7 @@ try {
       statementsPerAttempt: mean((r) => r.attemptStatements) / subscribers,
       cpuUsPerEvent: { recordEvent: Math.round(mean((r) => r.recordUs)), attempts: Math.round(mean((r) => r.attemptsUs)) },
       cpuUsPerAttempt: Math.round(mean((r) => r.attemptsUs) / subscribers),
+      postgresCpuUsPerEvent: Math.round((postgresCpu * 1e6) / total),
     };
   }
   console.log(JSON.stringify(report, null, 2));
