@@ -250,7 +250,7 @@ export const ENVIRONMENT = {
   HOOKFLOW_WORKER_METRICS_PORT: { help: "port of the worker's Prometheus /metrics (default 9465)", readBy: ['worker'] },
   // Worker tuning (src/runtime/worker-tuning.ts): unset, each is the Temporal SDK's default.
   HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS: {
-    help: "workflows kept in the worker's cache; 0 turns it off (default: the SDK's, sized from the heap)",
+    help: "workflows kept in the worker's cache, at least 2 (default: the SDK's, sized from the heap)",
     readBy: DELIVERING,
   },
   HOOKFLOW_WORKER_WORKFLOW_TASK_SLOTS: {

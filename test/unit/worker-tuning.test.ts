@@ -35,17 +35,8 @@ describe('worker tuning from the environment', () => {
     expect(loadConfig({ HOOKFLOW_WORKER_REUSE_V8_CONTEXT: value }).workerTuning.reuseV8Context).toBe(expected);
   });
 
-  it('turns the cache off with 0, and then allows a single workflow task slot and poller', () => {
-    const tuning = loadConfig({
-      HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS: '0',
-      HOOKFLOW_WORKER_WORKFLOW_TASK_SLOTS: '1',
-      HOOKFLOW_WORKER_WORKFLOW_POLLERS: '1',
-    }).workerTuning;
-    expect(tuning).toEqual({
-      maxCachedWorkflows: 0,
-      maxConcurrentWorkflowTaskExecutions: 1,
-      workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 1 },
-    });
+  it("refuses to turn the cache off: the event workflow's local activities need it", () => {
+    expect(() => loadConfig({ HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS: '0' })).toThrow(/HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS/);
   });
 
   it('accepts slots equal to the cache and pollers equal to the slots', () => {
@@ -64,6 +55,7 @@ describe('worker tuning from the environment', () => {
     ['HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS', ''],
     ['HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS', '-1'],
     ['HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS', '1'],
+    ['HOOKFLOW_WORKER_MAX_CACHED_WORKFLOWS', '0'],
     ['HOOKFLOW_WORKER_WORKFLOW_TASK_SLOTS', '0'],
     ['HOOKFLOW_WORKER_WORKFLOW_TASK_SLOTS', '2.5'],
     ['HOOKFLOW_WORKER_LOCAL_ACTIVITY_SLOTS', '0'],
@@ -82,7 +74,7 @@ describe('worker tuning from the environment', () => {
       'one workflow task slot with the cache on',
       { HOOKFLOW_WORKER_WORKFLOW_TASK_SLOTS: '1' },
       'HOOKFLOW_WORKER_WORKFLOW_TASK_SLOTS',
-      /at least 2 while the workflow cache is on/,
+      /at least 2: the workflow cache is on/,
     ],
     [
       'more workflow task slots than cached workflows',
@@ -100,7 +92,7 @@ describe('worker tuning from the environment', () => {
       'one workflow poller with the cache on',
       { HOOKFLOW_WORKER_WORKFLOW_POLLERS: '1' },
       'HOOKFLOW_WORKER_WORKFLOW_POLLERS',
-      /at least 2 while the workflow cache is on/,
+      /at least 2: the workflow cache is on/,
     ],
     [
       'more workflow pollers than slots',
