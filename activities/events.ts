@@ -79,7 +79,9 @@ export function createEventActivities(deps: EventActivityDeps) {
     const run = Context.current().info.workflowExecution;
     if (!run) throw new Error("recordEvent runs only as the event workflow's local activity");
     const mode = deps.deliveryWorkflows;
-    const { fannedOut, batch, alreadyDelivered } = await record(deps.pool, input.event, fanoutBatchSize(mode), run.runId);
+    const { fannedOut, batch, alreadyDelivered } = await record(deps.pool, input.event, fanoutBatchSize(mode), run.runId, {
+      readTargets: mode === 'on-failure',
+    });
     const firstAttempts =
       mode === 'on-failure'
         ? await attemptEachApart(

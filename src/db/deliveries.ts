@@ -132,11 +132,15 @@ export interface DeliveryTarget {
  * of deliveries, or of an insert's RETURNING with the same columns), `e`
  * (events), `s` (subscriptions) and `h` (endpoint_health, LEFT JOINed), read
  * by toDeliveryTarget: one list for every query that loads a target.
+ * `payload`: the expression for the event's payload (a query listing many
+ * deliveries of one event reads it once, not once per row).
  */
-export const DELIVERY_TARGET_COLUMNS = `d.id AS delivery_id, d.status, e.id AS event_id, e.type, e.created_at, e.payload, s.id AS subscription_id,
+export function deliveryTargetColumns(payload = 'e.payload'): string {
+  return `d.id AS delivery_id, d.status, e.id AS event_id, e.type, e.created_at, ${payload} AS payload, s.id AS subscription_id,
   CASE WHEN s.deleted_at IS NULL THEN s.status ELSE 'deleted' END AS subscription_status,
   s.url, s.sealed_secret, s.previous_sealed_secret, s.previous_secret_expires_at, s.headers, s.retry_schedule, s.timeout_ms, s.permanent_status_codes,
   s.rate_limit_per_second, ${BREAKER_PEEK_COLUMNS}`;
+}
 
 export type DeliveryTargetRow = {
   delivery_id: string;
@@ -185,7 +189,7 @@ export function toDeliveryTarget(r: DeliveryTargetRow, peekedAt: number): Delive
 export async function loadDeliveryTarget(db: Queryable, deliveryId: string): Promise<DeliveryTarget | undefined> {
   const peekedAt = performance.now();
   const { rows } = await db.query<DeliveryTargetRow>(
-    `SELECT ${DELIVERY_TARGET_COLUMNS}
+    `SELECT ${deliveryTargetColumns()}
      FROM deliveries d
      JOIN events e ON e.id = d.event_id
      JOIN subscriptions s ON s.id = d.subscription_id

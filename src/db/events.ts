@@ -8,7 +8,7 @@ import { matchesFilter, type PayloadFilter } from '../routing/payload-filter.js'
 import { DEFAULT_TENANT_ID } from '../schemas/tenant.js';
 import { inTransaction, type Pool, type Queryable } from './pool.js';
 import { countEventSql } from './usage.js';
-import { DELIVERY_TARGET_COLUMNS, toDeliveryTarget, type DeliveryTarget, type DeliveryTargetRow } from './deliveries.js';
+import { deliveryTargetColumns, toDeliveryTarget, type DeliveryTarget, type DeliveryTargetRow } from './deliveries.js';
 
 /**
  * Records an event and creates one pending delivery per matching subscription
@@ -30,6 +30,8 @@ export async function recordEvent(
   event: AcceptedEvent,
   batchSize: number,
   runId: string,
+  /** `readTargets`: a new event's first batch comes with each delivery's whole target, for first attempts made at once. */
+  options: { readTargets?: boolean } = {},
 ): Promise<{ fannedOut: boolean; batch: FanoutTarget[]; alreadyDelivered: string[] }> {
   return inTransaction(pool, async (tx) => {
     // The new event's path is two statements: the insert with its routing
@@ -37,7 +39,7 @@ export async function recordEvent(
     const candidates = await insertEvent(tx, event, runId);
     if (candidates !== undefined) {
       const recipients = candidates.filter((s) => s.filter === null || matchesFilter(s.filter, event.payload));
-      const batch = await createDeliveries(tx, event, recipients, batchSize);
+      const batch = await createDeliveries(tx, event, recipients, batchSize, options.readTargets ?? false);
       return { fannedOut: false, batch, alreadyDelivered: [] };
     } else {
       const { rows } = await tx.query<{ fanned_out: boolean }>(
@@ -112,9 +114,25 @@ async function insertEvent(
  * that made it new, and in the transaction's last statement, so the tenant's
  * usage row is locked only until the commit.
  */
-async function createDeliveries(db: Queryable, event: AcceptedEvent, recipients: Array<{ id: string }>, batchSize: number): Promise<FanoutTarget[]> {
+async function createDeliveries(
+  db: Queryable,
+  event: AcceptedEvent,
+  recipients: Array<{ id: string }>,
+  batchSize: number,
+  readTargets: boolean,
+): Promise<FanoutTarget[]> {
   const peekedAt = performance.now();
-  const { rows } = await db.query<DeliveryTargetRow & { ordered: boolean }>(
+  const listed = readTargets
+    ? // The event's payload once, on the first row, not once per delivery: a wide
+      // fan-out of a large payload would read it (up to its limit) fifty times.
+      `${deliveryTargetColumns('CASE WHEN row_number() OVER (ORDER BY d.subscription_id) = 1 THEN e.payload END')}, d.ordered_at IS NOT NULL AS ordered
+       FROM created d
+       JOIN events e ON e.id = d.event_id
+       JOIN subscriptions s ON s.id = d.subscription_id
+       LEFT JOIN endpoint_health h ON h.subscription_id = d.subscription_id`
+    : `d.id AS delivery_id, d.subscription_id, s.url, d.ordered_at IS NOT NULL AS ordered
+       FROM created d JOIN subscriptions s ON s.id = d.subscription_id`;
+  const { rows } = await db.query<FanoutRow & Partial<DeliveryTargetRow>>(
     // A fifo subscription's delivery takes its place in the stream: the
     // event's acceptance time (see migration 009).
     `WITH created AS (
@@ -126,15 +144,13 @@ async function createDeliveries(db: Queryable, event: AcceptedEvent, recipients:
      ), fanned_out AS (
        UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL AND (SELECT count(*) FROM created) < $5
      ), ${countEventSql({ tenantId: '$3', acceptedAt: '$4', deliveries: '(SELECT count(*) FROM created)' })}
-     SELECT d.ordered_at IS NOT NULL AS ordered, ${DELIVERY_TARGET_COLUMNS}
-     FROM created d
-     JOIN events e ON e.id = d.event_id
-     JOIN subscriptions s ON s.id = d.subscription_id
-     LEFT JOIN endpoint_health h ON h.subscription_id = d.subscription_id
+     SELECT ${listed}
      ORDER BY d.subscription_id LIMIT $5`,
     [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt, batchSize],
   );
-  return rows.map((row) => ({ ...toFanoutTarget(row), target: toDeliveryTarget(row, peekedAt) }));
+  if (!readTargets) return rows.map(toFanoutTarget);
+  const payload = rows[0]?.payload;
+  return rows.map((row) => ({ ...toFanoutTarget(row), target: toDeliveryTarget({ ...(row as DeliveryTargetRow), payload: payload! }, peekedAt) }));
 }
 
 export interface FanoutTarget {

@@ -270,7 +270,7 @@ describe('delivery pipeline', () => {
     const { body: sub } = await stack.api('POST', '/v1/subscriptions', { url: target.url, eventTypes: [type] });
     const event = { id: `evt_${uniqueName('direct')}`, type, payload: { n: 1 }, idempotencyKey: null, createdAt: new Date().toISOString() };
 
-    const recorded = await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1');
+    const recorded = await recordEvent(stack.pool, event, FANOUT_BATCH_SIZE, 'run-1', { readTargets: true });
     expect(recorded.fannedOut).toBe(false);
     expect(recorded.batch.map((item) => item.subscriptionId)).toEqual([sub.id]);
     // The new event's batch comes with each first attempt's target, read with the delivery; a
@@ -279,6 +279,7 @@ describe('delivery pipeline', () => {
       deliveryId: recorded.batch[0]!.deliveryId,
       status: 'pending',
       eventId: event.id,
+      payload: event.payload,
       url: target.url,
     });
     const first = { ...recorded, batch: recorded.batch.map(({ target: _known, ...item }) => item) };

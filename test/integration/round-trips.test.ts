@@ -48,6 +48,8 @@ async function statementsOfOneEvent(subscribers: number): Promise<string[]> {
   // Delivered at the first attempt, every one of them: the path being counted.
   expect(result).toEqual({ deliveredInline: subscribers, deliveriesStarted: 0 });
   expect(receiver.requests.length - before).toBe(subscribers);
+  // Each got the event's payload, though the statement that read their targets carries it once.
+  for (const request of receiver.requests.slice(before)) expect(JSON.parse(request.body)).toMatchObject({ type, data: { n: 1 } });
   return statements;
 }
 
