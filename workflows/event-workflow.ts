@@ -123,7 +123,7 @@ function recordAndAttemptFirst(event: AcceptedEvent) {
   const { recordEvent } = proxyLocalActivities<Activities>({
     startToCloseTimeout: RECORD_AND_ATTEMPT_TIMEOUT,
     retry: LOCAL_RETRY,
-    summary: `record ${event.type} and its first attempts`,
+    summary: `record ${event.type} and, in the on-failure mode, its first attempts`,
   });
   return recordEvent({ event });
 }

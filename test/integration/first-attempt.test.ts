@@ -104,7 +104,9 @@ describe('first attempt in the event workflow', () => {
     const markers = history.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
     expect(markers).toHaveLength(1);
     const [marker] = markers;
-    expect(defaultPayloadConverter.fromPayload(marker!.userMetadata!.summary!)).toBe(`record ${type} and its first attempts`);
+    expect(defaultPayloadConverter.fromPayload(marker!.userMetadata!.summary!)).toBe(
+      `record ${type} and, in the on-failure mode, its first attempts`,
+    );
     const result = defaultPayloadConverter.fromPayload<{ batch: unknown[]; firstAttempts: Record<string, unknown> }>(
       marker!.markerRecordedEventAttributes!.details!.result!.payloads![0]!,
     );

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       await shoot(
         '5-event-history.png',
         `${ui}/workflows/${encodeURIComponent(`event:${event.id}`)}/${eventRunId}/history`,
-        ['Local Activity', 'and its first attempts', 'Child Workflow Execution Started'],
+        ['Local Activity', 'in the on-failure mode, its first attempts', 'Child Workflow Execution Started'],
         {
           height: 1400,
           cropBelow: 'table',
