@@ -2,12 +2,7 @@
 // control takes the errors whose path starts with its name, marks itself
 // aria-invalid and points at the messages, so a screen reader reads them too.
 import type { Child } from 'hono/jsx';
-import type { ProblemBody } from '../api/problem.js';
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { FieldError, ProblemBody } from '../api/problem.js';
 
 /**
  * The errors of a problem that belong to one of `names`: a path is the field's

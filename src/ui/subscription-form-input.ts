@@ -3,7 +3,7 @@
 // form's own formats are checked here ("Name: value" lines, numbers); what the
 // values may be is the API's to say, and its refusal is shown beside the form.
 import type { Subscription } from '../schemas/subscription.js';
-import type { FieldError } from './form-fields.js';
+import type { FieldError } from '../api/problem.js';
 
 export interface SubscriptionFormValues {
   tenantId: string;
