@@ -51,14 +51,7 @@ export async function publishAtRate(
   fields: ExtraFields = () => ({}),
 ): Promise<Published> {
   const recorder = recordPublishes(call, type, fields);
-  const inFlight: Promise<void>[] = [];
-  const start = Date.now();
-  for (let i = 0; i < count; i++) {
-    const wait = start + (i * 1000) / perSecond - Date.now();
-    if (wait > 0) await sleep(wait);
-    inFlight.push(recorder.publish(i));
-  }
-  await Promise.all(inFlight);
+  await runAtRate(count, perSecond, (i) => recorder.publish(i));
   return recorder.result();
 }
 
@@ -98,6 +91,18 @@ export async function runConcurrently(count: number, concurrency: number, task: 
       while (next < count) await task(next++);
     }),
   );
+}
+
+/** `task(0)` … `task(count - 1)` at `perSecond`, each on schedule whether or not earlier ones have finished. */
+export async function runAtRate(count: number, perSecond: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  const inFlight: Promise<unknown>[] = [];
+  const start = Date.now();
+  for (let i = 0; i < count; i++) {
+    const wait = start + (i * 1000) / perSecond - Date.now();
+    if (wait > 0) await sleep(wait);
+    inFlight.push(task(i));
+  }
+  await Promise.all(inFlight);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

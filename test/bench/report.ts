@@ -2,7 +2,7 @@
 // shape), the baselines, and the processes.
 import type { BaselineResult } from './baseline.js';
 import { SHAPE_LABELS, SHAPES, type ScenarioResult } from './scenarios.js';
-import { table } from './stats.js';
+import { table, type LatencySummary } from './stats.js';
 
 export interface BenchReport {
   label: string;
@@ -63,14 +63,21 @@ export function formatReport(report: Pick<BenchReport, 'scenarios' | 'baselines'
     out.push(
       table(
         report.baselines.map((b) => {
-          const hookflow = report.scenarios.find(
-            (r) => r.shape === b.shape && r.subscribers === b.subscribers && r.concurrency !== undefined && r.events > 1,
+          const hookflow = report.scenarios.find((r) =>
+            b.rate === undefined
+              ? r.shape === b.shape && r.subscribers === b.subscribers && r.concurrency !== undefined && r.events > 1
+              : r.shape === b.shape && r.rate === b.rate,
           );
+          const ms = (l: LatencySummary | undefined) => (l ? `${l.p50}/${l.p95}/${l.p99}` : '-');
           return {
             shape: SHAPE_LABELS[b.shape],
             workflow: b.workflow,
             subscribers: b.subscribers,
+            starts: b.rate === undefined ? `${b.concurrency ?? '?'} concurrent` : `${b.rate}/s`,
+            eager: b.eagerlyStarted === undefined ? '-' : `${b.eagerlyStarted}/${b.parents}`,
             'del/s': b.deliveriesPerSecond,
+            'start ms p50/p95/p99': ms(b.startMs),
+            'lag ms p50/p99': b.lagMs ? `${b.lagMs.p50}/${b.lagMs.p99}` : '-',
             'events/del': b.cost.historyEventsPerDelivery,
             'WF tasks/del': b.cost.workflowTasksPerDelivery,
             'act tasks/del': b.cost.activityTasksPerDelivery,
@@ -78,6 +85,7 @@ export function formatReport(report: Pick<BenchReport, 'scenarios' | 'baselines'
             'execs/del': b.cost.executionsPerDelivery,
             'hookflow del/s': hookflow ? `${hookflow.deliveriesPerSecond} (${hookflow.scenario})` : '-',
             'hookflow / bare': hookflow ? Math.round((hookflow.deliveriesPerSecond / b.deliveriesPerSecond) * 100) / 100 : '-',
+            'hookflow ingest ms p50/p95/p99': hookflow ? ms(hookflow.ingestMs) : '-',
           };
         }),
       ),

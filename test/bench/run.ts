@@ -247,6 +247,19 @@ async function main(): Promise<void> {
           await save();
         }
       }
+      if (shapes.includes('on-failure')) {
+        // The ceilings of the two targets that depend most on the server
+        // (issue #11): one subscriber from 32 starters with eager start, as
+        // `npm start` publishes; and each steady scenario's rate, started as
+        // this layout starts them, for the start latency a producer would wait.
+        const bare = { address: infrastructure.temporalAddress, temporal, shape: 'on-failure' as const, subscribers: 1 };
+        report.baselines.push(await runBaseline({ ...bare, parents: baselineEvents, concurrency: CONCURRENCY, eager: true }));
+        await save();
+        for (const def of scenarios.filter((d) => d.rate !== undefined)) {
+          report.baselines.push(await runBaseline({ ...bare, parents: def.events, rate: def.rate, eager: oneProcess }));
+          await save();
+        }
+      }
     }
 
     for (const [name, pid] of Object.entries(definedOnly({ api: api?.child.pid, ...fixedPids }))) report.processes[name] = processCosts(pid);
