@@ -229,6 +229,59 @@ describe('first attempt in the event workflow', () => {
     expect(broken.requests).toHaveLength(RETRY_SCHEDULE.length + 1);
   });
 
+  it('gives a subscriber whose first attempt met an infrastructure error a local activity of its own, never re-sending to the others', async () => {
+    const type = `${uniqueName('fallback')}.event`;
+    const steady = await receiver();
+    const unlucky = await receiver();
+    const steadyId = await subscribe(inline, steady.url, type);
+    const unluckyId = await subscribe(inline, unlucky.url, type);
+    // PostgreSQL refuses to record the unlucky subscriber's first attempt,
+    // once: its POST went out, then recording it failed, inside the local
+    // activity that records the event and attempts both. A sequence counts
+    // the refusals because, unlike a table, it is not rolled back with them.
+    const fault = uniqueName('fault');
+    await inline.pool.query(`CREATE SEQUENCE ${fault}_seq`);
+    await inline.pool.query(
+      `CREATE FUNCTION ${fault}() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF (SELECT subscription_id FROM deliveries WHERE id = NEW.delivery_id) = '${unluckyId}' AND nextval('${fault}_seq') = 1 THEN
+           RAISE EXCEPTION 'injected: the database refused this attempt';
+         END IF;
+         RETURN NEW;
+       END $$`,
+    );
+    await inline.pool.query(`CREATE TRIGGER ${fault} BEFORE INSERT ON attempts FOR EACH ROW EXECUTE FUNCTION ${fault}()`);
+    try {
+      const eventId = await publish(inline, type);
+      const history = await closedHistory(inline, eventWorkflowId(eventId));
+      const deliveries = await deliveriesOf(inline, eventId);
+
+      // The recording's answer holds the steady subscriber's outcome only...
+      const markers = history.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
+      expect(markers).toHaveLength(2);
+      const recorded = defaultPayloadConverter.fromPayload<{ firstAttempts: Record<string, unknown> }>(
+        markers[0]!.markerRecordedEventAttributes!.details!.result!.payloads![0]!,
+      );
+      expect(Object.keys(recorded.firstAttempts)).toEqual([steadyId]);
+      // ...and the unlucky one got a local activity of its own, which sent again and recorded it.
+      expect(defaultPayloadConverter.fromPayload(markers[1]!.userMetadata!.summary!)).toBe(`POST ${type} to ${unlucky.url}, attempt 1`);
+      expect(steady.requests).toHaveLength(1);
+      expect(unlucky.requests).toHaveLength(2);
+      expect(deliveries).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ subscriptionId: steadyId, status: 'succeeded', attemptCount: 1 }),
+          expect.objectContaining({ subscriptionId: unluckyId, status: 'succeeded', attemptCount: 1 }),
+        ]),
+      );
+      expect(count(history, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toBe(1);
+      expect(await workflowExists(inline, deliveryWorkflowId(eventId, unluckyId))).toBe(false);
+    } finally {
+      await inline.pool.query(`DROP TRIGGER ${fault} ON attempts`);
+      await inline.pool.query(`DROP FUNCTION ${fault}()`);
+      await inline.pool.query(`DROP SEQUENCE ${fault}_seq`);
+    }
+  });
+
   it('leaves alone a delivery workflow that already runs under the same id (the child start is matched by its error class)', async () => {
     const type = `${uniqueName('duplicate')}.event`;
     const broken = await receiver(alwaysFail);
