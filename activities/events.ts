@@ -99,11 +99,39 @@ export function createEventActivities(deps: EventActivityDeps) {
     };
   }
 
-  async function listFanoutBatch(input: { eventId: string; afterSubscriptionId: string; limit: number }): Promise<FanoutBatchItem[]> {
+  async function listFanoutBatch(input: FanoutBatchRequest): Promise<FanoutBatchItem[]> {
     return forTemporal(await nextFanoutBatch(deps.pool, input.eventId, input.afterSubscriptionId, input.limit));
   }
 
-  return { recordEvent, listFanoutBatch };
+  /**
+   * A later run's batch (a fan-out wider than one run) with its first
+   * attempts made here, side by side, as recordEvent makes the first run's:
+   * one local activity and one read per batch, not one of each per
+   * subscriber. For the on-failure mode only.
+   */
+  async function listAndAttemptBatch(input: FanoutBatchRequest): Promise<AttemptedBatch> {
+    const batch = await nextFanoutBatch(deps.pool, input.eventId, input.afterSubscriptionId, input.limit, { readTargets: true });
+    const firstAttempts = await attemptEachApart(
+      batch.filter((target) => !target.ordered),
+      deps.attempt,
+      deps.logger,
+    );
+    return { batch: forTemporal(batch), firstAttempts };
+  }
+
+  return { recordEvent, listFanoutBatch, listAndAttemptBatch };
+}
+
+export interface FanoutBatchRequest {
+  eventId: string;
+  afterSubscriptionId: string;
+  limit: number;
+}
+
+/** A batch and, by subscription, the first attempts made with it (a subscriber missing there gets a local activity of its own). */
+export interface AttemptedBatch {
+  batch: FanoutBatchItem[];
+  firstAttempts: Record<string, AttemptOutcome>;
 }
 
 /**

@@ -60,7 +60,7 @@ export function fanoutBatchSize(mode: DeliveryWorkflowsMode): number {
 /** Upper bound for one attempt: the longest allowed HTTP timeout plus Postgres work. */
 export const ATTEMPT_TIMEOUT = '90 seconds';
 
-/** The event's recording with the first batch's first attempts (made at once, side by side): one attempt's bound, plus the recording's. */
+/** The event's recording (or a later run's listing) with the batch's first attempts (made at once, side by side): one attempt's bound, plus the reading's. */
 export const RECORD_AND_ATTEMPT_TIMEOUT = '120 seconds';
 
 /** Operator's manual retry of a dead delivery; ignored while the delivery is not dead. */
@@ -95,6 +95,12 @@ export interface EventWorkflowInput {
   afterSubscriptionId?: string;
   /** Set on continue-as-new: the mode the first run was told by the worker that recorded the event. */
   deliveryWorkflows?: DeliveryWorkflowsMode;
+  /**
+   * Set on continue-as-new in the on-failure mode: this run lists its batch
+   * and makes the first attempts in one local activity. Runs continued by
+   * code from before it lack it, and list and attempt as they did then.
+   */
+  attemptsWithBatch?: true;
 }
 
 export interface DeliveryWorkflowInput {

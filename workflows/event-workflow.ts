@@ -8,7 +8,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import type { FanoutBatchItem, RecordedEvent } from '../activities/events.js';
+import type { FanoutBatchItem, FanoutBatchRequest, RecordedEvent } from '../activities/events.js';
 import type { AcceptedEvent } from '../src/schemas/event.js';
 import type { DeliveryWorkflowsMode } from '../src/schemas/delivery.js';
 import type { FailedOutcome } from '../src/delivery/attempt-outcome.js';
@@ -43,9 +43,9 @@ export interface EventWorkflowResult {
 /**
  * One event: record it, then deliver it to every matching subscriber, a batch
  * per run. In the `on-failure` mode (see deliveryWorkflowsModeSchema) the
- * first attempts are this workflow's own local activities, one per
- * subscriber, and only a subscriber whose first attempt failed gets a
- * delivery workflow; in the `always` mode every subscriber gets one.
+ * first attempts are made by the local activity that records the event (or
+ * lists a later run's batch), and only a subscriber whose first attempt failed
+ * gets a delivery workflow; in the `always` mode every subscriber gets one.
  */
 export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWorkflowResult> {
   const { event } = input;
@@ -53,7 +53,7 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
   let mode: DeliveryWorkflowsMode;
   // Delivered by this run in a workflow task lost with a worker or the server (see RecordedEvent).
   let alreadyDelivered: string[] = [];
-  // First attempts the recording local activity made itself (absent from older histories).
+  // First attempts the local activity that recorded or listed the batch made itself (absent from older histories).
   let attemptedWithRecord: RecordedEvent['firstAttempts'] = {};
   if (input.afterSubscriptionId === undefined) {
     const recorded = await recordAndAttemptFirst(event);
@@ -64,7 +64,12 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
     attemptedWithRecord = recorded.firstAttempts ?? {};
   } else {
     mode = input.deliveryWorkflows ?? 'always';
-    batch = await listFanoutBatch({ eventId: event.id, afterSubscriptionId: input.afterSubscriptionId, limit: fanoutBatchSize(mode) });
+    const request = { eventId: event.id, afterSubscriptionId: input.afterSubscriptionId, limit: fanoutBatchSize(mode) };
+    if (input.attemptsWithBatch) {
+      ({ batch, firstAttempts: attemptedWithRecord } = await listAndAttemptBatch(event, request));
+    } else {
+      batch = await listFanoutBatch(request);
+    }
   }
 
   // A fifo subscription's delivery goes to its stream, which sends it in
@@ -108,7 +113,12 @@ export async function eventWorkflow(input: EventWorkflowInput): Promise<EventWor
 
   const last = batch.at(-1);
   if (batch.length === fanoutBatchSize(mode) && last) {
-    return continueAsNew<typeof eventWorkflow>({ event, afterSubscriptionId: last.subscriptionId, deliveryWorkflows: mode });
+    return continueAsNew<typeof eventWorkflow>({
+      event,
+      afterSubscriptionId: last.subscriptionId,
+      deliveryWorkflows: mode,
+      ...(mode === 'on-failure' ? { attemptsWithBatch: true as const } : {}),
+    });
   }
   return result;
 }
@@ -126,6 +136,16 @@ function recordAndAttemptFirst(event: AcceptedEvent) {
     summary: `record ${event.type} and, in the on-failure mode, its first attempts`,
   });
   return recordEvent({ event });
+}
+
+/** A later run's batch, listed with its first attempts made in the same local activity (the on-failure mode). */
+function listAndAttemptBatch(event: AcceptedEvent, request: FanoutBatchRequest) {
+  const { listAndAttemptBatch: listAndAttempt } = proxyLocalActivities<Activities>({
+    startToCloseTimeout: RECORD_AND_ATTEMPT_TIMEOUT,
+    retry: LOCAL_RETRY,
+    summary: `list the next subscribers of ${event.type} and make their first attempts`,
+  });
+  return listAndAttempt(request);
 }
 
 /** One subscriber's first attempt, as a local activity whose summary says where it goes. */

@@ -122,16 +122,7 @@ async function createDeliveries(
   readTargets: boolean,
 ): Promise<FanoutTarget[]> {
   const peekedAt = performance.now();
-  const listed = readTargets
-    ? // The event's payload once, on the first row, not once per delivery: a wide
-      // fan-out of a large payload would read it (up to its limit) fifty times.
-      `${deliveryTargetColumns('CASE WHEN row_number() OVER (ORDER BY d.subscription_id) = 1 THEN e.payload END')}, d.ordered_at IS NOT NULL AS ordered
-       FROM created d
-       JOIN events e ON e.id = d.event_id
-       JOIN subscriptions s ON s.id = d.subscription_id
-       LEFT JOIN endpoint_health h ON h.subscription_id = d.subscription_id`
-    : `d.id AS delivery_id, d.subscription_id, s.url, d.ordered_at IS NOT NULL AS ordered
-       FROM created d JOIN subscriptions s ON s.id = d.subscription_id`;
+  const listed = fanoutColumns('created', readTargets);
   const { rows } = await db.query<FanoutRow & Partial<DeliveryTargetRow>>(
     // A fifo subscription's delivery takes its place in the stream: the
     // event's acceptance time (see migration 009).
@@ -148,6 +139,28 @@ async function createDeliveries(
      ORDER BY d.subscription_id LIMIT $5`,
     [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt, batchSize],
   );
+  return toFanoutTargets(rows, readTargets, peekedAt);
+}
+
+/**
+ * What a batch lists of each delivery of `deliveries` (a relation aliased d
+ * in the FROM clause this returns): with `readTargets`, the whole target of
+ * its first attempt, and the event's payload once, on the first row, not once
+ * per delivery: a wide fan-out of a large payload would read it (up to its
+ * limit) fifty times.
+ */
+function fanoutColumns(deliveries: string, readTargets: boolean): string {
+  return readTargets
+    ? `${deliveryTargetColumns('CASE WHEN row_number() OVER (ORDER BY d.subscription_id) = 1 THEN e.payload END')}, d.ordered_at IS NOT NULL AS ordered
+       FROM ${deliveries} d
+       JOIN events e ON e.id = d.event_id
+       JOIN subscriptions s ON s.id = d.subscription_id
+       LEFT JOIN endpoint_health h ON h.subscription_id = d.subscription_id`
+    : `d.id AS delivery_id, d.subscription_id, s.url, d.ordered_at IS NOT NULL AS ordered
+       FROM ${deliveries} d JOIN subscriptions s ON s.id = d.subscription_id`;
+}
+
+function toFanoutTargets(rows: Array<FanoutRow & Partial<DeliveryTargetRow>>, readTargets: boolean, peekedAt: number): FanoutTarget[] {
   if (!readTargets) return rows.map(toFanoutTarget);
   const payload = rows[0]?.payload;
   return rows.map((row) => ({ ...toFanoutTarget(row), target: toDeliveryTarget({ ...(row as DeliveryTargetRow), payload: payload! }, peekedAt) }));
@@ -162,7 +175,7 @@ export interface FanoutTarget {
   /**
    * Everything its first attempt needs, read with the new delivery itself, so
    * that attempt need not read it again (never passed through Temporal).
-   * Only for a new event's first batch.
+   * Only when asked for (a batch whose first attempts are made at once).
    */
   target?: DeliveryTarget;
 }
@@ -173,10 +186,18 @@ export interface FanoutTarget {
  * out: once the workflow run that asked has its answer it starts every child
  * in it, so from here on a new run of the same event id must start none.
  */
-export async function nextFanoutBatch(db: Queryable, eventId: string, afterSubscriptionId: string | null, limit: number): Promise<FanoutTarget[]> {
-  const { rows } = await db.query<FanoutRow>(
-    `SELECT d.id AS delivery_id, d.subscription_id, s.url, d.ordered_at IS NOT NULL AS ordered
-     FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+export async function nextFanoutBatch(
+  db: Queryable,
+  eventId: string,
+  afterSubscriptionId: string | null,
+  limit: number,
+  /** `readTargets`: each delivery's whole target, for first attempts made at once. */
+  options: { readTargets?: boolean } = {},
+): Promise<FanoutTarget[]> {
+  const readTargets = options.readTargets ?? false;
+  const peekedAt = performance.now();
+  const { rows } = await db.query<FanoutRow & Partial<DeliveryTargetRow>>(
+    `SELECT ${fanoutColumns('deliveries', readTargets)}
      WHERE d.event_id = $1 AND d.status = 'pending' AND ($2::text IS NULL OR d.subscription_id > $2)
      ORDER BY d.subscription_id LIMIT $3`,
     [eventId, afterSubscriptionId, limit],
@@ -184,7 +205,7 @@ export async function nextFanoutBatch(db: Queryable, eventId: string, afterSubsc
   if (rows.length < limit) {
     await db.query('UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL', [eventId]);
   }
-  return rows.map(toFanoutTarget);
+  return toFanoutTargets(rows, readTargets, peekedAt);
 }
 
 interface FanoutRow {

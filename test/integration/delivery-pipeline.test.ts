@@ -6,6 +6,7 @@ import { createApp } from '../../src/api/app.js';
 import { recordEvent } from '../../src/db/events.js';
 import { createGuardedAgent } from '../../src/net/guarded-connect.js';
 import { createActivities } from '../../activities/index.js';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { FANOUT_BATCH_SIZE, SEARCH_ATTRIBUTES, deliveryWorkflowId, eventWorkflowId, fanoutBatchSize } from '../../workflows/definitions.js';
 import { alwaysFail, alwaysOk, startReceiver, type Behaviour, type Receiver } from '../support/receiver.js';
 import { startTestStack, uniqueName, waitFor, type TestStack } from '../support/stack.js';
@@ -252,12 +253,24 @@ describe('delivery pipeline', () => {
     await waitFor('every subscriber to get it', async () => (target.requests.length >= subscribers ? true : undefined), 60_000);
     expect(new Set(target.requests.map((r) => r.path)).size).toBe(subscribers);
 
+    expect(target.requests).toHaveLength(subscribers);
+
     // Two runs of the event workflow: one full batch, then the rest.
-    const runs: number[] = [];
-    for await (const wf of stack.temporal.workflow.list({ query: `WorkflowId = '${eventWorkflowId(accepted.id)}'` })) runs.push(wf.historyLength);
+    const runs: Array<{ runId: string; startTime: Date }> = [];
+    for await (const wf of stack.temporal.workflow.list({ query: `WorkflowId = '${eventWorkflowId(accepted.id)}'` })) runs.push(wf);
     expect(runs).toHaveLength(2);
     const { rows } = await stack.pool.query('SELECT fanned_out_at IS NOT NULL AS done FROM events WHERE id = $1', [accepted.id]);
     expect(rows[0].done).toBe(true);
+    // The second run lists its 5 subscribers and makes their first attempts in one local activity, as the first run does for its 50.
+    const later = runs.reduce((a, b) => (a.startTime > b.startTime ? a : b));
+    const history = await stack.temporal.workflow.getHandle(eventWorkflowId(accepted.id), later.runId).fetchHistory();
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes);
+    expect(markers).toHaveLength(1);
+    const result = defaultPayloadConverter.fromPayload<{ batch: unknown[]; firstAttempts: Record<string, { kind: string }> }>(
+      markers[0]!.markerRecordedEventAttributes!.details!.result!.payloads![0]!,
+    );
+    expect(result.batch).toHaveLength(5);
+    expect(Object.values(result.firstAttempts).map((outcome) => outcome.kind)).toEqual(Array(5).fill('succeeded'));
   }, 90_000);
 
   it('records an event once, gives the run that recorded it its batch again, and another run none', async () => {

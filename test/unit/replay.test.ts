@@ -45,6 +45,9 @@ describe('recorded workflow histories', () => {
         // one run, and a dead letter redelivered after its workflow continued as new (twice).
         'continue-as-new/fanout.event.run1.json',
         'continue-as-new/fanout.event.run2.json',
+        // The fan-out before a later run listed its batch and made its first attempts in one local activity.
+        'continue-as-new-separate-batch-attempts/fanout.event.run1.json',
+        'continue-as-new-separate-batch-attempts/fanout.event.run2.json',
         'continue-as-new/redelivered-after-continue-as-new.event.json',
         ...[1, 2, 3].map((run) => `continue-as-new/redelivered-after-continue-as-new.delivery.run${run}.json`),
         // The dead-letter recovery of POST /v1/subscriptions/:id/recover, in batches over two runs.
