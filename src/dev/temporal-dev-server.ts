@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { CONTINUE_AS_NEW_MIN_INTERVAL, CONTINUE_AS_NEW_MIN_INTERVAL_SETTING } from '../temporal/continue-as-new-interval.js';
 import { ENABLE_FAIRNESS_SETTING } from '../temporal/fairness.js';
 import { searchAttributeFlags } from '../temporal/search-attributes.js';
 import type { Progress } from './progress.js';
@@ -70,6 +71,9 @@ export async function startTemporalDevServer(options: {
     // tenant's backlog of event workflows no longer delays another's (src/temporal/fairness.ts).
     '--dynamic-config-value',
     `${ENABLE_FAIRNESS_SETTING}=${options.fairness !== false}`,
+    // A wide fan-out's next batch starts when the last one is done, not a second after it began.
+    '--dynamic-config-value',
+    `${CONTINUE_AS_NEW_MIN_INTERVAL_SETTING}=${JSON.stringify(CONTINUE_AS_NEW_MIN_INTERVAL)}`,
     ...Object.entries(options.dynamicConfig ?? {}).flatMap(([name, value]) => ['--dynamic-config-value', `${name}=${value}`]),
     ...searchAttributeFlags(),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),

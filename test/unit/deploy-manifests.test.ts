@@ -14,6 +14,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../src/cluster/versions.js';
 import { searchAttributeFlags } from '../../src/temporal/search-attributes.js';
+import { CONTINUE_AS_NEW_MIN_INTERVAL, CONTINUE_AS_NEW_MIN_INTERVAL_SETTING } from '../../src/temporal/continue-as-new-interval.js';
 import { ENABLE_FAIRNESS_SETTING } from '../../src/temporal/fairness.js';
 
 // ajv is CommonJS: under NodeNext the default import is the module object.
@@ -109,6 +110,10 @@ describe('docker-compose.yml', () => {
 
   it('turns on fairness between tenants in the dynamic config the server reads', () => {
     expect(readYaml('deploy/temporal/dynamicconfig.yaml')[ENABLE_FAIRNESS_SETTING]).toEqual([{ value: true }]);
+  });
+
+  it('lets a continued run start as soon as the last one is done, as the embedded dev server does', () => {
+    expect(readYaml('deploy/temporal/dynamicconfig.yaml')[CONTINUE_AS_NEW_MIN_INTERVAL_SETTING]).toEqual([{ value: CONTINUE_AS_NEW_MIN_INTERVAL }]);
   });
 
   it('mounts only files and directories that exist', () => {
