@@ -66,7 +66,7 @@ export function formatReport(report: Pick<BenchReport, 'scenarios' | 'baselines'
           const hookflow = report.scenarios.find((r) =>
             b.rate === undefined
               ? r.shape === b.shape && r.subscribers === b.subscribers && r.concurrency !== undefined && r.events > 1
-              : r.shape === b.shape && r.rate === b.rate,
+              : r.shape === b.shape && r.subscribers === b.subscribers && r.rate === b.rate,
           );
           const ms = (l: LatencySummary | undefined) => (l ? `${l.p50}/${l.p95}/${l.p99}` : '-');
           return {

@@ -104,9 +104,10 @@ describe('runAtRate', () => {
       startedAt[i] = Date.now() - t0;
       await blocked;
     });
-    // Every task has started while none has finished.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(startedAt.filter((t) => t !== undefined)).toHaveLength(5);
+    // Every task starts while none has finished (at 200/s the last is due after 20 ms; allowed 5 s).
+    const started = () => startedAt.filter((t) => t !== undefined).length;
+    for (const deadline = Date.now() + 5_000; started() < 5 && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(started()).toBe(5);
     // Never before its slot (5 ms apart at 200/s; a timer may fire 1 ms early).
     startedAt.forEach((t, i) => expect(t).toBeGreaterThanOrEqual(i * 5 - 1));
     release();
