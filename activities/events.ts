@@ -69,6 +69,14 @@ export function createEventActivities(deps: EventActivityDeps) {
       ...(row.ordered ? { ordered: true as const } : {}),
     }));
 
+  /** The first attempts of a batch's deliveries, but for fifo ones, which their streams send. */
+  const attemptUnordered = (batch: FanoutTarget[]) =>
+    attemptEachApart(
+      batch.filter((target) => !target.ordered),
+      deps.attempt,
+      deps.logger,
+    );
+
   /**
    * Records the event and its deliveries, and returns the first batch to
    * deliver; in the on-failure mode, with its first attempts already made.
@@ -82,14 +90,7 @@ export function createEventActivities(deps: EventActivityDeps) {
     const { fannedOut, batch, alreadyDelivered } = await record(deps.pool, input.event, fanoutBatchSize(mode), run.runId, {
       readTargets: mode === 'on-failure',
     });
-    const firstAttempts =
-      mode === 'on-failure'
-        ? await attemptEachApart(
-            batch.filter((target) => !target.ordered),
-            deps.attempt,
-            deps.logger,
-          )
-        : undefined;
+    const firstAttempts = mode === 'on-failure' ? await attemptUnordered(batch) : undefined;
     return {
       fannedOut,
       batch: forTemporal(batch),
@@ -111,12 +112,7 @@ export function createEventActivities(deps: EventActivityDeps) {
    */
   async function listAndAttemptBatch(input: FanoutBatchRequest): Promise<AttemptedBatch> {
     const batch = await nextFanoutBatch(deps.pool, input.eventId, input.afterSubscriptionId, input.limit, { readTargets: true });
-    const firstAttempts = await attemptEachApart(
-      batch.filter((target) => !target.ordered),
-      deps.attempt,
-      deps.logger,
-    );
-    return { batch: forTemporal(batch), firstAttempts };
+    return { batch: forTemporal(batch), firstAttempts: await attemptUnordered(batch) };
   }
 
   return { recordEvent, listFanoutBatch, listAndAttemptBatch };

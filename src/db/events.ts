@@ -122,7 +122,7 @@ async function createDeliveries(
   readTargets: boolean,
 ): Promise<FanoutTarget[]> {
   const peekedAt = performance.now();
-  const listed = fanoutColumns('created', readTargets);
+  const listed = fanoutColumns('batch', readTargets);
   const { rows } = await db.query<FanoutRow & Partial<DeliveryTargetRow>>(
     // A fifo subscription's delivery takes its place in the stream: the
     // event's acceptance time (see migration 009).
@@ -134,9 +134,10 @@ async function createDeliveries(
        RETURNING id, event_id, subscription_id, status, ordered_at
      ), fanned_out AS (
        UPDATE events SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL AND (SELECT count(*) FROM created) < $5
-     ), ${countEventSql({ tenantId: '$3', acceptedAt: '$4', deliveries: '(SELECT count(*) FROM created)' })}
+     ), ${countEventSql({ tenantId: '$3', acceptedAt: '$4', deliveries: '(SELECT count(*) FROM created)' })},
+     batch AS (SELECT * FROM created ORDER BY subscription_id LIMIT $5)
      SELECT ${listed}
-     ORDER BY d.subscription_id LIMIT $5`,
+     ORDER BY d.subscription_id`,
     [event.id, recipients.map((s) => s.id), tenantOf(event), event.createdAt, batchSize],
   );
   return toFanoutTargets(rows, readTargets, peekedAt);
@@ -144,10 +145,11 @@ async function createDeliveries(
 
 /**
  * What a batch lists of each delivery of `deliveries` (a relation aliased d
- * in the FROM clause this returns): with `readTargets`, the whole target of
- * its first attempt, and the event's payload once, on the first row, not once
- * per delivery: a wide fan-out of a large payload would read it (up to its
- * limit) fifty times.
+ * in the FROM clause this returns, already cut to the batch, so the joins and
+ * the window cover its rows only, not every delivery of a wide fan-out): with
+ * `readTargets`, the whole target of its first attempt, and the event's
+ * payload once, on the first row, not once per delivery: a wide fan-out of a
+ * large payload would read it (up to its limit) fifty times.
  */
 function fanoutColumns(deliveries: string, readTargets: boolean): string {
   return readTargets
@@ -197,9 +199,13 @@ export async function nextFanoutBatch(
   const readTargets = options.readTargets ?? false;
   const peekedAt = performance.now();
   const { rows } = await db.query<FanoutRow & Partial<DeliveryTargetRow>>(
-    `SELECT ${fanoutColumns('deliveries', readTargets)}
-     WHERE d.event_id = $1 AND d.status = 'pending' AND ($2::text IS NULL OR d.subscription_id > $2)
-     ORDER BY d.subscription_id LIMIT $3`,
+    `WITH batch AS (
+       SELECT * FROM deliveries
+       WHERE event_id = $1 AND status = 'pending' AND ($2::text IS NULL OR subscription_id > $2)
+       ORDER BY subscription_id LIMIT $3
+     )
+     SELECT ${fanoutColumns('batch', readTargets)}
+     ORDER BY d.subscription_id`,
     [eventId, afterSubscriptionId, limit],
   );
   if (rows.length < limit) {
